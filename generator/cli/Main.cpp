@@ -1,0 +1,231 @@
+// ftaccel command-line interface: generate, sim, synth, config.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "config/Config.h"
+#include "diag/Diagnostics.h"
+#include "flow/Cosim.h"
+#include "flow/Package.h"
+#include "flow/Synth.h"
+#include "units/IpDesign.h"
+
+namespace fs = std::filesystem;
+using namespace ftaccel;
+
+namespace {
+
+// Exit codes: 0 success, 1 the design failed a check (mismatch, timing report failure),
+// 2 bad input (config, flags, files), 3 a tool failed.
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitToolFailed = 3;
+
+struct ConfigArgs {
+  std::string file;
+  std::vector<std::string> sets;
+
+  void attach(CLI::App* app) {
+    app->add_option("-c,--config", file, "TOML configuration file (default: embedded default)");
+    app->add_option("-s,--set", sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
+  }
+  config::Config load() const {
+    std::optional<fs::path> path;
+    if (!file.empty()) path = file;
+    return config::loadConfig(path, sets);
+  }
+};
+
+void progress(const std::string& line) { std::cerr << "[ftaccel] " << line << "\n"; }
+
+int cmdGenerate(const ConfigArgs& args, const std::string& out) {
+  config::Config cfg = args.load();
+  units::IpDesign ip = units::buildIp(cfg);
+  flow::FileSet files = flow::renderPackage(cfg, ip);
+  flow::writePackageAtomically(files, out);
+  std::cout << fmt::format("wrote {} files for {} ({}x{} {}, {}-bit data, {}-bit results) to {}\n",
+                           files.size(), ip.top, cfg.array.rows, cfg.array.cols,
+                           config::toString(cfg.array.dataflow), cfg.data.bits, cfg.data.accBits,
+                           out);
+  std::cout << fmt::format("latency {} cycles ({}), config hash {}\n", ip.latencyCycles,
+                           ip.latencyFormula, cfg.hash());
+  return 0;
+}
+
+struct SimArgs {
+  long vectors = 1000;
+  long batch = 64;
+  uint64_t seed = 1;
+  std::string pattern = "random";
+  double inValid = 1.0;
+  double outReady = 1.0;
+  bool json = false;
+};
+
+int cmdSim(const ConfigArgs& args, const SimArgs& s) {
+  config::Config cfg = args.load();
+  flow::CosimModel model = flow::buildCosimModel(cfg, progress);
+  flow::CosimOptions o;
+  o.vectors = s.vectors;
+  o.batch = s.batch;
+  o.seed = s.seed;
+  o.pattern = s.pattern;
+  o.inValidProb = s.inValid;
+  o.outReadyProb = s.outReady;
+  progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.vectors,
+                       s.batch, s.seed, s.pattern));
+  flow::CosimResult r = flow::runCosim(model, o);
+  r.report["model_reused"] = model.reused;
+  r.report["model_build_seconds"] = model.buildSeconds;
+  r.report["config_hash"] = cfg.hash();
+  if (s.json) {
+    std::cout << r.report.dump(2) << "\n";
+  } else {
+    const auto& j = r.report;
+    std::cout << fmt::format(
+        "co-simulation of {} against the golden model\n"
+        "  vectors checked   {} / {} in {} batches (weights reloaded per batch)\n"
+        "  mismatches        {}\n"
+        "  cycles            {}\n"
+        "  latency           {}..{} cycles (manifest: {})\n"
+        "  throughput        {:.4f} vectors/cycle over the run ({} input stall cycles)\n"
+        "  speed             {:.0f} vectors/s wall clock\n",
+        cfg.ip.name, j["checked"].get<long>(), j["vectors"].get<long>(), j["batches"].get<long>(),
+        j["mismatches"].get<long>(), j["cycles"].get<long>(), j["latency_min"].get<long>(),
+        j["latency_max"].get<long>(), j["latency_expected"].get<long>(),
+        j["throughput_vectors_per_cycle"].get<double>(), j["input_stall_cycles"].get<long>(),
+        j["vectors_per_second"].get<double>());
+    if (j["timeout"].get<bool>()) std::cout << "  TIMEOUT: not every vector came out\n";
+    if (!j["first_mismatch"].get<std::string>().empty())
+      std::cout << "  first mismatch:   " << j["first_mismatch"].get<std::string>() << "\n";
+    std::cout << (r.passed() ? "PASS\n" : "FAIL\n");
+  }
+  return r.passed() ? 0 : kExitCheckFailed;
+}
+
+struct SynthArgs {
+  std::string liberty;
+  double clockNs = 0;
+  bool json = false;
+  bool flat = false;
+  int jobs = 2;
+  std::string workDir;
+};
+
+int cmdSynth(const ConfigArgs& args, const SynthArgs& s) {
+  config::Config cfg = args.load();
+  if (s.clockNs > 0) cfg.synth.clockNs = s.clockNs;
+  units::IpDesign ip = units::buildIp(cfg);
+  fs::path work = s.workDir.empty()
+                      ? fs::temp_directory_path() / fmt::format("ftaccel-synth-{}-{}", cfg.hash(), getpid())
+                      : fs::path(s.workDir);
+  fs::path pkgDir = work / "ip";
+  flow::writePackageAtomically(flow::renderPackage(cfg, ip), pkgDir);
+  flow::SynthRequest req;
+  req.ipDir = pkgDir;
+  req.top = ip.top;
+  req.clockNs = cfg.synth.clockNs;
+  req.flat = s.flat;
+  req.jobs = s.jobs;
+  req.workDir = work / "synth";
+  if (!s.liberty.empty()) {
+    if (!fs::exists(s.liberty)) {
+      diag::DiagnosticBag bag;
+      bag.error("synth.no-liberty", diag::Location{s.liberty, 0, 0}, "Liberty file not found");
+      throw diag::DiagnosticError(bag);
+    }
+    req.liberty = fs::absolute(s.liberty);
+  }
+  for (const auto& m : ip.modules)
+    req.modules.push_back({m.module.name, "rtl/" + m.module.name + ".sv", m.children});
+  flow::SynthResult result = flow::runSynth(req, progress);
+  if (s.workDir.empty()) fs::remove_all(work);
+  if (s.json) {
+    nlohmann::json j = flow::toJson(result);
+    j["config"] = cfg.toJson();
+    j["config_hash"] = cfg.hash();
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << flow::formatReport(result);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ftaccel - generator of fault-tolerant systolic-array SystemVerilog IP"};
+  app.set_version_flag("--version", std::string("ftaccel ") + FTACCEL_VERSION);
+  app.require_subcommand(1);
+
+  ConfigArgs genArgs, simArgs, synthArgs;
+  std::string out;
+  auto* gen = app.add_subcommand("generate", "Write an IP package (RTL, scripts, SDC, manifest)");
+  genArgs.attach(gen);
+  gen->add_option("-o,--out", out, "Output directory (created or replaced atomically)")->required();
+
+  SimArgs sim;
+  auto* simCmd = app.add_subcommand("sim", "Co-simulate the IP against the golden model (Verilator)");
+  simArgs.attach(simCmd);
+  simCmd->add_option("-n,--vectors", sim.vectors, "Activation vectors to check")
+      ->check(CLI::Range(1L, 100000000L));
+  simCmd->add_option("--batch", sim.batch, "Vectors per weight matrix (a reload between batches)")
+      ->check(CLI::Range(1L, 100000000L));
+  simCmd->add_option("--seed", sim.seed, "Random seed");
+  simCmd->add_option("--pattern", sim.pattern, "Operands: random, neg, zero, alt, max or mixed")
+      ->check(CLI::IsMember({"random", "neg", "zero", "alt", "max", "mixed"}));
+  simCmd->add_option("--in-valid", sim.inValid, "Probability that a vector is offered per cycle")
+      ->check(CLI::Range(0.01, 1.0));
+  simCmd->add_option("--out-ready", sim.outReady, "Probability that the consumer is ready")
+      ->check(CLI::Range(0.01, 1.0));
+  simCmd->add_flag("--json", sim.json, "Print the result as JSON");
+
+  SynthArgs syn;
+  auto* synCmd = app.add_subcommand("synth", "Synthesize with Yosys and time with OpenSTA");
+  synthArgs.attach(synCmd);
+  synCmd->add_option("--liberty", syn.liberty, "Liberty file (.lib or .lib.gz); default: built-in generic");
+  synCmd->add_option("--clock-ns", syn.clockNs, "Clock period in ns (default: synth.clock_ns)")
+      ->check(CLI::Range(0.05, 1000.0));
+  synCmd->add_flag("--json", syn.json, "Print the report as JSON");
+  synCmd->add_flag("--flat", syn.flat, "Also synthesize the flattened top to cross-check the area");
+  synCmd->add_option("-j,--jobs", syn.jobs, "Parallel tool processes")->check(CLI::Range(1, 64));
+  synCmd->add_option("--work-dir", syn.workDir, "Keep scripts, logs and netlists here");
+
+  bool printDefault = false;
+  auto* cfgCmd = app.add_subcommand("config", "Show configuration information");
+  cfgCmd->add_flag("--print-default", printDefault, "Print the embedded default TOML");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitBadInput;
+  }
+
+  try {
+    if (*gen) return cmdGenerate(genArgs, out);
+    if (*simCmd) return cmdSim(simArgs, sim);
+    if (*synCmd) return cmdSynth(synthArgs, syn);
+    if (*cfgCmd) {
+      if (!printDefault) {
+        std::cerr << cfgCmd->help();
+        return kExitBadInput;
+      }
+      std::cout << config::defaultConfigToml();
+      return 0;
+    }
+  } catch (const diag::DiagnosticError& e) {
+    std::cerr << e.bag().format();
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "ftaccel: error: " << e.what() << "\n";
+    return kExitToolFailed;
+  }
+  return 0;
+}

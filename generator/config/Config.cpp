@@ -1,0 +1,346 @@
+// Loading and validating ftaccel configurations (toml++), with diagnostics that name the key.
+#include "config/Config.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "diag/Diagnostics.h"
+
+namespace ftaccel::embedded {
+extern const std::string_view kDefaultConfigToml;
+}
+
+namespace ftaccel::config {
+
+using diag::DiagnosticBag;
+using diag::Location;
+
+std::string_view toString(Dataflow d) {
+  switch (d) {
+    case Dataflow::WS: return "ws";
+    case Dataflow::IS: return "is";
+    case Dataflow::OS: return "os";
+  }
+  return "?";
+}
+
+std::string_view defaultConfigToml() { return embedded::kDefaultConfigToml; }
+
+int minAccBits(int bits, int rows) {
+  // Largest magnitude sum: rows * (-2^(bits-1))^2 = rows * 2^(2*bits-2), which is positive and
+  // must satisfy value <= 2^(w-1) - 1; the most negative sum is smaller in magnitude.
+  int log2Floor = 0;
+  while ((2 << log2Floor) <= rows) ++log2Floor;
+  return 2 * bits + log2Floor;
+}
+
+namespace {
+
+enum class Kind { Int, Float, String };
+
+// One configuration key: its type, range and where it lands in Config.
+struct KeySpec {
+  std::string_view path;
+  Kind kind;
+  double min = 0;
+  double max = 0;
+  std::vector<std::string_view> choices;  // for strings; empty = free text
+};
+
+const std::vector<KeySpec>& keySpecs() {
+  static const std::vector<KeySpec> specs = {
+      {"ip.name", Kind::String, 0, 48, {}},
+      {"array.rows", Kind::Int, 1, 256, {}},
+      {"array.cols", Kind::Int, 1, 256, {}},
+      {"array.dataflow", Kind::String, 0, 0, {"ws", "is", "os"}},
+      {"data.bits", Kind::Int, 4, 32, {}},
+      {"data.acc_bits", Kind::Int, 8, 96, {}},
+      {"synth.clock_ns", Kind::Float, 0.05, 1000, {}},
+  };
+  return specs;
+}
+
+const KeySpec* findSpec(std::string_view path) {
+  for (const auto& s : keySpecs())
+    if (s.path == path) return &s;
+  return nullptr;
+}
+
+std::string kindName(Kind k) {
+  switch (k) {
+    case Kind::Int: return "an integer";
+    case Kind::Float: return "a number";
+    case Kind::String: return "a string";
+  }
+  return "?";
+}
+
+std::string knownKeys() {
+  std::string out;
+  for (const auto& s : keySpecs()) out += fmt::format("{}{}", out.empty() ? "" : ", ", s.path);
+  return out;
+}
+
+Location locationOf(const toml::node& node, std::string_view fallbackFile) {
+  const auto& src = node.source();
+  Location loc;
+  loc.file = src.path ? std::string(*src.path) : std::string(fallbackFile);
+  loc.line = static_cast<int>(src.begin.line);
+  loc.column = static_cast<int>(src.begin.column);
+  return loc;
+}
+
+// A value read from TOML, tagged with where it came from.
+struct RawValue {
+  const toml::node* node;
+  Location loc;
+};
+
+// Walks the table and records each leaf by dotted path; reports unknown keys.
+void collectLeaves(const toml::table& table, const std::string& prefix, std::string_view file,
+                   std::map<std::string, RawValue>& out, DiagnosticBag& diags) {
+  for (const auto& [key, node] : table) {
+    std::string path = prefix.empty() ? std::string(key.str())
+                                      : fmt::format("{}.{}", prefix, key.str());
+    if (const auto* sub = node.as_table()) {
+      bool isSection = std::any_of(keySpecs().begin(), keySpecs().end(), [&](const KeySpec& s) {
+        return s.path.substr(0, path.size() + 1) == path + ".";
+      });
+      if (!isSection) {
+        diags.error("config.unknown-key", locationOf(node, file),
+                    fmt::format("unknown section '[{}]'; known keys: {}", path, knownKeys()));
+        continue;
+      }
+      collectLeaves(*sub, path, file, out, diags);
+      continue;
+    }
+    if (!findSpec(path)) {
+      diags.error("config.unknown-key", locationOf(node, file),
+                  fmt::format("unknown key '{}'; known keys: {}", path, knownKeys()));
+      continue;
+    }
+    out[path] = RawValue{&node, locationOf(node, file)};
+  }
+}
+
+// A TOML document plus the --set overrides, flattened to dotted keys.
+struct Sources {
+  toml::table document;
+  std::vector<toml::table> overrideTables;  // keep nodes alive
+  std::map<std::string, RawValue> leaves;
+};
+
+void applyOverride(const std::string& text, Sources& src, DiagnosticBag& diags) {
+  Location loc{"--set " + text, 0, 0};
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diags.error("config.bad-override", loc, "expected --set key=value (e.g. --set array.rows=16)");
+    return;
+  }
+  std::string key = text.substr(0, eq);
+  std::string value = text.substr(eq + 1);
+  key.erase(key.find_last_not_of(" \t") + 1);
+  if (!findSpec(key)) {
+    diags.error("config.unknown-key", loc,
+                fmt::format("unknown key '{}'; known keys: {}", key, knownKeys()));
+    return;
+  }
+  toml::table parsed;
+  try {
+    parsed = toml::parse(std::string_view("v = " + value), std::string_view("--set"));
+  } catch (const toml::parse_error&) {
+    // Bare words such as `--set array.dataflow=ws` are taken as strings.
+    parsed = toml::table{{"v", value}};
+  }
+  src.overrideTables.push_back(std::move(parsed));
+  src.leaves[key] = RawValue{src.overrideTables.back().get("v"), loc};
+}
+
+std::string describe(const toml::node& node) {
+  std::ostringstream os;
+  node.visit([&](auto&& v) { os << v; });
+  if (node.is_string()) return "\"" + os.str() + "\"";
+  if (node.is_table()) return "a table";
+  if (node.is_array()) return "an array";
+  return os.str();
+}
+
+// Checks type and range of every given key and stores it into `cfg`.
+void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& nameGiven,
+                 std::optional<std::pair<int, Location>>& accBits) {
+  for (const auto& [path, raw] : src.leaves) {
+    const KeySpec& spec = *findSpec(path);
+    const toml::node& node = *raw.node;
+    auto rangeError = [&](const std::string& shown) {
+      diags.error("config.out-of-range", raw.loc,
+                  fmt::format("'{}' = {} is out of range; allowed: {}..{}", path, shown,
+                              spec.min, spec.max));
+    };
+    auto typeError = [&]() {
+      diags.error("config.wrong-type", raw.loc,
+                  fmt::format("'{}' must be {}, got {}", path, kindName(spec.kind),
+                              describe(node)));
+    };
+    switch (spec.kind) {
+      case Kind::Int: {
+        auto v = node.value_exact<int64_t>();
+        if (!v) { typeError(); break; }
+        if (*v < spec.min || *v > spec.max) { rangeError(std::to_string(*v)); break; }
+        int iv = static_cast<int>(*v);
+        if (path == "array.rows") cfg.array.rows = iv;
+        else if (path == "array.cols") cfg.array.cols = iv;
+        else if (path == "data.bits") cfg.data.bits = iv;
+        else if (path == "data.acc_bits") accBits = std::make_pair(iv, raw.loc);
+        break;
+      }
+      case Kind::Float: {
+        std::optional<double> v;
+        if (node.is_integer()) v = static_cast<double>(*node.value<int64_t>());
+        else if (node.is_floating_point()) v = node.value<double>();
+        if (!v) { typeError(); break; }
+        if (*v < spec.min || *v > spec.max) { rangeError(fmt::format("{}", *v)); break; }
+        if (path == "synth.clock_ns") cfg.synth.clockNs = *v;
+        break;
+      }
+      case Kind::String: {
+        auto v = node.value_exact<std::string>();
+        if (!v) { typeError(); break; }
+        if (!spec.choices.empty() &&
+            std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
+          std::string allowed;
+          for (auto c : spec.choices) allowed += fmt::format("{}\"{}\"", allowed.empty() ? "" : ", ", c);
+          diags.error("config.bad-choice", raw.loc,
+                      fmt::format("'{}' = \"{}\" is not allowed; allowed: {}", path, *v, allowed));
+          break;
+        }
+        if (path == "array.dataflow") {
+          cfg.array.dataflow = *v == "ws" ? Dataflow::WS : *v == "is" ? Dataflow::IS : Dataflow::OS;
+          if (cfg.array.dataflow != Dataflow::WS)
+            diags.error("config.unsupported", raw.loc,
+                        fmt::format("'array.dataflow' = \"{}\" is not implemented in this version "
+                                    "of ftaccel; supported: \"ws\"", *v));
+        } else if (path == "ip.name") {
+          static const std::regex namePattern("[a-z][a-z0-9_]*");
+          if (!v->empty() && (v->size() > 48 || !std::regex_match(*v, namePattern))) {
+            diags.error("config.bad-name", raw.loc,
+                        fmt::format("'ip.name' = \"{}\" must be empty or match [a-z][a-z0-9_]* "
+                                    "with at most 48 characters", *v));
+            break;
+          }
+          cfg.ip.name = *v;
+          nameGiven = !v->empty();
+        }
+        break;
+      }
+    }
+  }
+}
+
+Config resolve(Sources& src, std::string_view sourceName, const std::vector<std::string>& overrides,
+               DiagnosticBag& diags) {
+  collectLeaves(src.document, "", sourceName, src.leaves, diags);
+  for (const auto& o : overrides) applyOverride(o, src, diags);
+
+  Config cfg;
+  bool nameGiven = false;
+  std::optional<std::pair<int, Location>> accBits;
+  applyLeaves(src, cfg, diags, nameGiven, accBits);
+
+  int minAcc = minAccBits(cfg.data.bits, cfg.array.rows);
+  cfg.data.accBits = minAcc;
+  if (accBits) {
+    if (accBits->first < minAcc) {
+      diags.error("config.acc-too-narrow", accBits->second,
+                  fmt::format("'data.acc_bits' = {} is too narrow: {} rows of {}-bit products need "
+                              "at least {} bits to stay exact; allowed: {}..96",
+                              accBits->first, cfg.array.rows, cfg.data.bits, minAcc, minAcc));
+    } else {
+      cfg.data.accBits = accBits->first;
+      cfg.data.accBitsExplicit = true;
+    }
+  }
+  if (!nameGiven) {
+    cfg.ip.name = fmt::format("ftaccel_{}{}x{}_d{}", toString(cfg.array.dataflow), cfg.array.rows,
+                              cfg.array.cols, cfg.data.bits);
+    if (cfg.data.accBitsExplicit) cfg.ip.name += fmt::format("a{}", cfg.data.accBits);
+    cfg.ip.nameDerived = true;
+  } else {
+    cfg.ip.nameDerived = false;
+  }
+  if (diags.hasErrors()) throw diag::DiagnosticError(diags);
+  return cfg;
+}
+
+}  // namespace
+
+Config loadConfigText(std::string_view text, std::string_view sourceName,
+                      const std::vector<std::string>& overrides) {
+  DiagnosticBag diags;
+  Sources src;
+  try {
+    src.document = toml::parse(text, sourceName);
+  } catch (const toml::parse_error& err) {
+    Location loc{std::string(sourceName), static_cast<int>(err.source().begin.line),
+                 static_cast<int>(err.source().begin.column)};
+    diags.error("config.malformed", loc, fmt::format("malformed TOML: {}", err.description()));
+    throw diag::DiagnosticError(diags);
+  }
+  return resolve(src, sourceName, overrides, diags);
+}
+
+Config loadConfig(const std::optional<std::filesystem::path>& file,
+                  const std::vector<std::string>& overrides) {
+  if (!file) return loadConfigText(defaultConfigToml(), "<default>", overrides);
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) {
+    DiagnosticBag diags;
+    diags.error("config.unreadable", Location{file->string(), 0, 0},
+                "cannot open the configuration file");
+    throw diag::DiagnosticError(diags);
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return loadConfigText(buffer.str(), file->string(), overrides);
+}
+
+std::string Config::canonicalToml() const {
+  std::string out;
+  out += fmt::format("array.cols = {}\n", array.cols);
+  out += fmt::format("array.dataflow = \"{}\"\n", toString(array.dataflow));
+  out += fmt::format("array.rows = {}\n", array.rows);
+  out += fmt::format("data.acc_bits = {}\n", data.accBits);
+  out += fmt::format("data.bits = {}\n", data.bits);
+  out += fmt::format("ip.name = \"{}\"\n", ip.name);
+  out += fmt::format("synth.clock_ns = {}\n", synth.clockNs);
+  return out;
+}
+
+std::string Config::hash() const {
+  uint64_t h = 1469598103934665603ull;
+  std::string text = canonicalToml() + "version=" FTACCEL_VERSION;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+nlohmann::json Config::toJson() const {
+  return {
+      {"ip", {{"name", ip.name}}},
+      {"array", {{"rows", array.rows}, {"cols", array.cols},
+                 {"dataflow", std::string(toString(array.dataflow))}}},
+      {"data", {{"bits", data.bits}, {"acc_bits", data.accBits},
+                {"acc_bits_explicit", data.accBitsExplicit}}},
+      {"synth", {{"clock_ns", synth.clockNs}}},
+  };
+}
+
+}  // namespace ftaccel::config

@@ -1,0 +1,66 @@
+// Typed, validated configuration of one generated IP, loaded from TOML plus --set overrides.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ftaccel::config {
+
+enum class Dataflow { WS, IS, OS };
+std::string_view toString(Dataflow d);
+
+struct IpConfig {
+  std::string name;  // resolved module-name prefix (never empty after loading)
+  bool nameDerived = true;
+};
+
+struct ArrayConfig {
+  int rows = 8;
+  int cols = 8;
+  Dataflow dataflow = Dataflow::WS;
+};
+
+struct DataConfig {
+  int bits = 8;
+  int accBits = 19;            // resolved accumulator width
+  bool accBitsExplicit = false;
+};
+
+struct SynthConfig {
+  double clockNs = 5.0;
+};
+
+struct Config {
+  IpConfig ip;
+  ArrayConfig array;
+  DataConfig data;
+  SynthConfig synth;
+
+  // Canonical "key = value" text of every resolved key, sorted; the hash is taken over it.
+  std::string canonicalToml() const;
+  // 16 hex digits (FNV-1a 64) of canonicalToml() plus the generator version.
+  std::string hash() const;
+  nlohmann::json toJson() const;
+};
+
+// The smallest signed width that holds any sum of `rows` products of two `bits`-bit numbers.
+int minAccBits(int bits, int rows);
+
+// The embedded default TOML text, documented key by key.
+std::string_view defaultConfigToml();
+
+// Loads `file` (or the embedded default when empty), applies `--set key=value` overrides and
+// validates everything. Throws diag::DiagnosticError listing every problem found.
+Config loadConfig(const std::optional<std::filesystem::path>& file,
+                  const std::vector<std::string>& overrides = {});
+
+// Same, from TOML text (tests); `sourceName` is used in diagnostics.
+Config loadConfigText(std::string_view text, std::string_view sourceName,
+                      const std::vector<std::string>& overrides = {});
+
+}  // namespace ftaccel::config

@@ -1,0 +1,50 @@
+// Builds (once per configuration, cached) and runs the Verilator co-simulation of an IP.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config/Config.h"
+
+namespace ftaccel::flow {
+
+struct CosimOptions {
+  long vectors = 256;
+  long batch = 64;
+  uint64_t seed = 1;
+  std::string pattern = "random";
+  double inValidProb = 1.0;
+  double outReadyProb = 1.0;
+  double wloadValidProb = 1.0;
+};
+
+struct CosimModel {
+  std::filesystem::path dir;         // cache entry
+  std::filesystem::path executable;
+  bool reused = false;               // found in the cache
+  double buildSeconds = 0;
+};
+
+struct CosimResult {
+  nlohmann::json report;  // what the harness printed, plus wall time
+  int exitCode = 0;
+  bool passed() const { return exitCode == 0; }
+};
+
+// Where models are cached: $FTACCEL_CACHE_DIR, else $XDG_CACHE_HOME/ftaccel, else ~/.cache/ftaccel.
+std::filesystem::path cacheRoot();
+
+using LogFn = std::function<void(const std::string&)>;
+
+// Generates the RTL and the harness into the cache and verilates them, unless an entry for the
+// same configuration, generator version and harness already exists. Safe to call concurrently
+// from several processes (file lock per entry). Throws std::runtime_error on build failure.
+CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {});
+
+CosimResult runCosim(const CosimModel& model, const CosimOptions& options);
+
+}  // namespace ftaccel::flow

@@ -1,0 +1,27 @@
+// Running external tools: capture output, exit code and wall time.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ftaccel::flow {
+
+struct ProcessResult {
+  int exitCode = -1;
+  std::string output;  // stdout (and stderr when merged)
+  double seconds = 0;
+};
+
+// Runs `argv` (no shell) in `workDir`, stdout to the result, stderr to `logFile` (or merged
+// into the output when logFile is empty).
+ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+                         const std::filesystem::path& logFile = {});
+
+// Whether an executable is on PATH.
+bool haveTool(const std::string& name);
+
+// Last `lines` lines of a text file (for error messages).
+std::string tailOfFile(const std::filesystem::path& file, int lines = 20);
+
+}  // namespace ftaccel::flow

@@ -1,0 +1,77 @@
+// Reference arithmetic and mapping; exact integer math, no saturation, no truncation.
+#include "golden/GoldenModel.h"
+
+#include <stdexcept>
+
+namespace ftaccel::golden {
+
+int64_t signExtend(uint64_t raw, int bits) {
+  if (bits >= 64) return static_cast<int64_t>(raw);
+  uint64_t mask = (uint64_t{1} << bits) - 1;
+  raw &= mask;
+  if (raw >> (bits - 1)) raw |= ~mask;
+  return static_cast<int64_t>(raw);
+}
+
+Wide signExtendWide(Wide raw, int bits) {
+  using U = UWide;
+  if (bits >= 128) return raw;
+  U mask = (U{1} << bits) - 1;
+  U u = static_cast<U>(raw) & mask;
+  if ((u >> (bits - 1)) & 1) u |= ~mask;
+  return static_cast<Wide>(u);
+}
+
+int64_t minValue(int bits) { return -(int64_t{1} << (bits - 1)); }
+int64_t maxValue(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
+
+std::string toString(Wide v) {
+  if (v == 0) return "0";
+  bool neg = v < 0;
+  UWide u = neg ? -static_cast<UWide>(v) : static_cast<UWide>(v);
+  std::string s;
+  while (u) {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  return neg ? "-" + s : s;
+}
+
+WideMatrix matmul(const Matrix& x, const Matrix& w) {
+  if (x.cols != w.rows) throw std::invalid_argument("matmul: inner dimensions differ");
+  WideMatrix y(x.rows, w.cols);
+  for (int m = 0; m < x.rows; ++m)
+    for (int k = 0; k < x.cols; ++k) {
+      Wide a = x.at(m, k);
+      for (int c = 0; c < w.cols; ++c) y.at(m, c) += a * static_cast<Wide>(w.at(k, c));
+    }
+  return y;
+}
+
+std::vector<Wide> arrayOutput(const std::vector<int64_t>& x, const Matrix& w) {
+  std::vector<Wide> y(static_cast<size_t>(w.cols), 0);
+  for (int k = 0; k < w.rows; ++k)
+    for (int c = 0; c < w.cols; ++c) y[c] += static_cast<Wide>(x[k]) * w.at(k, c);
+  return y;
+}
+
+namespace {
+int wrap(int index, int shift, int size) {
+  int v = (index + shift) % size;
+  return v < 0 ? v + size : v;
+}
+}  // namespace
+
+PeCoord mapWeightWs(int co, int ci, int rows, int cols, int shift) {
+  return {wrap(ci, shift, rows), wrap(co, shift, cols)};
+}
+
+PeCoord mapInputIs(int b, int ci, int rows, int cols, int shift) {
+  return {wrap(ci, shift, rows), wrap(b, shift, cols)};
+}
+
+PeCoord mapOutputOs(int co, int b, int rows, int cols, int shift) {
+  return {wrap(b, shift, rows), wrap(co, shift, cols)};
+}
+
+}  // namespace ftaccel::golden

@@ -1,0 +1,65 @@
+// Bit-exact C++ reference of the systolic array and the SPEC §2 mapping (eq. 10.3-10.5).
+// Self-contained (standard library only): it is also compiled into the co-simulation harness.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ftaccel::golden {
+
+// Exact accumulator type: sums need at most 2*32 + 8 bits (see config::minAccBits), the
+// widest allowed acc_bits is 96.
+__extension__ typedef __int128 Wide;
+__extension__ typedef unsigned __int128 UWide;
+
+// Row-major integer matrix.
+struct Matrix {
+  int rows = 0;
+  int cols = 0;
+  std::vector<int64_t> data;
+
+  Matrix() = default;
+  Matrix(int r, int c) : rows(r), cols(c), data(static_cast<size_t>(r) * c, 0) {}
+  int64_t& at(int r, int c) { return data[static_cast<size_t>(r) * cols + c]; }
+  int64_t at(int r, int c) const { return data[static_cast<size_t>(r) * cols + c]; }
+};
+
+struct WideMatrix {
+  int rows = 0;
+  int cols = 0;
+  std::vector<Wide> data;
+
+  WideMatrix() = default;
+  WideMatrix(int r, int c) : rows(r), cols(c), data(static_cast<size_t>(r) * c, 0) {}
+  Wide& at(int r, int c) { return data[static_cast<size_t>(r) * cols + c]; }
+  Wide at(int r, int c) const { return data[static_cast<size_t>(r) * cols + c]; }
+};
+
+// Interprets the low `bits` bits of `raw` as a two's-complement number.
+int64_t signExtend(uint64_t raw, int bits);
+Wide signExtendWide(Wide raw, int bits);
+int64_t minValue(int bits);
+int64_t maxValue(int bits);
+std::string toString(Wide v);
+
+// y[m][c] = sum_k x[m][k] * w[k][c], exact. x is M x K (activation vectors), w is K x C.
+WideMatrix matmul(const Matrix& x, const Matrix& w);
+
+// One output vector of the WS array: y[c] = sum_k x[k] * w[k][c].
+std::vector<Wide> arrayOutput(const std::vector<int64_t>& x, const Matrix& w);
+
+// The position of a processing element: row index and column index in the grid.
+struct PeCoord {
+  int row = 0;
+  int col = 0;
+  bool operator==(const PeCoord&) const = default;
+};
+
+// SPEC §2 / dissertation eq. 10.3-10.5, generalized to rows x cols grids, with the
+// diagonal shift of §10.3.4 (the same shift applied to both tensor dimensions).
+PeCoord mapWeightWs(int co, int ci, int rows, int cols, int shift = 0);  // eq. 10.3
+PeCoord mapInputIs(int b, int ci, int rows, int cols, int shift = 0);    // eq. 10.4
+PeCoord mapOutputOs(int co, int b, int rows, int cols, int shift = 0);   // eq. 10.5
+
+}  // namespace ftaccel::golden

@@ -1,0 +1,87 @@
+// Handshake and pipeline control of the WS array: advance, valid pipe, weight-load sequencing.
+#include "units/Units.h"
+
+namespace ftaccel::units {
+
+using namespace ir;
+
+Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
+  Module m;
+  m.name = names.ctrl;
+  m.description = {
+      "The whole datapath advances together (en_o) unless a valid output is not taken.",
+      "A vector whose in_wswap_i is set installs the last fully loaded weight matrix; it",
+      "waits (in_ready_o low) until that load is complete. Weight beats are refused while a",
+      "swap is still travelling through the array, so a PE never installs a half-loaded row.",
+  };
+  m.params = {
+      {"Rows", std::to_string(cfg.array.rows), false, ""},
+      {"Cols", std::to_string(cfg.array.cols), false, ""},
+      {"Latency", "Rows + Cols", true, "input handshake to output valid, derived"},
+      {"SwapSpan", "Rows + Cols - 1", true, "cycles a swap needs to reach the last PE, derived"},
+      {"RowBits", "(Rows > 1) ? $clog2(Rows) : 1", true, "derived"},
+  };
+  m.ports = {
+      {Dir::In, "clk_i", "", ""},
+      {Dir::In, "rst_ni", "", "async, active low"},
+      {Dir::In, "in_valid_i", "", ""},
+      {Dir::In, "in_wswap_i", "", ""},
+      {Dir::Out, "in_ready_o", "", ""},
+      {Dir::Out, "accept_o", "", "an input vector is taken this cycle"},
+      {Dir::In, "wload_valid_i", "", ""},
+      {Dir::Out, "wload_ready_o", "", ""},
+      {Dir::Out, "wload_o", "", "a weight row is taken this cycle"},
+      {Dir::Out, "en_o", "", "datapath advance"},
+      {Dir::Out, "out_valid_o", "", ""},
+      {Dir::In, "out_ready_i", "", ""},
+  };
+  m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
+
+  m.items = {
+      Signal{"valid_q", "Latency", "valid bit of every pipeline stage"},
+      Signal{"swap_q", "SwapSpan", "swap tags still on their way through the array"},
+      Signal{"wrow_q", "RowBits", "weight rows received of the current load"},
+      Signal{"loaded_q", "", "a complete weight matrix waits in the shadow registers"},
+      Signal{"en", "", ""},
+      Signal{"accept", "", ""},
+      Signal{"wload", "", ""},
+      Signal{"swap_busy", "", ""},
+      ContAssign{"en", "!valid_q[Latency-1] || out_ready_i", ""},
+      ContAssign{"accept", "in_valid_i && en && (!in_wswap_i || loaded_q)", ""},
+      ContAssign{"swap_busy", "(|swap_q) || (accept && in_wswap_i)", ""},
+      ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
+  };
+  // Shift register of length `len`; a one-stage register has no bits to shift in from.
+  auto shift = [](const std::string& reg, const std::string& len, const std::string& in) {
+    return makeGenerateIf(
+        len + " == 1", "gen_" + reg.substr(0, reg.size() - 2) + "_one",
+        {AlwaysFF{"p_" + reg, "", {Stmt::assign(reg, "'0")},
+                  {Stmt::ifThen("en", {Stmt::assign(reg, in)})}}},
+        "gen_" + reg.substr(0, reg.size() - 2) + "_many",
+        {AlwaysFF{"p_" + reg, "", {Stmt::assign(reg, "'0")},
+                  {Stmt::ifThen("en", {Stmt::assign(reg, "{" + reg + "[" + len + "-2:0], " + in +
+                                                             "}")})}}});
+  };
+  m.items.push_back(shift("valid_q", "Latency", "accept"));
+  m.items.push_back(shift("swap_q", "SwapSpan", "accept && in_wswap_i"));
+  m.items.push_back(AlwaysFF{
+      "p_wload",
+      "count weight rows; a complete matrix is consumed by the next swap",
+      {Stmt::assign("wrow_q", "'0"), Stmt::assign("loaded_q", "1'b0")},
+      {Stmt::ifThen(
+           "wload",
+           {Stmt::ifThen("wrow_q == RowBits'(Rows - 1)",
+                         {Stmt::assign("wrow_q", "'0"), Stmt::assign("loaded_q", "1'b1")},
+                         {Stmt::assign("wrow_q", "wrow_q + 1'b1"),
+                          Stmt::assign("loaded_q", "1'b0")})},
+           {Stmt::ifThen("accept && in_wswap_i", {Stmt::assign("loaded_q", "1'b0")})})}});
+  m.items.push_back(ContAssign{"in_ready_o", "en && (!in_wswap_i || loaded_q)", ""});
+  m.items.push_back(ContAssign{"accept_o", "accept", ""});
+  m.items.push_back(ContAssign{"wload_ready_o", "!swap_busy", ""});
+  m.items.push_back(ContAssign{"wload_o", "wload", ""});
+  m.items.push_back(ContAssign{"en_o", "en", ""});
+  m.items.push_back(ContAssign{"out_valid_o", "valid_q[Latency-1]", ""});
+  return m;
+}
+
+}  // namespace ftaccel::units

@@ -1,0 +1,42 @@
+// Assembles the module set of one IP and the interface facts the manifest reports.
+#include "units/IpDesign.h"
+
+#include <fmt/format.h>
+
+#include "units/Units.h"
+
+namespace ftaccel::units {
+
+std::string slice(const std::string& vec, const std::string& index, const std::string& width) {
+  return fmt::format("{}[({})*{} +: {}]", vec, index, width, width);
+}
+
+IpDesign buildIp(const config::Config& cfg) {
+  ModuleNames names(cfg);
+  const int rows = cfg.array.rows;
+  const int cols = cfg.array.cols;
+  IpDesign ip;
+  ip.top = names.top;
+  ip.modules = {
+      {buildPeWs(cfg, names), {}},
+      {buildSkew(cfg, names), {}},
+      {buildCtrlWs(cfg, names), {}},
+      {buildArrayWs(cfg, names), {{names.pe, rows * cols}}},
+      {buildTopWs(cfg, names), {{names.ctrl, 1}, {names.skew, cols > 1 ? 2 : 1}, {names.array, 1}}},
+  };
+  for (const auto& p : ip.modules.back().module.ports) {
+    int width = p.width.empty() ? 1 : std::stoi(p.width);
+    std::string group = p.name.starts_with("in_")      ? "in"
+                        : p.name.starts_with("wload_") ? "wload"
+                        : p.name.starts_with("out_")   ? "out"
+                                                       : "clock_reset";
+    ip.ports.push_back({p.name, p.dir, width, group, p.comment});
+  }
+  ip.latencyCycles = rows + cols;
+  ip.latencyFormula = "rows + cols";
+  ip.batchFormula = "rows + cols + M - 1";
+  ip.weightLoadBeats = rows;
+  return ip;
+}
+
+}  // namespace ftaccel::units

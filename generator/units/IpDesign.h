@@ -1,0 +1,41 @@
+// The generated IP as a set of IR modules plus the facts the manifest and testbench need.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/Config.h"
+#include "ir/Ir.h"
+
+namespace ftaccel::units {
+
+struct ModuleSpec {
+  ir::Module module;
+  std::map<std::string, int> children;  // direct sub-module instances by module name
+};
+
+struct TopPort {
+  std::string name;
+  ir::Dir dir;
+  int width;
+  std::string group;        // handshake group: "in", "wload", "out", "clock"
+  std::string description;
+};
+
+struct IpDesign {
+  std::string top;
+  std::vector<ModuleSpec> modules;  // leaves first, top last
+  std::vector<TopPort> ports;
+  int latencyCycles = 0;            // input handshake to output handshake, consumer ready
+  std::string latencyFormula;
+  std::string batchFormula;         // cycles from first input to last output of M vectors
+  int weightLoadBeats = 0;          // beats per weight matrix
+};
+
+IpDesign buildIp(const config::Config& cfg);
+
+// Part-select of element `index` (an SV expression) of width `width` in flat vector `vec`.
+std::string slice(const std::string& vec, const std::string& index, const std::string& width);
+
+}  // namespace ftaccel::units

@@ -1,0 +1,66 @@
+// Weight-stationary processing element: one signed MAC, a shadow weight and an active weight.
+#include "units/Units.h"
+
+namespace ftaccel::units {
+
+using namespace ir;
+
+Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
+  Module m;
+  m.name = names.pe;
+  m.description = {
+      "Weight-stationary PE. The activation moves right, the partial sum moves down.",
+      "The shadow weight is loaded through a vertical shift chain while the array computes;",
+      "an activation tagged with swap_i installs it as the active weight (and uses it).",
+  };
+  m.params = {
+      {"DataBits", std::to_string(cfg.data.bits), false, "weight and activation width"},
+      {"AccBits", std::to_string(cfg.data.accBits), false, "partial-sum width"},
+      {"ProdBits", "2 * DataBits", true, "full-width product, derived"},
+  };
+  m.ports = {
+      {Dir::In, "clk_i", "", ""},
+      {Dir::In, "rst_ni", "", "async, active low"},
+      {Dir::In, "en_i", "", "pipeline advance"},
+      {Dir::In, "act_i", "DataBits", "activation from the west"},
+      {Dir::In, "swap_i", "", "install the shadow weight with this activation"},
+      {Dir::Out, "act_o", "DataBits", "activation to the east"},
+      {Dir::Out, "swap_o", "", ""},
+      {Dir::In, "psum_i", "AccBits", "partial sum from the north"},
+      {Dir::Out, "psum_o", "AccBits", "partial sum to the south"},
+      {Dir::In, "wload_i", "", "shift the weight chain"},
+      {Dir::In, "wchain_i", "DataBits", "shadow weight from the PE below"},
+      {Dir::Out, "wchain_o", "DataBits", "shadow weight to the PE above"},
+  };
+  m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
+              {"AccBits >= ProdBits", "AccBits must hold a full product"}};
+  m.items = {
+      Signal{"act_q", "DataBits", ""},
+      Signal{"swap_q", "", ""},
+      Signal{"psum_q", "AccBits", ""},
+      Signal{"shadow_q", "DataBits", "next weight, loaded in the background"},
+      Signal{"weight_q", "DataBits", "weight in use"},
+      Signal{"weight", "DataBits", ""},
+      Signal{"product", "ProdBits", "", true},
+      ContAssign{"weight", "swap_i ? shadow_q : weight_q",
+                 "the swapping activation already multiplies with the new weight"},
+      ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(weight))", ""},
+      AlwaysFF{"p_pipe", "",
+               {Stmt::assign("act_q", "'0"), Stmt::assign("swap_q", "1'b0"),
+                Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
+               {Stmt::ifThen("en_i",
+                             {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
+                              Stmt::assign("psum_q", "psum_i + AccBits'(product)"),
+                              Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
+      AlwaysFF{"p_shadow", "",
+               {Stmt::assign("shadow_q", "'0")},
+               {Stmt::ifThen("wload_i", {Stmt::assign("shadow_q", "wchain_i")})}},
+      ContAssign{"act_o", "act_q", ""},
+      ContAssign{"swap_o", "swap_q", ""},
+      ContAssign{"psum_o", "psum_q", ""},
+      ContAssign{"wchain_o", "shadow_q", ""},
+  };
+  return m;
+}
+
+}  // namespace ftaccel::units

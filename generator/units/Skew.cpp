@@ -1,0 +1,55 @@
+// Triangular delay-line bank: input skew ("synchronization") and output de-skew.
+#include "units/Units.h"
+
+#include "units/IpDesign.h"
+
+namespace ftaccel::units {
+
+using namespace ir;
+
+Module buildSkew(const config::Config&, const ModuleNames& names) {
+  Module m;
+  m.name = names.skew;
+  m.description = {
+      "Delays lane i by Offset + i cycles (Reverse = 0) or Offset + Lanes-1-i (Reverse = 1).",
+      "Used before the array to skew activation rows and after it to re-align the columns.",
+  };
+  m.params = {
+      {"Lanes", "1", false, "number of lanes"},
+      {"Width", "1", false, "bits per lane"},
+      {"Offset", "0", false, "delay common to all lanes"},
+      {"Reverse", "0", false, "1: the last lane has the shortest delay"},
+  };
+  m.ports = {
+      {Dir::In, "clk_i", "", ""},
+      {Dir::In, "rst_ni", "", "async, active low"},
+      {Dir::In, "en_i", "", "pipeline advance"},
+      {Dir::In, "data_i", "Lanes*Width", ""},
+      {Dir::Out, "data_o", "Lanes*Width", ""},
+  };
+  m.checks = {{"Lanes >= 1 && Width >= 1", "Lanes and Width must be at least 1"},
+              {"Offset >= 0", "Offset must not be negative"}};
+
+  std::string in = slice("data_i", "i", "Width");
+  std::string out = slice("data_o", "i", "Width");
+  auto deep = makeGenerateIf(
+      "Depth == 1", "gen_single",
+      {Signal{"stage_q", "Width", ""},
+       AlwaysFF{"p_stage", "", {Stmt::assign("stage_q", "'0")},
+                {Stmt::ifThen("en_i", {Stmt::assign("stage_q", in)})}},
+       ContAssign{out, "stage_q", ""}},
+      "gen_chain",
+      {Signal{"stage_q", "Depth*Width", "newest entry in the low bits"},
+       AlwaysFF{"p_stage", "", {Stmt::assign("stage_q", "'0")},
+                {Stmt::ifThen("en_i", {Stmt::assign(
+                                          "stage_q", "{stage_q[(Depth-1)*Width-1:0], " + in + "}")})}},
+       ContAssign{out, "stage_q[(Depth-1)*Width +: Width]", ""}});
+  auto lane = makeGenerate(
+      "gen_lane", "i", "Lanes",
+      {LocalParam{"Depth", "Offset + ((Reverse != 0) ? (Lanes - 1 - i) : i)"},
+       makeGenerateIf("Depth == 0", "gen_wire", {ContAssign{out, in, ""}}, "gen_regs", {deep})});
+  m.items = {lane};
+  return m;
+}
+
+}  // namespace ftaccel::units

@@ -1,0 +1,113 @@
+// Top level of the WS IP: streaming ports, control, input skew, array, output de-skew.
+#include "units/Units.h"
+
+#include "units/IpDesign.h"
+
+namespace ftaccel::units {
+
+using namespace ir;
+
+Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
+  Module m;
+  m.name = names.top;
+  m.description = {
+      "ftaccel weight-stationary systolic-array IP.",
+      "Stream activation vectors in (in_*), weight rows in (wload_*), results out (out_*).",
+      "in_data_i lane r is input channel r; out_data_o lane c is output channel c;",
+      "wload beat k carries weight row k (lane c = W[k][c]). Set in_wswap_i on the first",
+      "vector of a batch to switch it (and every later vector) to the last loaded matrix.",
+  };
+  m.params = {
+      {"Rows", std::to_string(cfg.array.rows), true, ""},
+      {"Cols", std::to_string(cfg.array.cols), true, ""},
+      {"DataBits", std::to_string(cfg.data.bits), true, ""},
+      {"AccBits", std::to_string(cfg.data.accBits), true, ""},
+      {"LaneBits", "DataBits + 1", true, "activation plus swap tag, derived"},
+  };
+  m.ports = {
+      {Dir::In, "clk_i", "", ""},
+      {Dir::In, "rst_ni", "", "async, active low"},
+      {Dir::In, "in_valid_i", "", "activation vector stream"},
+      {Dir::Out, "in_ready_o", "", ""},
+      {Dir::In, "in_wswap_i", "", "first vector of a batch: use the new weights"},
+      {Dir::In, "in_data_i", std::to_string(cfg.array.rows * cfg.data.bits), "Rows x DataBits"},
+      {Dir::In, "wload_valid_i", "", "weight row stream"},
+      {Dir::Out, "wload_ready_o", "", ""},
+      {Dir::In, "wload_data_i", std::to_string(cfg.array.cols * cfg.data.bits), "Cols x DataBits"},
+      {Dir::Out, "out_valid_o", "", "result vector stream"},
+      {Dir::In, "out_ready_i", "", ""},
+      {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
+  };
+  m.items = {
+      Signal{"en", "", ""},
+      Signal{"accept", "", ""},
+      Signal{"wload", "", ""},
+      Signal{"skew_in", "Rows*LaneBits", "lane r = {swap, activation}"},
+      Signal{"skew_out", "Rows*LaneBits", ""},
+      Signal{"array_act", "Rows*DataBits", ""},
+      Signal{"array_swap", "Rows", ""},
+      Signal{"array_psum", "Cols*AccBits", ""},
+      Instance{names.ctrl,
+               "u_ctrl",
+               {{"Rows", "Rows"}, {"Cols", "Cols"}},
+               {{"clk_i", "clk_i"},
+                {"rst_ni", "rst_ni"},
+                {"in_valid_i", "in_valid_i"},
+                {"in_wswap_i", "in_wswap_i"},
+                {"in_ready_o", "in_ready_o"},
+                {"accept_o", "accept"},
+                {"wload_valid_i", "wload_valid_i"},
+                {"wload_ready_o", "wload_ready_o"},
+                {"wload_o", "wload"},
+                {"en_o", "en"},
+                {"out_valid_o", "out_valid_o"},
+                {"out_ready_i", "out_ready_i"}},
+               ""},
+      makeGenerate(
+          "gen_lane", "r", "Rows",
+          {ContAssign{slice("skew_in", "r", "LaneBits"),
+                      "{accept && in_wswap_i, " + slice("in_data_i", "r", "DataBits") +
+                          " & {DataBits{accept}}}",
+                      "idle cycles feed zeros, so nothing undefined enters the array"},
+           ContAssign{slice("array_act", "r", "DataBits"), "skew_out[r*LaneBits +: DataBits]", ""},
+           ContAssign{"array_swap[r]", "skew_out[r*LaneBits + DataBits]", ""}}),
+      Instance{names.skew,
+               "u_in_skew",
+               {{"Lanes", "Rows"}, {"Width", "LaneBits"}, {"Offset", "1"}, {"Reverse", "0"}},
+               {{"clk_i", "clk_i"},
+                {"rst_ni", "rst_ni"},
+                {"en_i", "en"},
+                {"data_i", "skew_in"},
+                {"data_o", "skew_out"}},
+               "input register plus row skew: row r enters the array r cycles after row 0"},
+      Instance{names.array,
+               "u_array",
+               {{"Rows", "Rows"}, {"Cols", "Cols"}, {"DataBits", "DataBits"}, {"AccBits", "AccBits"}},
+               {{"clk_i", "clk_i"},
+                {"rst_ni", "rst_ni"},
+                {"en_i", "en"},
+                {"act_i", "array_act"},
+                {"swap_i", "array_swap"},
+                {"psum_o", "array_psum"},
+                {"wload_i", "wload"},
+                {"wdata_i", "wload_data_i"}},
+               ""},
+  };
+  if (cfg.array.cols > 1) {
+    m.items.push_back(
+        Instance{names.skew,
+               "u_out_deskew",
+               {{"Lanes", "Cols"}, {"Width", "AccBits"}, {"Offset", "0"}, {"Reverse", "1"}},
+               {{"clk_i", "clk_i"},
+                {"rst_ni", "rst_ni"},
+                {"en_i", "en"},
+                {"data_i", "array_psum"},
+                {"data_o", "out_data_o"}},
+               "column c leaves the array c cycles after column 0: re-align"});
+  } else {
+    m.items.push_back(ContAssign{"out_data_o", "array_psum", "a single column needs no de-skew"});
+  }
+  return m;
+}
+
+}  // namespace ftaccel::units

@@ -1,0 +1,253 @@
+// Verilator co-simulation driver: streams random batches with weight reloads through the
+// generated WS IP and compares every output vector with the golden model.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "PortAccess.h"
+#include "Vtop.h"
+#include "cosim_config.h"
+#include "golden/GoldenModel.h"
+#include "verilated.h"
+
+namespace {
+
+using ftaccel::golden::Matrix;
+using ftaccel::golden::Wide;
+using namespace ftaccel::tb;
+
+constexpr int kRows = FTACCEL_ROWS;
+constexpr int kCols = FTACCEL_COLS;
+constexpr int kBits = FTACCEL_DATA_BITS;
+constexpr int kAccBits = FTACCEL_ACC_BITS;
+constexpr int kLatency = FTACCEL_LATENCY;
+
+struct Options {
+  long vectors = 256;
+  long batch = 64;           // vectors per weight matrix
+  uint64_t seed = 1;
+  std::string pattern = "random";  // random | neg | zero | alt | max | mixed
+  double inValidProb = 1.0;  // probability that the producer offers a vector
+  double outReadyProb = 1.0; // probability that the consumer takes a result
+  double wloadValidProb = 1.0;
+  long maxCycles = 0;        // 0 = derived from the workload
+};
+
+[[noreturn]] void usage(const char* msg) {
+  std::fprintf(stderr,
+               "cosim: %s\nusage: cosim [--vectors N] [--batch M] [--seed S] "
+               "[--pattern random|neg|zero|alt|max|mixed] [--in-valid P] [--out-ready P] "
+               "[--wload-valid P] [--max-cycles N]\n",
+               msg);
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("+verilator", 0) == 0) continue;
+    if (i + 1 >= argc) usage(("missing value for " + a).c_str());
+    std::string v = argv[++i];
+    if (a == "--vectors") o.vectors = std::stol(v);
+    else if (a == "--batch") o.batch = std::stol(v);
+    else if (a == "--seed") o.seed = std::stoull(v);
+    else if (a == "--pattern") o.pattern = v;
+    else if (a == "--in-valid") o.inValidProb = std::stod(v);
+    else if (a == "--out-ready") o.outReadyProb = std::stod(v);
+    else if (a == "--wload-valid") o.wloadValidProb = std::stod(v);
+    else if (a == "--max-cycles") o.maxCycles = std::stol(v);
+    else usage(("unknown option " + a).c_str());
+  }
+  if (o.vectors < 1 || o.batch < 1) usage("--vectors and --batch must be positive");
+  static const char* patterns[] = {"random", "neg", "zero", "alt", "max", "mixed"};
+  bool known = false;
+  for (auto p : patterns) known |= o.pattern == p;
+  if (!known) usage(("unknown pattern " + o.pattern).c_str());
+  return o;
+}
+
+// Operand generator: random values plus the corner cases the SPEC asks for.
+class Stimulus {
+ public:
+  Stimulus(uint64_t seed, std::string pattern) : rng_(seed), pattern_(std::move(pattern)) {}
+
+  int64_t value(const std::string& pattern, long i, long j, bool weight) {
+    const int64_t lo = ftaccel::golden::minValue(kBits);
+    const int64_t hi = ftaccel::golden::maxValue(kBits);
+    if (pattern == "neg") return lo;
+    if (pattern == "zero") return 0;
+    if (pattern == "max") return weight ? lo : hi;  // most negative times most positive
+    if (pattern == "alt") return ((i + j) % 2 == 0) != weight ? lo : hi;
+    std::uniform_int_distribution<int64_t> d(lo, hi);
+    return d(rng_);
+  }
+
+  // Each batch of the "mixed" pattern picks one of the others.
+  std::string batchPattern() {
+    if (pattern_ != "mixed") return pattern_;
+    static const char* choices[] = {"random", "neg", "zero", "alt", "max", "random"};
+    return choices[std::uniform_int_distribution<int>(0, 5)(rng_)];
+  }
+
+  bool chance(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+
+ private:
+  std::mt19937_64 rng_;
+  std::string pattern_;
+};
+
+struct Batch {
+  Matrix weights;             // kRows x kCols, W[k][c]
+  std::vector<std::vector<int64_t>> vectors;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt = parse(argc, argv);
+  auto ctx = std::make_unique<VerilatedContext>();
+  ctx->randReset(2);  // registers start random: reset must clear them
+  ctx->commandArgs(argc, argv);
+  auto top = std::make_unique<Vtop>(ctx.get());
+
+  Stimulus stim(opt.seed, opt.pattern);
+  std::vector<Batch> batches;
+  for (long done = 0; done < opt.vectors; done += opt.batch) {
+    Batch b;
+    std::string p = stim.batchPattern();
+    b.weights = Matrix(kRows, kCols);
+    for (int k = 0; k < kRows; ++k)
+      for (int c = 0; c < kCols; ++c) b.weights.at(k, c) = stim.value(p, k, c, true);
+    long n = std::min(opt.batch, opt.vectors - done);
+    for (long m = 0; m < n; ++m) {
+      std::vector<int64_t> x(kRows);
+      for (int k = 0; k < kRows; ++k) x[k] = stim.value(p, m, k, false);
+      b.vectors.push_back(std::move(x));
+    }
+    batches.push_back(std::move(b));
+  }
+
+  // Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
+  top->clk_i = 0;
+  top->rst_ni = 1;
+  top->eval();
+  top->rst_ni = 0;
+  top->eval();
+  for (int i = 0; i < 2; ++i) {
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->eval();
+  }
+  top->rst_ni = 1;
+  top->eval();
+
+  struct Pending {
+    std::vector<Wide> expected;
+    long acceptCycle;
+    long index;
+  };
+  std::deque<Pending> inflight;
+  size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
+  long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
+  long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
+  std::string firstMismatch;
+  long maxCycles = opt.maxCycles ? opt.maxCycles
+                                 : 100 + 4 * (opt.vectors + (long)batches.size() * (kRows + kLatency)) *
+                                             (long)(1.0 / std::min({opt.inValidProb, opt.outReadyProb,
+                                                                    opt.wloadValidProb, 1.0}) + 1);
+
+  while (checked < opt.vectors && cycle < maxCycles) {
+    // Drive the producers and the consumer for this cycle.
+    bool haveVec = vecBatch < batches.size();
+    bool offerVec = haveVec && stim.chance(opt.inValidProb);
+    top->in_valid_i = offerVec;
+    top->in_wswap_i = haveVec && vecIndex == 0;
+    if (haveVec) {
+      const auto& x = batches[vecBatch].vectors[vecIndex];
+      for (int k = 0; k < kRows; ++k) setLane(top->in_data_i, k, kBits, x[k]);
+    }
+    // A matrix may be loaded once every earlier one has been swapped in.
+    bool haveLoad = loadBatch < batches.size() && loadBatch == swaps;
+    bool offerLoad = haveLoad && stim.chance(opt.wloadValidProb);
+    top->wload_valid_i = offerLoad;
+    if (haveLoad)
+      for (int c = 0; c < kCols; ++c)
+        setLane(top->wload_data_i, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
+    top->out_ready_i = stim.chance(opt.outReadyProb);
+    top->eval();
+
+    bool inFire = offerVec && top->in_ready_o;
+    bool wFire = offerLoad && top->wload_ready_o;
+    bool outFire = top->out_valid_o && top->out_ready_i;
+    if (offerVec && !inFire) ++stalls;
+
+    if (outFire) {
+      if (inflight.empty()) {
+        ++earlyValid;
+        ++mismatches;
+        if (firstMismatch.empty()) firstMismatch = "output valid with no vector in flight";
+      } else {
+        Pending p = std::move(inflight.front());
+        inflight.pop_front();
+        long lat = cycle - p.acceptCycle;
+        latMin = std::min(latMin, lat);
+        latMax = std::max(latMax, lat);
+        bool ok = true;
+        for (int c = 0; c < kCols; ++c) {
+          Wide got = getLaneSigned(top->out_data_o, c, kAccBits);
+          if (got != p.expected[c]) {
+            ok = false;
+            if (firstMismatch.empty())
+              firstMismatch = "vector " + std::to_string(p.index) + " column " + std::to_string(c) +
+                              ": expected " + ftaccel::golden::toString(p.expected[c]) + ", got " +
+                              ftaccel::golden::toString(got);
+          }
+        }
+        if (!ok) ++mismatches;
+        ++checked;
+        lastOutput = cycle;
+      }
+    }
+    if (inFire) {
+      const Batch& b = batches[vecBatch];
+      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++});
+      if (firstAccept < 0) firstAccept = cycle;
+      if (vecIndex == 0) ++swaps;
+      if (++vecIndex == b.vectors.size()) {
+        vecIndex = 0;
+        ++vecBatch;
+      }
+    }
+    if (wFire && ++loadRow == (size_t)kRows) {
+      loadRow = 0;
+      ++loadBatch;
+    }
+
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->eval();
+    ++cycle;
+  }
+  top->final();
+
+  bool timeout = checked < opt.vectors;
+  long span = lastOutput >= 0 ? lastOutput - firstAccept + 1 : 0;
+  std::printf(
+      "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
+      "\"batches\": %zu, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
+      "\"span_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
+      "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"first_mismatch\": \"%s\"}\n",
+      opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
+      latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
+      span > 0 ? (double)checked / (double)span : 0.0, timeout ? "true" : "false",
+      firstMismatch.c_str());
+  return (mismatches || timeout) ? 1 : 0;
+}
