@@ -36,6 +36,7 @@ struct Options {
   double outReadyProb = 1.0; // probability that the consumer takes a result
   double wloadValidProb = 1.0;
   long maxCycles = 0;        // 0 = derived from the workload
+  bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
 };
 
 [[noreturn]] void usage(const char* msg) {
@@ -62,6 +63,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--out-ready") o.outReadyProb = std::stod(v);
     else if (a == "--wload-valid") o.wloadValidProb = std::stod(v);
     else if (a == "--max-cycles") o.maxCycles = std::stol(v);
+    else if (a == "--no-swap") o.noSwap = v == "1";
     else usage(("unknown option " + a).c_str());
   }
   if (o.vectors < 1 || o.batch < 1) usage("--vectors and --batch must be positive");
@@ -158,17 +160,17 @@ int main(int argc, char** argv) {
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
-  long maxCycles = opt.maxCycles ? opt.maxCycles
-                                 : 100 + 4 * (opt.vectors + (long)batches.size() * (kRows + kLatency)) *
-                                             (long)(1.0 / std::min({opt.inValidProb, opt.outReadyProb,
-                                                                    opt.wloadValidProb, 1.0}) + 1);
+  // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
+  double slowest = std::min({opt.inValidProb, opt.outReadyProb, opt.wloadValidProb, 1.0});
+  long work = opt.vectors + (long)batches.size() * (2L * kRows + kCols) + kLatency;
+  long maxCycles = opt.maxCycles ? opt.maxCycles : 1000 + (long)(4.0 * (double)work / slowest);
 
   while (checked < opt.vectors && cycle < maxCycles) {
     // Drive the producers and the consumer for this cycle.
     bool haveVec = vecBatch < batches.size();
     bool offerVec = haveVec && stim.chance(opt.inValidProb);
     top->in_valid_i = offerVec;
-    top->in_wswap_i = haveVec && vecIndex == 0;
+    top->in_wswap_i = haveVec && vecIndex == 0 && !opt.noSwap;
     if (haveVec) {
       const auto& x = batches[vecBatch].vectors[vecIndex];
       for (int k = 0; k < kRows; ++k) setLane(top->in_data_i, k, kBits, x[k]);
@@ -219,7 +221,7 @@ int main(int argc, char** argv) {
       const Batch& b = batches[vecBatch];
       inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++});
       if (firstAccept < 0) firstAccept = cycle;
-      if (vecIndex == 0) ++swaps;
+      if (vecIndex == 0 && !opt.noSwap) ++swaps;
       if (++vecIndex == b.vectors.size()) {
         vecIndex = 0;
         ++vecBatch;
@@ -239,15 +241,17 @@ int main(int argc, char** argv) {
   top->final();
 
   bool timeout = checked < opt.vectors;
-  long span = lastOutput >= 0 ? lastOutput - firstAccept + 1 : 0;
+  // First input handshake to last output handshake; equals M + latency - 1 without stalls.
+  long span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
+  long streamCycles = span - kLatency + 1;
   std::printf(
       "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
       "\"batches\": %zu, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
-      "\"span_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
+      "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
       "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"first_mismatch\": \"%s\"}\n",
       opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
       latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
-      span > 0 ? (double)checked / (double)span : 0.0, timeout ? "true" : "false",
+      streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0, timeout ? "true" : "false",
       firstMismatch.c_str());
   return (mismatches || timeout) ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "diag/Diagnostics.h"
+#include "ir/SvPrinter.h"
 
 namespace ftaccel::embedded {
 extern const std::string_view kDefaultConfigToml;
@@ -232,6 +233,11 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
             diags.error("config.bad-name", raw.loc,
                         fmt::format("'ip.name' = \"{}\" must be empty or match [a-z][a-z0-9_]* "
                                     "with at most 48 characters", *v));
+            break;
+          }
+          if (ir::isSvKeyword(*v)) {
+            diags.error("config.bad-name", raw.loc,
+                        fmt::format("'ip.name' = \"{}\" is a SystemVerilog keyword", *v));
             break;
           }
           cfg.ip.name = *v;

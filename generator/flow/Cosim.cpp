@@ -141,7 +141,8 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
                                    "--pattern", o.pattern,
                                    "--in-valid", fmt::format("{}", o.inValidProb),
                                    "--out-ready", fmt::format("{}", o.outReadyProb),
-                                   "--wload-valid", fmt::format("{}", o.wloadValidProb)};
+                                   "--wload-valid", fmt::format("{}", o.wloadValidProb),
+                                   "--no-swap", o.noSwap ? "1" : "0"};
   ProcessResult r = runProcess(argv, model.dir, model.dir / "last-run.stderr.log");
   CosimResult result;
   result.exitCode = r.exitCode;

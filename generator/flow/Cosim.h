@@ -20,6 +20,7 @@ struct CosimOptions {
   double inValidProb = 1.0;
   double outReadyProb = 1.0;
   double wloadValidProb = 1.0;
+  bool noSwap = false;  // negative test: the host never switches to the loaded weights
 };
 
 struct CosimModel {

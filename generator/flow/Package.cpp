@@ -70,13 +70,18 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
                        "same vector when out_ready_i stays high"},
         {"batch_formula", ip.batchFormula},
         {"batch_definition", "cycles from the first input handshake to the last output "
-                             "handshake of M back-to-back vectors, plus one"}}},
+                             "handshake of M back-to-back vectors, consumer always ready"}}},
       {"throughput", {{"vectors_per_cycle", 1}, {"macs_per_cycle", cfg.array.rows * cfg.array.cols}}},
       {"accumulator",
        {{"bits", cfg.data.accBits},
         {"min_bits", config::minAccBits(cfg.data.bits, cfg.array.rows)},
         {"min_bits_formula", "floor(log2(rows)) + 2*bits"}}},
-      {"weight_load", {{"beats", ip.weightLoadBeats}}},
+      {"weight_load",
+       {{"beats", ip.weightLoadBeats},
+        {"min_batch_without_stall", ip.minStallFreeBatch},
+        {"min_batch_formula", ip.minStallFreeBatchFormula},
+        {"definition", "a reload overlaps the running batch completely when every batch has at "
+                       "least this many vectors (the first load of all costs rows cycles)"}}},
   };
 }
 

@@ -21,7 +21,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   ProcessResult result;
   auto start = std::chrono::steady_clock::now();
   int pipeFds[2];
-  if (pipe(pipeFds) != 0) throw std::runtime_error("pipe() failed");
+  // O_CLOEXEC: children started in parallel must not inherit each other's pipe.
+  if (pipe2(pipeFds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2() failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);

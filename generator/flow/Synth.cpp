@@ -85,7 +85,9 @@ void writeFile(const fs::path& p, std::string_view text) {
   fs::rename(tmp, p);
 }
 
-// Runs `tool` with its output in `log`, from inside `cwd`. Returns the exit status.
+// Runs `toolCmd` from inside `cwd` with all its output in `log`; returns the exit status.
+// Scripts are passed by their name relative to `cwd`: OpenSTA 2019 sources its script
+// argument unquoted and silently does nothing for a path with blanks.
 int runLogged(const std::string& toolCmd, const fs::path& cwd, const fs::path& log) {
   const std::string cmd = fmt::format("cd {} && {} > {} 2>&1", shellQuote(cwd.string()), toolCmd,
                                       shellQuote(log.string()));
@@ -94,13 +96,27 @@ int runLogged(const std::string& toolCmd, const fs::path& cwd, const fs::path& l
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
 }
 
+// First line of a tool log that starts with `prefix` ("ERROR:" for Yosys, "Error" for OpenSTA).
+std::optional<std::string> firstLineWith(const std::string& log, std::string_view prefix) {
+  std::istringstream in(log);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(prefix, 0) == 0) return line;
+  return std::nullopt;
+}
+
 [[noreturn]] void toolFailed(const std::string& tool, const std::string& what, int rc,
                              const fs::path& log) {
   if (rc == 127)
     throw std::runtime_error(fmt::format("{} not found (is it installed and on PATH?) while {}; "
-                                         "see {}", tool, what, log.string()));
-  throw std::runtime_error(
-      fmt::format("{} failed (exit {}) while {}; see log {}", tool, rc, what, log.string()));
+                                         "see log {}", tool, what, log.string()));
+  std::string detail;
+  std::ifstream in(log);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (auto line = firstLineWith(text.str(), "ERROR:")) detail = ": " + *line;
+  throw std::runtime_error(fmt::format("{} failed (exit {}) while {}{}; see log {}", tool, rc,
+                                       what, detail, log.string()));
 }
 
 // Runs independent tasks on up to `jobs` threads; the first exception is rethrown after all
@@ -324,10 +340,11 @@ std::string flatYosysScript(const SynthRequest& req, const fs::path& libertyPath
       "# ftaccel: flattened synthesis of {} (cross-check of the hierarchical area)\n", req.top);
   for (const auto& m : req.modules) s += "read_verilog -sv " + yosysPath(rtlPath(req, m)) + "\n";
   const std::string lib = libertyPath.generic_string();
-  // Coarse synthesis still runs per module and only the fine-grained part sees the flattened
-  // design: Yosys 0.23 `synth -flatten` does not merge a flattened instance's $mul into the
-  // following $add ($macc), which alone makes a MAC ~20% smaller than the same module
-  // synthesized on its own and would hide what this check is for (boundary optimization).
+  // Coarse synthesis still runs per module and only the fine-grained part (gates, ABC) sees
+  // the flattened design. With `synth -flatten`, Yosys 0.23's alumacc does not merge a
+  // flattened instance's `a * b` into the following `acc + ...` ($macc), while it does for
+  // the module synthesized alone: an 8-bit MAC then differs by ~18% for that reason only,
+  // which would drown what this check is for (cross-boundary optimization).
   s += fmt::format("hierarchy -check -top {}\n", req.top);
   s += fmt::format("synth -top {} -run begin:fine\n", req.top);
   s += "flatten\n";
@@ -356,15 +373,6 @@ std::string staScript(const SynthRequest& req, const SynthModule& mod, const fs:
   s += fmt::format("read_sdc {{{}}}\n", sdc.generic_string());
   s += "report_checks -path_delay max -digits 4\n";
   return s;
-}
-
-// First error line of an OpenSTA log (it exits with status 0 even after errors).
-std::optional<std::string> staError(const std::string& log) {
-  std::istringstream in(log);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("Error", 0) == 0) return line;
-  return std::nullopt;
 }
 
 struct ModuleRun {
@@ -470,11 +478,10 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
     synthTasks.emplace_back([&, i] {
       const SynthModule& mod = absReq.modules[i];
       report(fmt::format("yosys: {} ({}/{})", mod.name, ++yosysStarted, n));
-      const fs::path script = workDir / (mod.name + ".ys");
+      const std::string script = mod.name + ".ys";
       const fs::path log = workDir / (mod.name + ".yosys.log");
-      writeFile(script, yosysModuleScript(absReq, mod, lib.path, mod.name + ".syn.v"));
-      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script.string())),
-                               workDir, log);
+      writeFile(workDir / script, yosysModuleScript(absReq, mod, lib.path, mod.name + ".syn.v"));
+      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script)), workDir, log);
       if (rc != 0) toolFailed("yosys", "synthesizing " + rtlPath(absReq, mod).string(), rc, log);
       const std::string text = readFile(log);
       const StatBlock generic = parseStat(text, kMarkGeneric, mod.name);
@@ -499,11 +506,10 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
   if (req.flat) {
     synthTasks.emplace_back([&] {
       report(fmt::format("yosys: {} flattened", req.top));
-      const fs::path script = workDir / (req.top + ".flat.ys");
+      const std::string script = req.top + ".flat.ys";
       const fs::path log = workDir / (req.top + ".flat.yosys.log");
-      writeFile(script, flatYosysScript(absReq, lib.path, req.top + ".flat.v"));
-      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script.string())),
-                               workDir, log);
+      writeFile(workDir / script, flatYosysScript(absReq, lib.path, req.top + ".flat.v"));
+      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script)), workDir, log);
       if (rc != 0) toolFailed("yosys", "synthesizing the flattened " + req.top, rc, log);
       const StatBlock mapped = parseStat(readFile(log), kMarkMapped, req.top);
       if (!mapped.area)
@@ -524,14 +530,14 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
     staTasks.emplace_back([&, i] {
       const SynthModule& mod = absReq.modules[i];
       report(fmt::format("sta: {} ({}/{})", mod.name, ++staStarted, n));
-      const fs::path script = workDir / (mod.name + ".sta.tcl");
+      const std::string script = mod.name + ".sta.tcl";
       const fs::path log = workDir / (mod.name + ".sta.log");
-      writeFile(script, staScript(absReq, mod, lib.path, sdcPath));
-      const int rc = runLogged(
-          fmt::format("{} -no_splash -exit {}", sta, shellQuote(script.string())), workDir, log);
+      writeFile(workDir / script, staScript(absReq, mod, lib.path, sdcPath));
+      const int rc =
+          runLogged(fmt::format("{} -no_splash -exit {}", sta, shellQuote(script)), workDir, log);
       if (rc != 0) toolFailed("sta", "timing " + mod.name, rc, log);
       const std::string text = readFile(log);
-      if (auto err = staError(text))
+      if (auto err = firstLineWith(text, "Error"))
         throw std::runtime_error(
             fmt::format("sta: timing {} failed: {}; see log {}", mod.name, *err, log.string()));
       if (text.find(" slack (") == std::string::npos &&

@@ -36,6 +36,9 @@ IpDesign buildIp(const config::Config& cfg) {
   ip.latencyFormula = "rows + cols";
   ip.batchFormula = "rows + cols + M - 1";
   ip.weightLoadBeats = rows;
+  // A swap blocks loads for rows+cols-1 cycles plus its own; then rows beats load the next matrix.
+  ip.minStallFreeBatch = 2 * rows + cols;
+  ip.minStallFreeBatchFormula = "2*rows + cols";
   return ip;
 }
 

@@ -31,6 +31,8 @@ struct IpDesign {
   std::string latencyFormula;
   std::string batchFormula;         // cycles from first input to last output of M vectors
   int weightLoadBeats = 0;          // beats per weight matrix
+  int minStallFreeBatch = 0;        // batch length at which a reload never stalls the input
+  std::string minStallFreeBatchFormula;
 };
 
 IpDesign buildIp(const config::Config& cfg);

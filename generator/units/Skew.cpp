@@ -7,7 +7,7 @@ namespace ftaccel::units {
 
 using namespace ir;
 
-Module buildSkew(const config::Config&, const ModuleNames& names) {
+Module buildSkew(const config::Config& cfg, const ModuleNames& names) {
   Module m;
   m.name = names.skew;
   m.description = {
@@ -15,9 +15,10 @@ Module buildSkew(const config::Config&, const ModuleNames& names) {
       "Used before the array to skew activation rows and after it to re-align the columns.",
   };
   m.params = {
-      {"Lanes", "1", false, "number of lanes"},
-      {"Width", "1", false, "bits per lane"},
-      {"Offset", "0", false, "delay common to all lanes"},
+      // Defaults are those of the input skew of this IP.
+      {"Lanes", std::to_string(cfg.array.rows), false, "number of lanes"},
+      {"Width", std::to_string(cfg.data.bits + 1), false, "bits per lane"},
+      {"Offset", "1", false, "delay common to all lanes"},
       {"Reverse", "0", false, "1: the last lane has the shortest delay"},
   };
   m.ports = {

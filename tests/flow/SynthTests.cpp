@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -12,8 +11,9 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
+#include "TestUtil.h"
+#include "flow/Process.h"
 #include "flow/Synth.h"
 
 namespace fs = std::filesystem;
@@ -78,21 +78,14 @@ endmodule
 
 // A fresh directory holding rtl/ for one test, removed afterwards.
 struct TempIp {
-  fs::path dir;
+  ftaccel::test::TempDir tmp;
+  fs::path dir = tmp.path();
   TempIp() {
-    std::string tmpl = (fs::temp_directory_path() / "ftaccel-synth-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir = tmpl;
-    fs::create_directories(dir / "rtl");
     write("rtl/t_mac.sv", kMacSv);
     write("rtl/t_chain.sv", kChainSv);
   }
-  ~TempIp() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
   void write(const std::string& rel, const std::string& text) const {
-    std::ofstream(dir / rel) << text;
+    ftaccel::test::writeFile(dir / rel, text);
   }
   SynthRequest leafRequest() const {
     SynthRequest req;
@@ -110,9 +103,7 @@ struct TempIp {
   }
 };
 
-bool haveTools() {
-  return std::system("command -v yosys >/dev/null 2>&1 && command -v sta >/dev/null 2>&1") == 0;
-}
+bool haveTools() { return haveTool("yosys") && haveTool("sta"); }
 
 // The SkyWater liberty lives outside the project; tests that need it skip when it is absent.
 std::optional<fs::path> sky130Liberty() {
@@ -158,7 +149,7 @@ TEST_CASE("generated scripts and SDC", "[synth]") {
   CHECK_THAT(std::string(genericLiberty()), Catch::Contains("library (ftaccel_generic)"));
 }
 
-TEST_CASE("generic library: leaf MAC area, flip-flops and timing", "[synth]") {
+TEST_CASE("generic library: leaf MAC area and flip-flops and timing", "[synth]") {
   if (!haveTools()) {
     WARN("skipping: yosys or sta not on PATH");
     return;

@@ -1,0 +1,50 @@
+# ftaccel: one-command setup. `make demo` and `make test` install what is missing (apt-get),
+# build, and run. Everything else is a convenience on top.
+BUILD   ?= build
+JOBS    ?= 2
+FTACCEL := $(BUILD)/ftaccel
+SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
+
+APT_PACKAGES := g++ make cmake ninja-build ccache pkg-config verilator yosys opensta iverilog \
+                catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+
+.PHONY: all deps build test demo bench regen lint-large clean
+
+all: build
+
+# Installs only the Debian packages that are not there yet (root or sudo).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "[deps] installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "[deps] all system packages present"; fi
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+
+# Generate the default IP, co-simulate it against the golden model, synthesize it.
+demo: build
+	$(FTACCEL) generate --out $(BUILD)/demo/ftaccel_ws8x8_d8
+	$(FTACCEL) sim --vectors 5000 --batch 64 --pattern mixed
+	$(FTACCEL) synth
+	@if [ -f $(SKY130) ]; then $(FTACCEL) synth --liberty $(SKY130); \
+	else echo "(SkyWater 130 nm report skipped: $(SKY130) not found)"; fi
+
+# Regenerate the committed reference IP after a generator change.
+regen: build
+	$(FTACCEL) generate --out rtl/ftaccel_ws8x8_d8
+
+bench: build
+	bash synth/bench.sh $(BUILD) $(SKY130)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,126 @@
+// Configuration loading: defaults, overrides, and every kind of bad input.
+#include <catch2/catch.hpp>
+
+#include "config/Config.h"
+#include "diag/Diagnostics.h"
+#include "golden/GoldenModel.h"
+
+using namespace ftaccel;
+
+namespace {
+
+// Message text of the DiagnosticError thrown when loading `text` (empty if it loads).
+std::string loadError(const std::string& text, std::vector<std::string> sets = {}) {
+  try {
+    config::loadConfigText(text, "cfg.toml", sets);
+  } catch (const diag::DiagnosticError& e) {
+    return e.bag().format();
+  }
+  return "";
+}
+
+// Smallest signed width holding every sum, found by search over the exact extremes.
+int bruteForceAccBits(int bits, int rows) {
+  golden::Wide lo = golden::minValue(bits), hi = golden::maxValue(bits);
+  golden::Wide maxSum = rows * lo * lo;
+  golden::Wide minSum = rows * lo * hi;
+  for (int w = 2; w < 120; ++w) {
+    golden::Wide top = (golden::Wide{1} << (w - 1)) - 1;
+    if (maxSum <= top && minSum >= -top - 1) return w;
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("embedded default config loads with the documented values", "[config]") {
+  config::Config cfg = config::loadConfig(std::nullopt);
+  CHECK(cfg.array.rows == 8);
+  CHECK(cfg.array.cols == 8);
+  CHECK(cfg.array.dataflow == config::Dataflow::WS);
+  CHECK(cfg.data.bits == 8);
+  CHECK(cfg.data.accBits == 19);
+  CHECK(cfg.ip.name == "ftaccel_ws8x8_d8");
+  CHECK(cfg.synth.clockNs == 5.0);
+  // An empty file means "all defaults" and must hash the same.
+  CHECK(config::loadConfigText("", "empty.toml").hash() == cfg.hash());
+}
+
+TEST_CASE("minimum accumulator width matches a brute-force search", "[config]") {
+  for (int bits : {4, 5, 8, 12, 16, 31, 32})
+    for (int rows : {1, 2, 3, 4, 5, 7, 8, 9, 64, 100, 255, 256}) {
+      INFO("bits " << bits << " rows " << rows);
+      CHECK(config::minAccBits(bits, rows) == bruteForceAccBits(bits, rows));
+    }
+}
+
+TEST_CASE("config overrides from --set are typed and validated", "[config]") {
+  auto cfg = config::loadConfigText("", "x", {"array.rows=16", "array.dataflow=ws", "data.bits=4",
+                                              "synth.clock_ns=2"});
+  CHECK(cfg.array.rows == 16);
+  CHECK(cfg.data.bits == 4);
+  CHECK(cfg.data.accBits == 12);
+  CHECK(cfg.synth.clockNs == 2.0);
+  CHECK(loadError("", {"array.rows"}).find("expected --set key=value") != std::string::npos);
+  CHECK(loadError("", {"array.rowz=3"}).find("unknown key 'array.rowz'") != std::string::npos);
+  CHECK(loadError("", {"array.rows=\"8\""}).find("must be an integer") != std::string::npos);
+}
+
+TEST_CASE("bad configuration files name the key and the line and the allowed range", "[config]") {
+  SECTION("unknown key") {
+    auto err = loadError("[array]\nrows = 4\ncolz = 4\n");
+    CHECK(err.find("cfg.toml:3") != std::string::npos);
+    CHECK(err.find("unknown key 'array.colz'") != std::string::npos);
+  }
+  SECTION("unknown section") {
+    auto err = loadError("[arrray]\nrows = 4\n");
+    CHECK(err.find("unknown section '[arrray]'") != std::string::npos);
+  }
+  SECTION("value out of range") {
+    auto err = loadError("[array]\nrows = 257\n");
+    CHECK(err.find("cfg.toml:2") != std::string::npos);
+    CHECK(err.find("1..256") != std::string::npos);
+    CHECK(loadError("[data]\nbits = 3\n").find("4..32") != std::string::npos);
+    CHECK(loadError("[synth]\nclock_ns = 0\n").find("out of range") != std::string::npos);
+  }
+  SECTION("wrong type") {
+    auto err = loadError("[array]\nrows = \"eight\"\n");
+    CHECK(err.find("'array.rows' must be an integer") != std::string::npos);
+    CHECK(loadError("[array]\nrows = 4.5\n").find("must be an integer") != std::string::npos);
+    CHECK(loadError("array = 3\n").find("unknown key 'array'") != std::string::npos);
+  }
+  SECTION("malformed TOML") {
+    auto err = loadError("[array]\nrows = = 4\n");
+    CHECK(err.find("cfg.toml:2") != std::string::npos);
+    CHECK(err.find("malformed TOML") != std::string::npos);
+  }
+  SECTION("accumulator too narrow") {
+    auto err = loadError("[array]\nrows = 16\n[data]\nbits = 8\nacc_bits = 19\n");
+    CHECK(err.find("cfg.toml:5") != std::string::npos);
+    CHECK(err.find("at least 20 bits") != std::string::npos);
+    CHECK(loadError("[array]\nrows = 16\n[data]\nacc_bits = 20\n").empty());
+  }
+  SECTION("unknown or unsupported dataflow") {
+    CHECK(loadError("[array]\ndataflow = \"xs\"\n").find("allowed: \"ws\", \"is\", \"os\"") !=
+          std::string::npos);
+    CHECK(loadError("[array]\ndataflow = \"os\"\n").find("not implemented") != std::string::npos);
+  }
+  SECTION("bad ip name") {
+    CHECK(loadError("[ip]\nname = \"1abc\"\n").find("ip.name") != std::string::npos);
+    CHECK(loadError("[ip]\nname = \"module\"\n").empty() == false);
+  }
+  SECTION("every problem is reported at once") {
+    auto err = loadError("[array]\nrows = 0\ncols = 999\n");
+    CHECK(err.find("array.rows") != std::string::npos);
+    CHECK(err.find("array.cols") != std::string::npos);
+  }
+}
+
+TEST_CASE("config hash changes with every key and is stable", "[config]") {
+  auto base = config::loadConfigText("", "x");
+  CHECK(base.hash() == config::loadConfigText("", "y").hash());
+  CHECK(base.hash().size() == 16);
+  for (std::string set : {"array.rows=9", "array.cols=7", "data.bits=9", "data.acc_bits=24",
+                          "ip.name=foo", "synth.clock_ns=3"})
+    CHECK(config::loadConfigText("", "x", {set}).hash() != base.hash());
+}
