@@ -154,7 +154,18 @@ void runParallel(int jobs, const std::vector<std::function<void()>>& tasks) {
 struct StatBlock {
   std::map<std::string, long> cells;
   std::optional<double> area;
+  bool found = false;  // the module's statistics were printed
 };
+
+// OpenSTA cannot read parameter overrides on (black-box) instances in a netlist. ftaccel emits
+// every parametrization as its own module whose defaults are the values used, so dropping the
+// overrides keeps the netlist exact.
+void stripInstanceParameters(const fs::path& netlist) {
+  static const std::regex paramBlock(R"(#\(\s*(\.\w+\([^()]*\),?\s*)*\)\s*)");
+  std::string text = readFile(netlist);
+  std::string stripped = std::regex_replace(text, paramBlock, "");
+  if (stripped != text) writeFile(netlist, stripped);
+}
 
 // Parses the `stat` output for `module` printed right after the last line equal to `marker`
 // (a `log` command in the script), up to the next numbered pass header.
@@ -181,6 +192,7 @@ StatBlock parseStat(const std::string& log, const std::string& marker, const std
     }
     if (line.find("=== ") != std::string::npos) {
       inModule = line.find(header) != std::string::npos;
+      block.found = block.found || inModule;
       inCells = false;
     } else if (!inModule) {
       continue;
@@ -483,9 +495,17 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       writeFile(workDir / script, yosysModuleScript(absReq, mod, lib.path, mod.name + ".syn.v"));
       const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script)), workDir, log);
       if (rc != 0) toolFailed("yosys", "synthesizing " + rtlPath(absReq, mod).string(), rc, log);
+      stripInstanceParameters(workDir / (mod.name + ".syn.v"));
       const std::string text = readFile(log);
       const StatBlock generic = parseStat(text, kMarkGeneric, mod.name);
-      const StatBlock mapped = parseStat(text, kMarkMapped, mod.name);
+      StatBlock mapped = parseStat(text, kMarkMapped, mod.name);
+      // A module that only instantiates children (the array) has no own cells, and Yosys then
+      // prints no area line at all.
+      bool onlyChildren = mapped.found && std::all_of(mapped.cells.begin(), mapped.cells.end(),
+                                                      [&](const auto& c) {
+                                                        return mod.children.count(c.first) != 0;
+                                                      });
+      if (!mapped.area && onlyChildren) mapped.area = 0.0;
       if (!mapped.area)
         throw std::runtime_error(
             fmt::format("yosys: no area reported for module {}; see {}", mod.name, log.string()));
@@ -521,12 +541,14 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
   }
   runParallel(req.jobs, synthTasks);
 
-  // 2. OpenSTA on every module. A parent is linked with its children's netlists, so its
-  // result covers the paths that cross child boundaries (black boxes would leave them
-  // unconstrained). A leaf is timed alone under the SDC's registered-boundary assumption.
+  // 2. OpenSTA on every leaf module, under the SDC's registered-boundary assumption (every
+  // port of a leaf is driven by or feeds a flop in the neighbour, e.g. psum_i -> adder ->
+  // psum_q). Parents hold only wiring; they take their worst child's path. (This OpenSTA
+  // cannot parse the concatenated assigns Yosys writes for wiring-only parents.)
   std::atomic<int> staStarted{0};
   std::vector<std::function<void()>> staTasks;
   for (size_t i = 0; i < n; ++i) {
+    if (!absReq.modules[i].children.empty()) continue;
     staTasks.emplace_back([&, i] {
       const SynthModule& mod = absReq.modules[i];
       report(fmt::format("sta: {} ({}/{})", mod.name, ++staStarted, n));
@@ -548,6 +570,15 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
     });
   }
   runParallel(req.jobs, staTasks);
+  // Leaves come first in the request, so children are resolved before their parents.
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& [child, count] : req.modules[i].children) {
+      for (size_t j = 0; j < i; ++j) {
+        if (req.modules[j].name != child || !runs[j].path) continue;
+        if (!runs[i].path || runs[j].path->slackNs < runs[i].path->slackNs) runs[i].path = runs[j].path;
+      }
+    }
+  }
 
   // 3. Roll-up: instance counts from the top down, areas from the leaves up.
   std::map<std::string, size_t> index;

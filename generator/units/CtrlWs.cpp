@@ -20,6 +20,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       {"Latency", "Rows + Cols", true, "input handshake to output valid, derived"},
       {"SwapSpan", "Rows + Cols - 1", true, "cycles a swap needs to reach the last PE, derived"},
       {"RowBits", "(Rows > 1) ? $clog2(Rows) : 1", true, "derived"},
+      {"SpanBits", "$clog2(SwapSpan + 1)", true, "derived"},
   };
   m.ports = {
       {Dir::In, "clk_i", "", ""},
@@ -39,7 +40,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
 
   m.items = {
       Signal{"valid_q", "Latency", "valid bit of every pipeline stage"},
-      Signal{"swap_q", "SwapSpan", "swap tags still on their way through the array"},
+      Signal{"swap_cnt_q", "SpanBits", "advances until the last swap has reached every PE"},
       Signal{"wrow_q", "RowBits", "weight rows received of the current load"},
       Signal{"loaded_q", "", "a complete weight matrix waits in the shadow registers"},
       Signal{"en", "", ""},
@@ -48,7 +49,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       Signal{"swap_busy", "", ""},
       ContAssign{"en", "!valid_q[Latency-1] || out_ready_i", ""},
       ContAssign{"accept", "in_valid_i && en && (!in_wswap_i || loaded_q)", ""},
-      ContAssign{"swap_busy", "(|swap_q) || (accept && in_wswap_i)", ""},
+      ContAssign{"swap_busy", "(swap_cnt_q != '0) || (accept && in_wswap_i)", ""},
       ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
   };
   // Shift register of length `len`; a one-stage register has no bits to shift in from.
@@ -63,7 +64,14 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
                                                              "}")})}}});
   };
   m.items.push_back(shift("valid_q", "Latency", "accept"));
-  m.items.push_back(shift("swap_q", "SwapSpan", "accept && in_wswap_i"));
+  // A counter rather than a shift register of swap tags: a wide OR-reduction was the
+  // critical path of large arrays.
+  m.items.push_back(AlwaysFF{
+      "p_swap_cnt", "",
+      {Stmt::assign("swap_cnt_q", "'0")},
+      {Stmt::ifThen("accept && in_wswap_i", {Stmt::assign("swap_cnt_q", "SpanBits'(SwapSpan)")},
+                    {Stmt::ifThen("en && swap_cnt_q != '0",
+                                  {Stmt::assign("swap_cnt_q", "swap_cnt_q - 1'b1")})})}});
   m.items.push_back(AlwaysFF{
       "p_wload",
       "count weight rows; a complete matrix is consumed by the next swap",

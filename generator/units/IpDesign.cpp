@@ -19,11 +19,16 @@ IpDesign buildIp(const config::Config& cfg) {
   ip.top = names.top;
   ip.modules = {
       {buildPeWs(cfg, names), {}},
-      {buildSkew(cfg, names), {}},
+      {buildSkew(cfg, names, SkewKind::Input), {}},
       {buildCtrlWs(cfg, names), {}},
       {buildArrayWs(cfg, names), {{names.pe, rows * cols}}},
-      {buildTopWs(cfg, names), {{names.ctrl, 1}, {names.skew, cols > 1 ? 2 : 1}, {names.array, 1}}},
   };
+  std::map<std::string, int> topChildren = {{names.ctrl, 1}, {names.skewIn, 1}, {names.array, 1}};
+  if (cols > 1) {  // a single column needs no de-skew
+    ip.modules.push_back({buildSkew(cfg, names, SkewKind::Output), {}});
+    topChildren[names.skewOut] = 1;
+  }
+  ip.modules.push_back({buildTopWs(cfg, names), topChildren});
   for (const auto& p : ip.modules.back().module.ports) {
     int width = p.width.empty() ? 1 : std::stoi(p.width);
     std::string group = p.name.starts_with("in_")      ? "in"

@@ -7,19 +7,21 @@ namespace ftaccel::units {
 
 using namespace ir;
 
-Module buildSkew(const config::Config& cfg, const ModuleNames& names) {
+Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind) {
+  const bool input = kind == SkewKind::Input;
   Module m;
-  m.name = names.skew;
+  m.name = input ? names.skewIn : names.skewOut;
   m.description = {
       "Delays lane i by Offset + i cycles (Reverse = 0) or Offset + Lanes-1-i (Reverse = 1).",
       "Used before the array to skew activation rows and after it to re-align the columns.",
   };
   m.params = {
-      // Defaults are those of the input skew of this IP.
-      {"Lanes", std::to_string(cfg.array.rows), false, "number of lanes"},
-      {"Width", std::to_string(cfg.data.bits + 1), false, "bits per lane"},
-      {"Offset", "1", false, "delay common to all lanes"},
-      {"Reverse", "0", false, "1: the last lane has the shortest delay"},
+      // Defaults are the values this IP uses.
+      {"Lanes", std::to_string(input ? cfg.array.rows : cfg.array.cols), false, "number of lanes"},
+      {"Width", std::to_string(input ? cfg.data.bits + 1 : cfg.data.accBits), false,
+       "bits per lane"},
+      {"Offset", input ? "1" : "0", false, "delay common to all lanes"},
+      {"Reverse", input ? "0" : "1", false, "1: the last lane has the shortest delay"},
   };
   m.ports = {
       {Dir::In, "clk_i", "", ""},

@@ -71,7 +71,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
                       "idle cycles feed zeros, so nothing undefined enters the array"},
            ContAssign{slice("array_act", "r", "DataBits"), "skew_out[r*LaneBits +: DataBits]", ""},
            ContAssign{"array_swap[r]", "skew_out[r*LaneBits + DataBits]", ""}}),
-      Instance{names.skew,
+      Instance{names.skewIn,
                "u_in_skew",
                {{"Lanes", "Rows"}, {"Width", "LaneBits"}, {"Offset", "1"}, {"Reverse", "0"}},
                {{"clk_i", "clk_i"},
@@ -95,7 +95,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
   };
   if (cfg.array.cols > 1) {
     m.items.push_back(
-        Instance{names.skew,
+        Instance{names.skewOut,
                "u_out_deskew",
                {{"Lanes", "Cols"}, {"Width", "AccBits"}, {"Offset", "0"}, {"Reverse", "1"}},
                {{"clk_i", "clk_i"},

@@ -63,7 +63,7 @@ module ftaccel_ws8x8_d8 (
   end
 
   // input register plus row skew: row r enters the array r cycles after row 0
-  ftaccel_ws8x8_d8_skew #(
+  ftaccel_ws8x8_d8_skew_in #(
     .Lanes   (Rows),
     .Width   (LaneBits),
     .Offset  (1),
@@ -93,7 +93,7 @@ module ftaccel_ws8x8_d8 (
   );
 
   // column c leaves the array c cycles after column 0: re-align
-  ftaccel_ws8x8_d8_skew #(
+  ftaccel_ws8x8_d8_skew_out #(
     .Lanes   (Cols),
     .Width   (AccBits),
     .Offset  (0),

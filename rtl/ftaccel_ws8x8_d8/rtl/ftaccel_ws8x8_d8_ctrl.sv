@@ -27,6 +27,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   localparam int Latency = Rows + Cols;  // input handshake to output valid, derived
   localparam int SwapSpan = Rows + Cols - 1;  // cycles a swap needs to reach the last PE, derived
   localparam int RowBits = (Rows > 1) ? $clog2(Rows) : 1;  // derived
+  localparam int SpanBits = $clog2(SwapSpan + 1);  // derived
 
 `ifndef SYNTHESIS
   // Parameter legality, checked at elaboration by simulators.
@@ -38,7 +39,7 @@ module ftaccel_ws8x8_d8_ctrl #(
 `endif
 
   logic [Latency-1:0] valid_q;  // valid bit of every pipeline stage
-  logic [SwapSpan-1:0] swap_q;  // swap tags still on their way through the array
+  logic [SpanBits-1:0] swap_cnt_q;  // advances until the last swap has reached every PE
   logic [RowBits-1:0] wrow_q;  // weight rows received of the current load
   logic loaded_q;  // a complete weight matrix waits in the shadow registers
   logic en;
@@ -47,7 +48,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   logic swap_busy;
   assign en = !valid_q[Latency-1] || out_ready_i;
   assign accept = in_valid_i && en && (!in_wswap_i || loaded_q);
-  assign swap_busy = (|swap_q) || (accept && in_wswap_i);
+  assign swap_busy = (swap_cnt_q != '0) || (accept && in_wswap_i);
   assign wload = wload_valid_i && !swap_busy;
 
   if (Latency == 1) begin : gen_valid_one
@@ -72,23 +73,15 @@ module ftaccel_ws8x8_d8_ctrl #(
     end
   end
 
-  if (SwapSpan == 1) begin : gen_swap_one
-    always_ff @(posedge clk_i or negedge rst_ni) begin : p_swap_q
-      if (!rst_ni) begin
-        swap_q <= '0;
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_swap_cnt
+    if (!rst_ni) begin
+      swap_cnt_q <= '0;
+    end else begin
+      if (accept && in_wswap_i) begin
+        swap_cnt_q <= SpanBits'(SwapSpan);
       end else begin
-        if (en) begin
-          swap_q <= accept && in_wswap_i;
-        end
-      end
-    end
-  end else begin : gen_swap_many
-    always_ff @(posedge clk_i or negedge rst_ni) begin : p_swap_q
-      if (!rst_ni) begin
-        swap_q <= '0;
-      end else begin
-        if (en) begin
-          swap_q <= {swap_q[SwapSpan-2:0], accept && in_wswap_i};
+        if (en && swap_cnt_q != '0) begin
+          swap_cnt_q <= swap_cnt_q - 1'b1;
         end
       end
     end

@@ -4,11 +4,11 @@
 
 // Delays lane i by Offset + i cycles (Reverse = 0) or Offset + Lanes-1-i (Reverse = 1).
 // Used before the array to skew activation rows and after it to re-align the columns.
-module ftaccel_ws8x8_d8_skew #(
+module ftaccel_ws8x8_d8_skew_out #(
   parameter int Lanes = 8,  // number of lanes
-  parameter int Width = 9,  // bits per lane
-  parameter int Offset = 1,  // delay common to all lanes
-  parameter int Reverse = 0  // 1: the last lane has the shortest delay
+  parameter int Width = 19,  // bits per lane
+  parameter int Offset = 0,  // delay common to all lanes
+  parameter int Reverse = 1  // 1: the last lane has the shortest delay
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,     // async, active low
@@ -65,4 +65,4 @@ module ftaccel_ws8x8_d8_skew #(
     end
   end
 endmodule
-// end of ftaccel_ws8x8_d8_skew
+// end of ftaccel_ws8x8_d8_skew_out
