@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "flow/FileIo.h"
 #include "flow/Process.h"
 
 namespace ftaccel::test {
@@ -33,17 +34,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string readFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void writeFile(const std::filesystem::path& p, const std::string& text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using flow::readFile;
+using flow::writeFile;
 
 // Runs the ftaccel CLI with stderr merged into the output.
 inline flow::ProcessResult runCli(std::vector<std::string> args,

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "flow/FileIo.h"
 #include "flow/Package.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
@@ -42,13 +43,6 @@ std::string fnv(std::string_view text) {
     h *= 1099511628211ull;
   }
   return fmt::format("{:016x}", h);
-}
-
-void writeFile(const fs::path& p, std::string_view content) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + p.string());
 }
 
 // Holds an exclusive flock on a file for the lifetime of the object.

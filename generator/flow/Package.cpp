@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "flow/FileIo.h"
 #include "flow/Synth.h"
 #include "ir/SvPrinter.h"
 
@@ -198,14 +199,7 @@ void writePackageAtomically(const FileSet& files, const fs::path& outDir) {
   fs::create_directory(tmp, ec);
   if (ec) fail(fmt::format("cannot write into {}: {}", parent.string(), ec.message()));
   try {
-    for (const auto& [rel, content] : files) {
-      fs::path p = tmp / rel;
-      fs::create_directories(p.parent_path());
-      std::ofstream out(p, std::ios::binary);
-      out << content;
-      out.close();
-      if (!out) throw std::runtime_error("write failed: " + p.string());
-    }
+    for (const auto& [rel, content] : files) writeFile(tmp / rel, content);
     fs::path old;
     if (fs::exists(target)) {
       old = parent / fmt::format(".{}.old-{:08x}", target.filename().string(), rd());

@@ -58,6 +58,42 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   return result;
 }
 
+namespace {
+
+// posix_spawnp in `workDir`; returns the exit status, throws when the tool cannot start.
+int spawnAndWait(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+                 posix_spawn_file_actions_t& actions) {
+  if (!workDir.empty()) posix_spawn_file_actions_addchdir_np(&actions, workDir.c_str());
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start '" + argv[0] + "' (is it installed? run 'make deps')");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+int runProcessToFiles(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+                      const std::filesystem::path& outFile, const std::filesystem::path& errFile) {
+  // Absolute paths: the child changes into workDir before the files are opened.
+  const auto out = std::filesystem::absolute(outFile);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (errFile.empty()) {
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  } else {
+    const auto err = std::filesystem::absolute(errFile);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  return spawnAndWait(argv, workDir, actions);
+}
+
 bool haveTool(const std::string& name) {
   const char* path = std::getenv("PATH");
   if (!path) return false;

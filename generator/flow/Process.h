@@ -18,6 +18,12 @@ struct ProcessResult {
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
                          const std::filesystem::path& logFile = {});
 
+// Runs `argv` (no shell) in `workDir` with stdout written to `outFile` and stderr to
+// `errFile`, or to `outFile` as well when `errFile` is empty. Returns the exit status.
+int runProcessToFiles(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+                      const std::filesystem::path& outFile,
+                      const std::filesystem::path& errFile = {});
+
 // Whether an executable is on PATH.
 bool haveTool(const std::string& name);
 

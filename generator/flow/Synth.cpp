@@ -17,10 +17,12 @@
 #include <string_view>
 #include <thread>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include "flow/FileIo.h"
+#include "flow/Process.h"
 
 namespace ftaccel::embedded {
 extern const std::string_view kGenericLiberty;
@@ -44,17 +46,6 @@ std::string toolBinary(const char* envName, const char* fallback) {
   return (v != nullptr && *v != '\0') ? std::string(v) : std::string(fallback);
 }
 
-std::string shellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 bool hasSpace(const std::string& s) {
   return s.find_first_of(" \t\"") != std::string::npos;
 }
@@ -63,37 +54,6 @@ bool hasSpace(const std::string& s) {
 std::string yosysPath(const fs::path& p) {
   const std::string s = p.generic_string();
   return hasSpace(s) ? "\"" + s + "\"" : s;
-}
-
-std::string readFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", p.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Writes through a temporary name so that a reader never sees a truncated file.
-void writeFile(const fs::path& p, std::string_view text) {
-  const fs::path tmp = p.string() + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
-  }
-  fs::rename(tmp, p);
-}
-
-// Runs `toolCmd` from inside `cwd` with all its output in `log`; returns the exit status.
-// Scripts are passed by their name relative to `cwd`: OpenSTA 2019 sources its script
-// argument unquoted and silently does nothing for a path with blanks.
-int runLogged(const std::string& toolCmd, const fs::path& cwd, const fs::path& log) {
-  const std::string cmd = fmt::format("cd {} && {} > {} 2>&1", shellQuote(cwd.string()), toolCmd,
-                                      shellQuote(log.string()));
-  const int rc = std::system(cmd.c_str());
-  if (rc == -1) return -1;
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
 }
 
 // First line of a tool log that starts with `prefix` ("ERROR:" for Yosys, "Error" for OpenSTA).
@@ -304,10 +264,7 @@ PreparedLiberty prepareLiberty(const SynthRequest& req, const fs::path& workDir,
     const fs::path part = workDir / "lib.lib.part";
     const fs::path log = workDir / "lib.gunzip.log";
     if (progress) progress(fmt::format("gunzip: {}", src.filename().string()));
-    const std::string cmd =
-        fmt::format("gzip -dc {} > {} 2> {}", shellQuote(src.string()),
-                    shellQuote(part.string()), shellQuote(log.string()));
-    const int rc = std::system(cmd.c_str());
+    const int rc = runProcessToFiles({"gzip", "-dc", src.string()}, workDir, part, log);
     if (rc != 0)
       throw std::runtime_error(fmt::format("cannot decompress liberty file {}; see {}",
                                            src.string(), log.string()));
@@ -493,7 +450,7 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       const std::string script = mod.name + ".ys";
       const fs::path log = workDir / (mod.name + ".yosys.log");
       writeFile(workDir / script, yosysModuleScript(absReq, mod, lib.path, mod.name + ".syn.v"));
-      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script)), workDir, log);
+      const int rc = runProcessToFiles({yosys, "-s", script}, workDir, log);
       if (rc != 0) toolFailed("yosys", "synthesizing " + rtlPath(absReq, mod).string(), rc, log);
       stripInstanceParameters(workDir / (mod.name + ".syn.v"));
       const std::string text = readFile(log);
@@ -529,7 +486,7 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       const std::string script = req.top + ".flat.ys";
       const fs::path log = workDir / (req.top + ".flat.yosys.log");
       writeFile(workDir / script, flatYosysScript(absReq, lib.path, req.top + ".flat.v"));
-      const int rc = runLogged(fmt::format("{} -s {}", yosys, shellQuote(script)), workDir, log);
+      const int rc = runProcessToFiles({yosys, "-s", script}, workDir, log);
       if (rc != 0) toolFailed("yosys", "synthesizing the flattened " + req.top, rc, log);
       const StatBlock mapped = parseStat(readFile(log), kMarkMapped, req.top);
       if (!mapped.area)
@@ -556,7 +513,7 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       const fs::path log = workDir / (mod.name + ".sta.log");
       writeFile(workDir / script, staScript(absReq, mod, lib.path, sdcPath));
       const int rc =
-          runLogged(fmt::format("{} -no_splash -exit {}", sta, shellQuote(script)), workDir, log);
+          runProcessToFiles({sta, "-no_splash", "-exit", script}, workDir, log);
       if (rc != 0) toolFailed("sta", "timing " + mod.name, rc, log);
       const std::string text = readFile(log);
       if (auto err = firstLineWith(text, "Error"))

@@ -52,18 +52,11 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       ContAssign{"swap_busy", "(swap_cnt_q != '0) || (accept && in_wswap_i)", ""},
       ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
   };
-  // Shift register of length `len`; a one-stage register has no bits to shift in from.
-  auto shift = [](const std::string& reg, const std::string& len, const std::string& in) {
-    return makeGenerateIf(
-        len + " == 1", "gen_" + reg.substr(0, reg.size() - 2) + "_one",
-        {AlwaysFF{"p_" + reg, "", {Stmt::assign(reg, "'0")},
-                  {Stmt::ifThen("en", {Stmt::assign(reg, in)})}}},
-        "gen_" + reg.substr(0, reg.size() - 2) + "_many",
-        {AlwaysFF{"p_" + reg, "", {Stmt::assign(reg, "'0")},
-                  {Stmt::ifThen("en", {Stmt::assign(reg, "{" + reg + "[" + len + "-2:0], " + in +
-                                                             "}")})}}});
-  };
-  m.items.push_back(shift("valid_q", "Latency", "accept"));
+  // Latency = rows + cols >= 2, so there is always a lower part to shift.
+  m.items.push_back(AlwaysFF{"p_valid_q", "",
+                             {Stmt::assign("valid_q", "'0")},
+                             {Stmt::ifThen("en", {Stmt::assign("valid_q",
+                                                               "{valid_q[Latency-2:0], accept}")})}});
   // A counter rather than a shift register of swap tags: a wide OR-reduction was the
   // critical path of large arrays.
   m.items.push_back(AlwaysFF{

@@ -51,24 +51,12 @@ module ftaccel_ws8x8_d8_ctrl #(
   assign swap_busy = (swap_cnt_q != '0) || (accept && in_wswap_i);
   assign wload = wload_valid_i && !swap_busy;
 
-  if (Latency == 1) begin : gen_valid_one
-    always_ff @(posedge clk_i or negedge rst_ni) begin : p_valid_q
-      if (!rst_ni) begin
-        valid_q <= '0;
-      end else begin
-        if (en) begin
-          valid_q <= accept;
-        end
-      end
-    end
-  end else begin : gen_valid_many
-    always_ff @(posedge clk_i or negedge rst_ni) begin : p_valid_q
-      if (!rst_ni) begin
-        valid_q <= '0;
-      end else begin
-        if (en) begin
-          valid_q <= {valid_q[Latency-2:0], accept};
-        end
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_valid_q
+    if (!rst_ni) begin
+      valid_q <= '0;
+    end else begin
+      if (en) begin
+        valid_q <= {valid_q[Latency-2:0], accept};
       end
     end
   end

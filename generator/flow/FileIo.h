@@ -1,0 +1,17 @@
+// Whole-file reads and writes shared by the flows.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace ftaccel::flow {
+
+// Throws std::runtime_error naming the file when it cannot be read.
+std::string readFile(const std::filesystem::path& path);
+
+// Creates parent directories and writes through "<path>.part" + rename, so a reader never
+// sees a truncated file. Throws std::runtime_error naming the file.
+void writeFile(const std::filesystem::path& path, std::string_view text);
+
+}  // namespace ftaccel::flow
