@@ -37,6 +37,7 @@ struct Options {
   double wloadValidProb = 1.0;
   long maxCycles = 0;        // 0 = derived from the workload
   bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
+  std::string bypass = "none";  // bypass mask: none | random:P | row:R | col:C | pe:R,C, joined by '+'
 };
 
 [[noreturn]] void usage(const char* msg) {
@@ -64,6 +65,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--wload-valid") o.wloadValidProb = std::stod(v);
     else if (a == "--max-cycles") o.maxCycles = std::stol(v);
     else if (a == "--no-swap") o.noSwap = v == "1";
+    else if (a == "--bypass") o.bypass = v;
     else usage(("unknown option " + a).c_str());
   }
   if (o.vectors < 1 || o.batch < 1) usage("--vectors and --batch must be positive");
@@ -104,8 +106,42 @@ class Stimulus {
   std::string pattern_;
 };
 
+// Parses the bypass specification into a rows x cols mask (1 = PE bypassed).
+std::vector<std::vector<bool>> bypassMask(const std::string& spec, uint64_t seed) {
+  std::vector<std::vector<bool>> mask(kRows, std::vector<bool>(kCols, false));
+  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t end = spec.find('+', start);
+    if (end == std::string::npos) end = spec.size();
+    std::string part = spec.substr(start, end - start);
+    start = end + 1;
+    if (part == "none" || part.empty()) continue;
+    size_t colon = part.find(':');
+    if (colon == std::string::npos) usage(("bad --bypass part " + part).c_str());
+    std::string kind = part.substr(0, colon), arg = part.substr(colon + 1);
+    if (kind == "random") {
+      std::bernoulli_distribution d(std::stod(arg));
+      for (auto& row : mask)
+        for (size_t c = 0; c < row.size(); ++c) row[c] = row[c] || d(rng);
+    } else if (kind == "row" && std::stoi(arg) < kRows) {
+      for (int c = 0; c < kCols; ++c) mask[std::stoi(arg)][c] = true;
+    } else if (kind == "col" && std::stoi(arg) < kCols) {
+      for (int r = 0; r < kRows; ++r) mask[r][std::stoi(arg)] = true;
+    } else if (kind == "pe" && arg.find(',') != std::string::npos) {
+      int r = std::stoi(arg.substr(0, arg.find(','))), c = std::stoi(arg.substr(arg.find(',') + 1));
+      if (r >= kRows || c >= kCols) usage(("PE out of range in --bypass " + part).c_str());
+      mask[r][c] = true;
+    } else {
+      usage(("bad --bypass part " + part).c_str());
+    }
+  }
+  return mask;
+}
+
 struct Batch {
-  Matrix weights;             // kRows x kCols, W[k][c]
+  Matrix weights;             // kRows x kCols, W[k][c], after bypass pruning
+  Matrix unpruned;            // the same before pruning
   std::vector<std::vector<int64_t>> vectors;
 };
 
@@ -135,6 +171,20 @@ int main(int argc, char** argv) {
     batches.push_back(std::move(b));
   }
 
+  const auto mask = bypassMask(opt.bypass, opt.seed);
+  long bypassed = 0;
+  for (const auto& row : mask)
+    for (bool b : row) bypassed += b;
+#if !FTACCEL_BYPASS
+  if (bypassed) usage("--bypass needs an IP generated with protect.bypass = true");
+#endif
+  // The golden model prunes the weights that the mapping puts on bypassed PEs (SPEC §3).
+  for (auto& b : batches) b.unpruned = b.weights;
+  for (auto& b : batches)
+    for (int k = 0; k < kRows; ++k)
+      for (int c = 0; c < kCols; ++c)
+        if (mask[k][c]) b.weights.at(k, c) = 0;
+
   // Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
   top->clk_i = 0;
   top->rst_ni = 1;
@@ -150,6 +200,21 @@ int main(int argc, char** argv) {
   top->rst_ni = 1;
   top->eval();
 
+#if FTACCEL_BYPASS
+  // Shift the mask in through the configuration chain: row 0 first, it ends up at the top.
+  top->bypass_valid_i = 1;
+  for (int k = 0; k < kRows; ++k) {
+    for (int c = 0; c < kCols; ++c) setBit(top->bypass_data_i, c, mask[k][c]);
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->eval();
+  }
+  top->bypass_valid_i = 0;
+  top->eval();
+#endif
+
   struct Pending {
     std::vector<Wide> expected;
     long acceptCycle;
@@ -158,6 +223,7 @@ int main(int argc, char** argv) {
   std::deque<Pending> inflight;
   size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
+  long prunedVisible = 0;
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
   // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
@@ -220,6 +286,9 @@ int main(int argc, char** argv) {
     if (inFire) {
       const Batch& b = batches[vecBatch];
       inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++});
+      // Vectors whose result the pruning changes: they show the RTL really bypassed.
+      if (bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
+        ++prunedVisible;
       if (firstAccept < 0) firstAccept = cycle;
       if (vecIndex == 0 && !opt.noSwap) ++swaps;
       if (++vecIndex == b.vectors.size()) {
@@ -248,10 +317,12 @@ int main(int argc, char** argv) {
       "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
       "\"batches\": %zu, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
       "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
-      "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"first_mismatch\": \"%s\"}\n",
+      "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
+      "\"pruning_visible_vectors\": %ld, "
+      "\"first_mismatch\": \"%s\"}\n",
       opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
       latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
       streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0, timeout ? "true" : "false",
-      firstMismatch.c_str());
+      bypassed, prunedVisible, firstMismatch.c_str());
   return (mismatches || timeout) ? 1 : 0;
 }

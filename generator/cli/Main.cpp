@@ -65,11 +65,18 @@ struct SimArgs {
   std::string pattern = "random";
   double inValid = 1.0;
   double outReady = 1.0;
+  std::string bypass = "none";
   bool json = false;
 };
 
 int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   config::Config cfg = args.load();
+  if (s.bypass != "none" && !cfg.protect.bypass) {
+    diag::DiagnosticBag bag;
+    bag.error("sim.no-bypass", diag::Location{"--bypass " + s.bypass, 0, 0},
+              "this IP has no bypass logic; generate it with --set protect.bypass=true");
+    throw diag::DiagnosticError(bag);
+  }
   flow::CosimModel model = flow::buildCosimModel(cfg, progress);
   flow::CosimOptions o;
   o.vectors = s.vectors;
@@ -78,6 +85,7 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   o.pattern = s.pattern;
   o.inValidProb = s.inValid;
   o.outReadyProb = s.outReady;
+  o.bypass = s.bypass;
   progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.vectors,
                        s.batch, s.seed, s.pattern));
   flow::CosimResult r = flow::runCosim(model, o);
@@ -184,6 +192,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.01, 1.0));
   simCmd->add_option("--out-ready", sim.outReady, "Probability that the consumer is ready")
       ->check(CLI::Range(0.01, 1.0));
+  simCmd->add_option("--bypass", sim.bypass,
+                     "Bypass mask (needs protect.bypass): none, random:P, row:R, col:C or pe:R,C, "
+                     "joined with '+'");
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;

@@ -44,7 +44,7 @@ int minAccBits(int bits, int rows) {
 
 namespace {
 
-enum class Kind { Int, Float, String };
+enum class Kind { Int, Float, String, Bool };
 
 // One configuration key: its type, range and where it lands in Config.
 struct KeySpec {
@@ -63,6 +63,7 @@ const std::vector<KeySpec>& keySpecs() {
       {"array.dataflow", Kind::String, 0, 0, {"ws", "is", "os"}},
       {"data.bits", Kind::Int, 4, 32, {}},
       {"data.acc_bits", Kind::Int, 8, 96, {}},
+      {"protect.bypass", Kind::Bool, 0, 1, {}},
       {"synth.clock_ns", Kind::Float, 0.05, 1000, {}},
   };
   return specs;
@@ -79,6 +80,7 @@ std::string kindName(Kind k) {
     case Kind::Int: return "an integer";
     case Kind::Float: return "a number";
     case Kind::String: return "a string";
+    case Kind::Bool: return "true or false";
   }
   return "?";
 }
@@ -210,6 +212,12 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
         if (path == "synth.clock_ns") cfg.synth.clockNs = *v;
         break;
       }
+      case Kind::Bool: {
+        auto v = node.value_exact<bool>();
+        if (!v) { typeError(); break; }
+        if (path == "protect.bypass") cfg.protect.bypass = *v;
+        break;
+      }
       case Kind::String: {
         auto v = node.value_exact<std::string>();
         if (!v) { typeError(); break; }
@@ -276,6 +284,7 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
     cfg.ip.name = fmt::format("ftaccel_{}{}x{}_d{}", toString(cfg.array.dataflow), cfg.array.rows,
                               cfg.array.cols, cfg.data.bits);
     if (cfg.data.accBitsExplicit) cfg.ip.name += fmt::format("a{}", cfg.data.accBits);
+    if (cfg.protect.bypass) cfg.ip.name += "_byp";
     cfg.ip.nameDerived = true;
   } else {
     cfg.ip.nameDerived = false;
@@ -324,6 +333,7 @@ std::string Config::canonicalToml() const {
   out += fmt::format("data.acc_bits = {}\n", data.accBits);
   out += fmt::format("data.bits = {}\n", data.bits);
   out += fmt::format("ip.name = \"{}\"\n", ip.name);
+  out += fmt::format("protect.bypass = {}\n", protect.bypass);
   out += fmt::format("synth.clock_ns = {}\n", synth.clockNs);
   return out;
 }
@@ -345,6 +355,7 @@ nlohmann::json Config::toJson() const {
                  {"dataflow", std::string(toString(array.dataflow))}}},
       {"data", {{"bits", data.bits}, {"acc_bits", data.accBits},
                 {"acc_bits_explicit", data.accBitsExplicit}}},
+      {"protect", {{"bypass", protect.bypass}}},
       {"synth", {{"clock_ns", synth.clockNs}}},
   };
 }

@@ -31,6 +31,10 @@ struct DataConfig {
   bool accBitsExplicit = false;
 };
 
+struct ProtectConfig {
+  bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
+};
+
 struct SynthConfig {
   double clockNs = 5.0;
 };
@@ -39,6 +43,7 @@ struct Config {
   IpConfig ip;
   ArrayConfig array;
   DataConfig data;
+  ProtectConfig protect;
   SynthConfig synth;
 
   // Canonical "key = value" text of every resolved key, sorted; the hash is taken over it.

@@ -20,6 +20,7 @@ struct CosimOptions {
   double inValidProb = 1.0;
   double outReadyProb = 1.0;
   double wloadValidProb = 1.0;
+  std::string bypass = "none";  // none | random:P | row:R | col:C | pe:R,C, joined by '+'
   bool noSwap = false;  // negative test: the host never switches to the loaded weights
 };
 

@@ -25,6 +25,7 @@ std::string regenerateCommand(const config::Config& cfg) {
     cmd += fmt::format(" --set array.dataflow={}", config::toString(cfg.array.dataflow));
   if (cfg.data.bits != def.data.bits) cmd += fmt::format(" --set data.bits={}", cfg.data.bits);
   if (cfg.data.accBitsExplicit) cmd += fmt::format(" --set data.acc_bits={}", cfg.data.accBits);
+  if (cfg.protect.bypass) cmd += " --set protect.bypass=true";
   if (!cfg.ip.nameDerived) cmd += fmt::format(" --set ip.name={}", cfg.ip.name);
   if (cfg.synth.clockNs != def.synth.clockNs)
     cmd += fmt::format(" --set synth.clock_ns={}", cfg.synth.clockNs);
@@ -62,6 +63,11 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
                      "last completely loaded matrix; in_ready_o stays low until that load ends"},
         {"out", "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
                 "sum_k x[k]*W[k][c], signed, exact"},
+        {"bypass", cfg.protect.bypass
+                       ? "bypass_valid_i shifts one row of bypass bits into the chain, row 0 "
+                         "first, rows beats per mask; lane c = column c; change only while idle; "
+                         "a bypassed PE forwards its partial sum (its weight is pruned)"
+                       : "not generated (protect.bypass = false)"},
         {"combinational_paths", "out_ready_i -> in_ready_o (global pipeline enable); "
                                 "in_valid_i, in_wswap_i -> in_ready_o, wload_ready_o"}}},
       {"latency",

@@ -74,6 +74,17 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names) {
                {"wchain_i", slice("wchain_net", "(r+1)*Cols+c", "DataBits")},
                {"wchain_o", slice("wchain_net", "r*Cols+c", "DataBits")}},
               ""};
+  if (cfg.protect.bypass) {
+    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chains"});
+    m.ports.push_back({Dir::In, "bypass_data_i", "Cols", "bypass row entering the south edge"});
+    m.items.push_back(Signal{"bypass_net", "(Rows+1)*Cols", "index r*Cols+c: output of PE(r,c)"});
+    m.items.push_back(Signal{"unused_bypass_north", "Cols", "the bypass chain ends at row 0"});
+    m.items.push_back(ContAssign{"bypass_net[Rows*Cols +: Cols]", "bypass_data_i", ""});
+    m.items.push_back(ContAssign{"unused_bypass_north", "bypass_net[0 +: Cols]", ""});
+    pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
+    pe.ports.push_back({"bypass_chain_i", "bypass_net[(r+1)*Cols+c]"});
+    pe.ports.push_back({"bypass_chain_o", "bypass_net[r*Cols+c]"});
+  }
   auto grid = makeGenerate("gen_row", "r", "Rows", {makeGenerate("gen_col", "c", "Cols", {pe})});
   m.items.push_back(rowEdges);
   m.items.push_back(colEdges);

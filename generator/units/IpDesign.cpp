@@ -32,6 +32,7 @@ IpDesign buildIp(const config::Config& cfg) {
   for (const auto& p : ip.modules.back().module.ports) {
     int width = p.width.empty() ? 1 : std::stoi(p.width);
     std::string group = p.name.starts_with("in_")      ? "in"
+                        : p.name.starts_with("bypass_") ? "bypass"
                         : p.name.starts_with("wload_") ? "wload"
                         : p.name.starts_with("out_")   ? "out"
                                                        : "clock_reset";

@@ -32,6 +32,14 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
       {Dir::In, "wchain_i", "DataBits", "shadow weight from the PE below"},
       {Dir::Out, "wchain_o", "DataBits", "shadow weight to the PE above"},
   };
+  const bool bypass = cfg.protect.bypass;
+  if (bypass) {
+    m.description.push_back("Bypass (ch. 10.3.1): with bypass_q set the PE forwards psum_i unchanged, so");
+    m.description.push_back("its weight is pruned; bypass_q is one stage of a vertical configuration chain.");
+    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chain"});
+    m.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
+    m.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
+  }
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   m.items = {
@@ -50,7 +58,8 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
                 Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
                {Stmt::ifThen("en_i",
                              {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
-                              Stmt::assign("psum_q", "psum_i + AccBits'(product)"),
+                              Stmt::assign("psum_q", bypass ? "bypass_q ? psum_i : psum_i + AccBits'(product)"
+                                                            : "psum_i + AccBits'(product)"),
                               Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
       AlwaysFF{"p_shadow", "",
                {Stmt::assign("shadow_q", "'0")},
@@ -60,6 +69,14 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
       ContAssign{"psum_o", "psum_q", ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
+  if (bypass) {
+    m.items.insert(m.items.begin(), Signal{"bypass_q", "", "this PE is bypassed"});
+    m.items.push_back(AlwaysFF{"p_bypass", "",
+                               {Stmt::assign("bypass_q", "1'b0")},
+                               {Stmt::ifThen("bypass_shift_i",
+                                             {Stmt::assign("bypass_q", "bypass_chain_i")})}});
+    m.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
+  }
   return m;
 }
 

@@ -38,6 +38,12 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
   };
+  if (cfg.protect.bypass) {
+    m.description.push_back("Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column");
+    m.description.push_back("c) into the chain, row 0 first, rows beats in all; change it only while idle.");
+    m.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
+    m.ports.push_back({Dir::In, "bypass_data_i", std::to_string(cfg.array.cols), "Cols bypass bits"});
+  }
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
@@ -93,6 +99,11 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
                 {"wdata_i", "wload_data_i"}},
                ""},
   };
+  if (cfg.protect.bypass) {
+    auto& arrayInst = std::get<Instance>(m.items.back());
+    arrayInst.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
+    arrayInst.ports.push_back({"bypass_data_i", "bypass_data_i"});
+  }
   if (cfg.array.cols > 1) {
     m.items.push_back(
         Instance{names.skewOut,

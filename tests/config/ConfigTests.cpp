@@ -105,6 +105,11 @@ TEST_CASE("bad configuration files name the key and the line and the allowed ran
           std::string::npos);
     CHECK(loadError("[array]\ndataflow = \"os\"\n").find("not implemented") != std::string::npos);
   }
+  SECTION("bypass must be a boolean") {
+    CHECK(loadError("[protect]\nbypass = 1\n").find("'protect.bypass' must be true or false") !=
+          std::string::npos);
+    CHECK(config::loadConfigText("[protect]\nbypass = true\n", "x").ip.name == "ftaccel_ws8x8_d8_byp");
+  }
   SECTION("bad ip name") {
     CHECK(loadError("[ip]\nname = \"1abc\"\n").find("ip.name") != std::string::npos);
     CHECK(loadError("[ip]\nname = \"module\"\n").empty() == false);
@@ -121,6 +126,6 @@ TEST_CASE("config hash changes with every key and is stable", "[config]") {
   CHECK(base.hash() == config::loadConfigText("", "y").hash());
   CHECK(base.hash().size() == 16);
   for (std::string set : {"array.rows=9", "array.cols=7", "data.bits=9", "data.acc_bits=24",
-                          "ip.name=foo", "synth.clock_ns=3"})
+                          "ip.name=foo", "synth.clock_ns=3", "protect.bypass=true"})
     CHECK(config::loadConfigText("", "x", {set}).hash() != base.hash());
 }

@@ -71,6 +71,10 @@ TEST_CASE("lint: 7x1 and 1x9 edges", "[lint]") {
   lint({{"array.rows=7", "array.cols=1"}});
   lint({{"array.rows=1", "array.cols=9", "data.bits=5"}});
 }
+TEST_CASE("lint: bypass 5x3 8-bit and 1x1 16-bit", "[lint][bypass]") {
+  lint({{"array.rows=5", "array.cols=3", "protect.bypass=true"}});
+  lint({{"array.rows=1", "array.cols=1", "data.bits=16", "protect.bypass=true"}});
+}
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});
 }
