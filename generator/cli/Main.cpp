@@ -12,6 +12,7 @@
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 #include "flow/Cosim.h"
+#include "flow/IpSynth.h"
 #include "flow/Package.h"
 #include "flow/Synth.h"
 #include "units/IpDesign.h"
@@ -129,38 +130,38 @@ struct SynthArgs {
 int cmdSynth(const ConfigArgs& args, const SynthArgs& s) {
   config::Config cfg = args.load();
   if (s.clockNs > 0) cfg.synth.clockNs = s.clockNs;
-  units::IpDesign ip = units::buildIp(cfg);
-  fs::path work = s.workDir.empty()
-                      ? fs::temp_directory_path() / fmt::format("ftaccel-synth-{}-{}", cfg.hash(), getpid())
-                      : fs::path(s.workDir);
-  fs::path pkgDir = work / "ip";
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip), pkgDir);
-  flow::SynthRequest req;
-  req.ipDir = pkgDir;
-  req.top = ip.top;
-  req.clockNs = cfg.synth.clockNs;
-  req.flat = s.flat;
-  req.jobs = s.jobs;
-  req.workDir = work / "synth";
+  flow::IpSynthOptions opts;
+  opts.flat = s.flat;
+  opts.jobs = s.jobs;
+  opts.workDir = s.workDir;
   if (!s.liberty.empty()) {
     if (!fs::exists(s.liberty)) {
       diag::DiagnosticBag bag;
       bag.error("synth.no-liberty", diag::Location{s.liberty, 0, 0}, "Liberty file not found");
       throw diag::DiagnosticError(bag);
     }
-    req.liberty = fs::absolute(s.liberty);
+    opts.liberty = fs::absolute(s.liberty);
   }
-  for (const auto& m : ip.modules)
-    req.modules.push_back({m.module.name, "rtl/" + m.module.name + ".sv", m.children});
-  flow::SynthResult result = flow::runSynth(req, progress);
-  if (s.workDir.empty()) fs::remove_all(work);
+  flow::SynthResult result = flow::synthesizeIp(cfg, opts, progress);
+  // Every enabled protection is compared with the same IP without it.
+  std::vector<flow::OverheadEntry> overhead;
+  for (const auto& [protection, base] : flow::baselinesFor(cfg)) {
+    progress(fmt::format("baseline without {}: {}", protection, base.ip.name));
+    flow::IpSynthOptions baseOpts = opts;
+    baseOpts.flat = false;
+    if (!opts.workDir.empty()) baseOpts.workDir = opts.workDir / ("baseline-" + protection);
+    overhead.push_back(flow::overheadOf(protection, cfg, flow::synthesizeIp(base, baseOpts, progress), result));
+  }
   if (s.json) {
     nlohmann::json j = flow::toJson(result);
     j["config"] = cfg.toJson();
     j["config_hash"] = cfg.hash();
+    j["overhead"] = nlohmann::json::array();
+    for (const auto& e : overhead) j["overhead"].push_back(flow::toJson(e));
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << flow::formatReport(result);
+    if (!overhead.empty()) std::cout << flow::formatOverhead(overhead, result.areaUnit);
   }
   return 0;
 }

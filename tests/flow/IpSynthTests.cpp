@@ -3,7 +3,7 @@
 
 #include "TestUtil.h"
 #include "config/Config.h"
-#include "flow/Package.h"
+#include "flow/IpSynth.h"
 #include "flow/Synth.h"
 #include "units/IpDesign.h"
 
@@ -15,17 +15,9 @@ TEST_CASE("IP synthesis: hierarchical total agrees with flat synthesis on a 3x2 
     return;
   }
   auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=2", "data.bits=8"});
-  auto ip = units::buildIp(cfg);
-  test::TempDir dir;
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
-  flow::SynthRequest req;
-  req.ipDir = dir / "ip";
-  req.top = ip.top;
-  req.flat = true;
-  req.workDir = dir / "work";
-  for (const auto& m : ip.modules)
-    req.modules.push_back({m.module.name, "rtl/" + m.module.name + ".sv", m.children});
-  auto r = flow::runSynth(req);
+  flow::IpSynthOptions opts;
+  opts.flat = true;
+  auto r = flow::synthesizeIp(cfg, opts);
   INFO(flow::formatReport(r));
   REQUIRE(r.flatArea);
   // The PE dominates; it appears 6 times and its own area is counted 6 times.
@@ -37,5 +29,25 @@ TEST_CASE("IP synthesis: hierarchical total agrees with flat synthesis on a 3x2 
   // would mean the roll-up counts something wrong.
   CHECK(*r.flatArea == Approx(r.totalArea).epsilon(0.10));
   CHECK(r.criticalPathNs > 0);
-  CHECK(r.worstSlackNs < req.clockNs);
+  CHECK(r.worstSlackNs < cfg.synth.clockNs);
+}
+
+TEST_CASE("IP synthesis: bypass overhead is reported against the unprotected IP", "[synth][bypass]") {
+  if (!flow::haveTool("yosys") || !flow::haveTool("sta")) {
+    WARN("yosys or sta missing: skipped");
+    return;
+  }
+  auto cfg = config::loadConfigText("", "t", {"array.rows=2", "array.cols=2", "protect.bypass=true"});
+  auto bases = flow::baselinesFor(cfg);
+  REQUIRE(bases.size() == 1);
+  CHECK(bases[0].second.ip.name == "ftaccel_ws2x2_d8");
+  CHECK_FALSE(bases[0].second.protect.bypass);
+  auto prot = flow::synthesizeIp(cfg, {});
+  auto base = flow::synthesizeIp(bases[0].second, {});
+  auto e = flow::overheadOf("bypass", cfg, base, prot);
+  INFO(flow::formatOverhead({e}, prot.areaUnit));
+  // One more flop and a 2:1 mux per PE: a positive overhead of a few percent.
+  CHECK(e.peProtected > e.peBase);
+  CHECK(e.arrayProtected > e.arrayBase);
+  CHECK(e.reference.find("Table 10.1") != std::string::npos);
 }

@@ -1,0 +1,119 @@
+// Whole-IP synthesis and the overhead of each protection against its unprotected baseline.
+#include "flow/IpSynth.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "flow/Package.h"
+#include "units/IpDesign.h"
+
+namespace ftaccel::flow {
+
+namespace fs = std::filesystem;
+
+SynthResult synthesizeIp(const config::Config& cfg, const IpSynthOptions& options,
+                         const ProgressFn& progress) {
+  units::IpDesign ip = units::buildIp(cfg);
+  const bool temporary = options.workDir.empty();
+  fs::path work = temporary ? fs::temp_directory_path() /
+                                  fmt::format("ftaccel-synth-{}-{}", cfg.hash(), getpid())
+                            : options.workDir;
+  writePackageAtomically(renderPackage(cfg, ip), work / "ip");
+  SynthRequest req;
+  req.ipDir = work / "ip";
+  req.top = ip.top;
+  req.clockNs = cfg.synth.clockNs;
+  req.flat = options.flat;
+  req.jobs = options.jobs;
+  req.workDir = work / "synth";
+  req.liberty = options.liberty;
+  for (const auto& m : ip.modules)
+    req.modules.push_back({m.module.name, "rtl/" + m.module.name + ".sv", m.children});
+  SynthResult result = runSynth(req, progress);
+  if (temporary) fs::remove_all(work);
+  return result;
+}
+
+std::vector<std::pair<std::string, config::Config>> baselinesFor(const config::Config& cfg) {
+  std::vector<std::pair<std::string, config::Config>> out;
+  if (cfg.protect.bypass) {
+    config::Config base = cfg;
+    base.protect.bypass = false;
+    if (cfg.ip.nameDerived) base.ip.name = cfg.ip.name.substr(0, cfg.ip.name.size() - 4);  // "_byp"
+    else base.ip.name = cfg.ip.name + "_base";
+    out.emplace_back("bypass", base);
+  }
+  return out;
+}
+
+namespace {
+
+// Modules are emitted leaves first with the PE first and the array just before the skews.
+const ModuleSynthResult& moduleWithSuffix(const SynthResult& r, const std::string& suffix) {
+  for (const auto& m : r.modules)
+    if (m.name.size() >= suffix.size() &&
+        m.name.compare(m.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return m;
+  throw std::runtime_error("synthesis result has no module ending in " + suffix);
+}
+
+double percent(double base, double prot) { return base > 0 ? 100.0 * (prot - base) / base : 0.0; }
+
+}  // namespace
+
+OverheadEntry overheadOf(const std::string& protection, const config::Config& cfg,
+                         const SynthResult& base, const SynthResult& prot) {
+  OverheadEntry e;
+  e.protection = protection;
+  const auto& peB = moduleWithSuffix(base, "_pe");
+  const auto& peP = moduleWithSuffix(prot, "_pe");
+  e.peBase = peB.ownArea;
+  e.peProtected = peP.ownArea;
+  e.arrayBase = moduleWithSuffix(base, "_array").totalArea;
+  e.arrayProtected = moduleWithSuffix(prot, "_array").totalArea;
+  e.ipBase = base.totalArea;
+  e.ipProtected = prot.totalArea;
+  e.pathBase = peB.criticalPathNs;
+  e.pathProtected = peP.criticalPathNs;
+  if (protection == "bypass")
+    e.reference = cfg.data.bits == 8
+                      ? "dissertation Table 10.1 (DesignCompiler, 15 nm, 8-bit WS/IS PE): "
+                        "area +7.09 %, power +5.36 %, delay <= +2.2 %"
+                      : "dissertation Table 10.1 (DesignCompiler, 15 nm): 8-bit WS/IS PE area "
+                        "+7.09 %, 32-bit float PE +0.79 %; delay <= +2.2 %";
+  return e;
+}
+
+std::string formatOverhead(const std::vector<OverheadEntry>& entries, const std::string& unit) {
+  std::string out = fmt::format("\noverhead of each protection (area in {}):\n", unit);
+  out += fmt::format("{:<10} {:>12} {:>12} {:>8} {:>8} {:>8} {:>16}\n", "protection", "PE base",
+                     "PE prot.", "PE %", "array %", "IP %", "PE path ns (%)");
+  for (const auto& e : entries) {
+    out += fmt::format("{:<10} {:>12.2f} {:>12.2f} {:>+8.2f} {:>+8.2f} {:>+8.2f} {:>6.3f}->{:.3f} ({:+.1f})\n",
+                       e.protection, e.peBase, e.peProtected, percent(e.peBase, e.peProtected),
+                       percent(e.arrayBase, e.arrayProtected), percent(e.ipBase, e.ipProtected),
+                       e.pathBase, e.pathProtected, percent(e.pathBase, e.pathProtected));
+    if (!e.reference.empty()) out += fmt::format("  reference: {}\n", e.reference);
+  }
+  return out;
+}
+
+nlohmann::json toJson(const OverheadEntry& e) {
+  return {{"protection", e.protection},
+          {"pe_area_base", e.peBase},
+          {"pe_area_protected", e.peProtected},
+          {"pe_area_percent", percent(e.peBase, e.peProtected)},
+          {"array_area_base", e.arrayBase},
+          {"array_area_protected", e.arrayProtected},
+          {"array_area_percent", percent(e.arrayBase, e.arrayProtected)},
+          {"ip_area_base", e.ipBase},
+          {"ip_area_protected", e.ipProtected},
+          {"ip_area_percent", percent(e.ipBase, e.ipProtected)},
+          {"pe_path_ns_base", e.pathBase},
+          {"pe_path_ns_protected", e.pathProtected},
+          {"pe_path_percent", percent(e.pathBase, e.pathProtected)},
+          {"reference", e.reference}};
+}
+
+}  // namespace ftaccel::flow
