@@ -37,6 +37,8 @@ struct Options {
   double wloadValidProb = 1.0;
   long maxCycles = 0;        // 0 = derived from the workload
   bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
+  std::string peFaults = "none";  // permanent PE faults, see parseFaults
+  bool bypassFaulty = false;      // bypass exactly the faulty PEs
   std::string bypass = "none";  // bypass mask: none | random:P | row:R | col:C | pe:R,C, joined by '+'
 };
 
@@ -44,7 +46,8 @@ struct Options {
   std::fprintf(stderr,
                "cosim: %s\nusage: cosim [--vectors N] [--batch M] [--seed S] "
                "[--pattern random|neg|zero|alt|max|mixed] [--in-valid P] [--out-ready P] "
-               "[--wload-valid P] [--max-cycles N]\n",
+               "[--wload-valid P] [--max-cycles N] [--no-swap 0|1] [--bypass SPEC] [--pe-fault SPEC] "
+               "[--bypass-faulty 0|1]\n",
                msg);
   std::exit(2);
 }
@@ -66,6 +69,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--max-cycles") o.maxCycles = std::stol(v);
     else if (a == "--no-swap") o.noSwap = v == "1";
     else if (a == "--bypass") o.bypass = v;
+    else if (a == "--pe-fault") o.peFaults = v;
+    else if (a == "--bypass-faulty") o.bypassFaulty = v == "1";
     else usage(("unknown option " + a).c_str());
   }
   if (o.vectors < 1 || o.batch < 1) usage("--vectors and --batch must be positive");
@@ -139,6 +144,61 @@ std::vector<std::vector<bool>> bypassMask(const std::string& spec, uint64_t seed
   return mask;
 }
 
+// A permanent fault on the MAC result of one PE: stuck-at bits or a random output.
+struct PeFault {
+  int row, col;
+  int bit = -1;      // stuck bit, -1 for a random-output PE
+  bool value = false;
+  bool random = false;
+};
+
+std::vector<PeFault> parseFaults(const std::string& spec) {
+  std::vector<PeFault> out;
+  size_t start = 0;
+  auto nums = [&](const std::string& arg) {
+    std::vector<int> v;
+    size_t p = 0;
+    while (p <= arg.size()) {
+      size_t e = arg.find(',', p);
+      if (e == std::string::npos) e = arg.size();
+      v.push_back(std::stoi(arg.substr(p, e - p)));
+      p = e + 1;
+    }
+    return v;
+  };
+  while (start <= spec.size()) {
+    size_t end = spec.find('+', start);
+    if (end == std::string::npos) end = spec.size();
+    std::string part = spec.substr(start, end - start);
+    start = end + 1;
+    if (part == "none" || part.empty()) continue;
+    size_t colon = part.find(':');
+    if (colon == std::string::npos) usage(("bad --pe-fault part " + part).c_str());
+    std::string kind = part.substr(0, colon);
+    std::vector<int> a = nums(part.substr(colon + 1));
+    auto check = [&](int r, int c) {
+      if (r < 0 || r >= kRows || c < 0 || c >= kCols) usage(("PE out of range in --pe-fault " + part).c_str());
+    };
+    if ((kind == "s0" || kind == "s1") && a.size() == 3) {
+      check(a[0], a[1]);
+      if (a[2] < 0 || a[2] >= kAccBits) usage(("bit out of range in --pe-fault " + part).c_str());
+      out.push_back({a[0], a[1], a[2], kind == "s1", false});
+    } else if (kind == "rnd" && a.size() == 2) {
+      check(a[0], a[1]);
+      out.push_back({a[0], a[1], -1, false, true});
+    } else if (kind == "rndrow" && a.size() == 1) {
+      check(a[0], 0);
+      for (int c = 0; c < kCols; ++c) out.push_back({a[0], c, -1, false, true});
+    } else if (kind == "rndcol" && a.size() == 1) {
+      check(0, a[0]);
+      for (int r = 0; r < kRows; ++r) out.push_back({r, a[0], -1, false, true});
+    } else {
+      usage(("bad --pe-fault part " + part).c_str());
+    }
+  }
+  return out;
+}
+
 struct Batch {
   Matrix weights;             // kRows x kCols, W[k][c], after bypass pruning
   Matrix unpruned;            // the same before pruning
@@ -171,7 +231,19 @@ int main(int argc, char** argv) {
     batches.push_back(std::move(b));
   }
 
-  const auto mask = bypassMask(opt.bypass, opt.seed);
+  const auto faults = parseFaults(opt.peFaults);
+#if !FTACCEL_FAULT_PORTS
+  if (!faults.empty()) usage("--pe-fault needs a model built with fault ports");
+#endif
+  std::vector<std::vector<bool>> faulty(kRows, std::vector<bool>(kCols, false));
+  long faultyPes = 0;
+  for (const auto& f : faults) {
+    faultyPes += !faulty[f.row][f.col];
+    faulty[f.row][f.col] = true;
+  }
+  auto mask = bypassMask(opt.bypass, opt.seed);
+  if (opt.bypassFaulty)
+    for (const auto& f : faults) mask[f.row][f.col] = true;
   long bypassed = 0;
   for (const auto& row : mask)
     for (bool b : row) bypassed += b;
@@ -185,6 +257,13 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c)
         if (mask[k][c]) b.weights.at(k, c) = 0;
 
+#if FTACCEL_FAULT_PORTS
+  // Inputs start random (randReset): no PE is faulty unless a fault says so.
+  for (int b = 0; b < kRows * kCols * kAccBits; ++b) {
+    setBit(top->fi_mask_i, b, false);
+    setBit(top->fi_value_i, b, false);
+  }
+#endif
   // Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
   top->clk_i = 0;
   top->rst_ni = 1;
@@ -249,6 +328,22 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c)
         setLane(top->wload_data_i, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
     top->out_ready_i = stim.chance(opt.outReadyProb);
+#if FTACCEL_FAULT_PORTS
+    // Stuck-at bits override one bit; a random-output PE gets a fresh value every cycle.
+    // Several faults may hit one PE: each only sets its own bits.
+    for (const auto& f : faults) {
+      int base = (f.row * kCols + f.col) * kAccBits;
+      for (int b = 0; b < kAccBits; ++b) {
+        if (f.random) {
+          setBit(top->fi_mask_i, base + b, true);
+          setBit(top->fi_value_i, base + b, stim.chance(0.5));
+        } else if (b == f.bit) {
+          setBit(top->fi_mask_i, base + b, true);
+          setBit(top->fi_value_i, base + b, f.value);
+        }
+      }
+    }
+#endif
     top->eval();
 
     bool inFire = offerVec && top->in_ready_o;
@@ -318,11 +413,11 @@ int main(int argc, char** argv) {
       "\"batches\": %zu, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
       "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
       "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
-      "\"pruning_visible_vectors\": %ld, "
+      "\"pruning_visible_vectors\": %ld, \"faulty_pes\": %ld, "
       "\"first_mismatch\": \"%s\"}\n",
       opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
       latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
       streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0, timeout ? "true" : "false",
-      bypassed, prunedVisible, firstMismatch.c_str());
+      bypassed, prunedVisible, faultyPes, firstMismatch.c_str());
   return (mismatches || timeout) ? 1 : 0;
 }

@@ -67,6 +67,8 @@ struct SimArgs {
   double inValid = 1.0;
   double outReady = 1.0;
   std::string bypass = "none";
+  std::string peFaults = "none";
+  bool bypassFaulty = false;
   bool json = false;
 };
 
@@ -78,7 +80,15 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
               "this IP has no bypass logic; generate it with --set protect.bypass=true");
     throw diag::DiagnosticError(bag);
   }
-  flow::CosimModel model = flow::buildCosimModel(cfg, progress);
+  if (s.bypassFaulty && !cfg.protect.bypass) {
+    diag::DiagnosticBag bag;
+    bag.error("sim.no-bypass", diag::Location{"--bypass-faulty", 0, 0},
+              "this IP has no bypass logic; generate it with --set protect.bypass=true");
+    throw diag::DiagnosticError(bag);
+  }
+  // Permanent faults need the simulation variant with per-PE fault ports.
+  const bool faultPorts = s.peFaults != "none";
+  flow::CosimModel model = flow::buildCosimModel(cfg, progress, faultPorts);
   flow::CosimOptions o;
   o.vectors = s.vectors;
   o.batch = s.batch;
@@ -87,6 +97,8 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   o.inValidProb = s.inValid;
   o.outReadyProb = s.outReady;
   o.bypass = s.bypass;
+  o.peFaults = s.peFaults;
+  o.bypassFaulty = s.bypassFaulty;
   progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.vectors,
                        s.batch, s.seed, s.pattern));
   flow::CosimResult r = flow::runCosim(model, o);
@@ -196,6 +208,10 @@ int main(int argc, char** argv) {
   simCmd->add_option("--bypass", sim.bypass,
                      "Bypass mask (needs protect.bypass): none, random:P, row:R, col:C or pe:R,C, "
                      "joined with '+'");
+  simCmd->add_option("--pe-fault", sim.peFaults,
+                     "Permanent PE faults, joined with '+': s0:R,C,BIT or s1:R,C,BIT (stuck-at on "
+                     "the MAC result), rnd:R,C (random output), rndrow:R, rndcol:C");
+  simCmd->add_flag("--bypass-faulty", sim.bypassFaulty, "Bypass exactly the faulty PEs");
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;

@@ -21,6 +21,11 @@ struct CosimOptions {
   double outReadyProb = 1.0;
   double wloadValidProb = 1.0;
   std::string bypass = "none";  // none | random:P | row:R | col:C | pe:R,C, joined by '+'
+  // Permanent PE faults (needs a model built with fault ports), joined by '+':
+  // s0:R,C,BIT | s1:R,C,BIT (stuck-at on the MAC result) | rnd:R,C (random-output PE) |
+  // rndrow:R | rndcol:C. With bypassFaulty the bypass mask is exactly the faulty PEs.
+  std::string peFaults = "none";
+  bool bypassFaulty = false;
   bool noSwap = false;  // negative test: the host never switches to the loaded weights
 };
 
@@ -45,7 +50,8 @@ using LogFn = std::function<void(const std::string&)>;
 // Generates the RTL and the harness into the cache and verilates them, unless an entry for the
 // same configuration, generator version and harness already exists. Safe to call concurrently
 // from several processes (file lock per entry). Throws std::runtime_error on build failure.
-CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {});
+CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {},
+                           bool faultPorts = false);
 
 CosimResult runCosim(const CosimModel& model, const CosimOptions& options);
 

@@ -7,7 +7,8 @@ namespace ftaccel::units {
 
 using namespace ir;
 
-Module buildArrayWs(const config::Config& cfg, const ModuleNames& names) {
+Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
+                  const BuildOptions& options) {
   Module m;
   m.name = names.array;
   m.description = {
@@ -84,6 +85,12 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names) {
     pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
     pe.ports.push_back({"bypass_chain_i", "bypass_net[(r+1)*Cols+c]"});
     pe.ports.push_back({"bypass_chain_o", "bypass_net[r*Cols+c]"});
+  }
+  if (options.faultPorts) {
+    m.ports.push_back({Dir::In, "fi_mask_i", "Rows*Cols*AccBits", "fault masks, index r*Cols+c"});
+    m.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
+    pe.ports.push_back({"fi_mask_i", slice("fi_mask_i", "r*Cols+c", "AccBits")});
+    pe.ports.push_back({"fi_value_i", slice("fi_value_i", "r*Cols+c", "AccBits")});
   }
   auto grid = makeGenerate("gen_row", "r", "Rows", {makeGenerate("gen_col", "c", "Cols", {pe})});
   m.items.push_back(rowEdges);

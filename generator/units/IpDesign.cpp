@@ -11,28 +11,29 @@ std::string slice(const std::string& vec, const std::string& index, const std::s
   return fmt::format("{}[({})*{} +: {}]", vec, index, width, width);
 }
 
-IpDesign buildIp(const config::Config& cfg) {
-  ModuleNames names(cfg);
+IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
+  ModuleNames names(cfg, options);
   const int rows = cfg.array.rows;
   const int cols = cfg.array.cols;
   IpDesign ip;
   ip.top = names.top;
   ip.modules = {
-      {buildPeWs(cfg, names), {}},
+      {buildPeWs(cfg, names, options), {}},
       {buildSkew(cfg, names, SkewKind::Input), {}},
       {buildCtrlWs(cfg, names), {}},
-      {buildArrayWs(cfg, names), {{names.pe, rows * cols}}},
+      {buildArrayWs(cfg, names, options), {{names.pe, rows * cols}}},
   };
   std::map<std::string, int> topChildren = {{names.ctrl, 1}, {names.skewIn, 1}, {names.array, 1}};
   if (cols > 1) {  // a single column needs no de-skew
     ip.modules.push_back({buildSkew(cfg, names, SkewKind::Output), {}});
     topChildren[names.skewOut] = 1;
   }
-  ip.modules.push_back({buildTopWs(cfg, names), topChildren});
+  ip.modules.push_back({buildTopWs(cfg, names, options), topChildren});
   for (const auto& p : ip.modules.back().module.ports) {
     int width = p.width.empty() ? 1 : std::stoi(p.width);
     std::string group = p.name.starts_with("in_")      ? "in"
                         : p.name.starts_with("bypass_") ? "bypass"
+                        : p.name.starts_with("fi_")    ? "fault_injection"
                         : p.name.starts_with("wload_") ? "wload"
                         : p.name.starts_with("out_")   ? "out"
                                                        : "clock_reset";

@@ -35,7 +35,14 @@ struct IpDesign {
   std::string minStallFreeBatchFormula;
 };
 
-IpDesign buildIp(const config::Config& cfg);
+// Variants of the same configuration that only simulation uses.
+struct BuildOptions {
+  // Per-PE fault ports (fi_mask_i/fi_value_i) on the MAC result, for permanent-fault
+  // co-simulation. Module names get "_fi" so the variant never shadows the production RTL.
+  bool faultPorts = false;
+};
+
+IpDesign buildIp(const config::Config& cfg, const BuildOptions& options = {});
 
 // Part-select of element `index` (an SV expression) of width `width` in flat vector `vec`.
 std::string slice(const std::string& vec, const std::string& index, const std::string& width);

@@ -5,7 +5,8 @@ namespace ftaccel::units {
 
 using namespace ir;
 
-Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
+Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
+                  const BuildOptions& options) {
   Module m;
   m.name = names.pe;
   m.description = {
@@ -40,8 +41,15 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
     m.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
     m.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
   }
+  if (options.faultPorts) {
+    m.description.push_back("Simulation variant: fi_mask_i bits of the MAC result are replaced by fi_value_i.");
+    m.ports.push_back({Dir::In, "fi_mask_i", "AccBits", "fault: bits to override"});
+    m.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
+  }
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
+  // The fault sits on the MAC result, inside the part that the bypass multiplexer routes around.
+  const std::string macOut = options.faultPorts ? "mac_f" : "mac";
   m.items = {
       Signal{"act_q", "DataBits", ""},
       Signal{"swap_q", "", ""},
@@ -50,16 +58,17 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
       Signal{"weight_q", "DataBits", "weight in use"},
       Signal{"weight", "DataBits", ""},
       Signal{"product", "ProdBits", "", true},
+      Signal{"mac", "AccBits", "multiply-accumulate result"},
       ContAssign{"weight", "swap_i ? shadow_q : weight_q",
                  "the swapping activation already multiplies with the new weight"},
       ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(weight))", ""},
+      ContAssign{"mac", "psum_i + AccBits'(product)", ""},
       AlwaysFF{"p_pipe", "",
                {Stmt::assign("act_q", "'0"), Stmt::assign("swap_q", "1'b0"),
                 Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
                {Stmt::ifThen("en_i",
                              {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
-                              Stmt::assign("psum_q", bypass ? "bypass_q ? psum_i : psum_i + AccBits'(product)"
-                                                            : "psum_i + AccBits'(product)"),
+                              Stmt::assign("psum_q", bypass ? "bypass_q ? psum_i : " + macOut : macOut),
                               Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
       AlwaysFF{"p_shadow", "",
                {Stmt::assign("shadow_q", "'0")},
@@ -69,6 +78,10 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names) {
       ContAssign{"psum_o", "psum_q", ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
+  if (options.faultPorts) {
+    m.items.insert(m.items.begin() + 1 + (bypass ? 1 : 0), Signal{"mac_f", "AccBits", "MAC result after the fault"});
+    m.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
+  }
   if (bypass) {
     m.items.insert(m.items.begin(), Signal{"bypass_q", "", "this PE is bypassed"});
     m.items.push_back(AlwaysFF{"p_bypass", "",

@@ -7,7 +7,8 @@ namespace ftaccel::units {
 
 using namespace ir;
 
-Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
+Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
+                  const BuildOptions& options) {
   Module m;
   m.name = names.top;
   m.description = {
@@ -43,6 +44,11 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
     m.description.push_back("c) into the chain, row 0 first, rows beats in all; change it only while idle.");
     m.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
     m.ports.push_back({Dir::In, "bypass_data_i", std::to_string(cfg.array.cols), "Cols bypass bits"});
+  }
+  if (options.faultPorts) {
+    const std::string w = std::to_string(cfg.array.rows * cfg.array.cols * cfg.data.accBits);
+    m.ports.push_back({Dir::In, "fi_mask_i", w, "simulation only: per-PE fault masks"});
+    m.ports.push_back({Dir::In, "fi_value_i", w, ""});
   }
   m.items = {
       Signal{"en", "", ""},
@@ -99,8 +105,12 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names) {
                 {"wdata_i", "wload_data_i"}},
                ""},
   };
+  auto& arrayInst = std::get<Instance>(m.items.back());
+  if (options.faultPorts) {
+    arrayInst.ports.push_back({"fi_mask_i", "fi_mask_i"});
+    arrayInst.ports.push_back({"fi_value_i", "fi_value_i"});
+  }
   if (cfg.protect.bypass) {
-    auto& arrayInst = std::get<Instance>(m.items.back());
     arrayInst.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
     arrayInst.ports.push_back({"bypass_data_i", "bypass_data_i"});
   }

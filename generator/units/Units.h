@@ -5,6 +5,7 @@
 
 #include "config/Config.h"
 #include "ir/Ir.h"
+#include "units/IpDesign.h"
 
 namespace ftaccel::units {
 
@@ -16,22 +17,27 @@ struct ModuleNames {
   std::string skewOut;  // column de-skew
   std::string array;
   std::string ctrl;
-  explicit ModuleNames(const config::Config& cfg)
-      : top(cfg.ip.name),
-        pe(cfg.ip.name + "_pe"),
-        skewIn(cfg.ip.name + "_skew_in"),
-        skewOut(cfg.ip.name + "_skew_out"),
-        array(cfg.ip.name + "_array"),
-        ctrl(cfg.ip.name + "_ctrl") {}
+  ModuleNames(const config::Config& cfg, const BuildOptions& options)
+      : ModuleNames(cfg.ip.name + (options.faultPorts ? "_fi" : "")) {}
+  explicit ModuleNames(const std::string& prefix)
+      : top(prefix),
+        pe(prefix + "_pe"),
+        skewIn(prefix + "_skew_in"),
+        skewOut(prefix + "_skew_out"),
+        array(prefix + "_array"),
+        ctrl(prefix + "_ctrl") {}
 };
 
-ir::Module buildPeWs(const config::Config& cfg, const ModuleNames& names);
+ir::Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
+                      const BuildOptions& options);
 // Each use of the delay-line bank is its own module so that every module has exactly one
 // parametrization (hierarchical synthesis counts on it).
 enum class SkewKind { Input, Output };
 ir::Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind);
-ir::Module buildArrayWs(const config::Config& cfg, const ModuleNames& names);
+ir::Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
+                      const BuildOptions& options);
 ir::Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names);
-ir::Module buildTopWs(const config::Config& cfg, const ModuleNames& names);
+ir::Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
+                      const BuildOptions& options);
 
 }  // namespace ftaccel::units

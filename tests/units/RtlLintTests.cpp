@@ -15,11 +15,12 @@ struct LintTarget {
   // Verilator and Icarus elaborate every PE instance: over 15 minutes each for 256x256, so the
   // suite checks that size with Yosys only; `make lint-large` runs all three on it.
   bool simulators = true;
+  bool faultPorts = false;  // the simulation variant must be as clean as the production RTL
 };
 
 void lint(const LintTarget& t) {
   auto cfg = config::loadConfigText("", "lint", t.sets);
-  auto ip = units::buildIp(cfg);
+  auto ip = units::buildIp(cfg, units::BuildOptions{t.faultPorts});
   test::TempDir dir;
   flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
   std::vector<std::string> files;
@@ -74,6 +75,10 @@ TEST_CASE("lint: 7x1 and 1x9 edges", "[lint]") {
 TEST_CASE("lint: bypass 5x3 8-bit and 1x1 16-bit", "[lint][bypass]") {
   lint({{"array.rows=5", "array.cols=3", "protect.bypass=true"}});
   lint({{"array.rows=1", "array.cols=1", "data.bits=16", "protect.bypass=true"}});
+}
+TEST_CASE("lint: fault-port variant with bypass", "[lint][faults]") {
+  lint({{"array.rows=3", "array.cols=4", "protect.bypass=true"}, true, true});
+  lint({{"array.rows=2", "array.cols=2"}, true, true});
 }
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});

@@ -44,9 +44,11 @@ module ftaccel_ws8x8_d8_pe #(
   logic [DataBits-1:0] weight_q;  // weight in use
   logic [DataBits-1:0] weight;
   logic signed [ProdBits-1:0] product;
+  logic [AccBits-1:0] mac;  // multiply-accumulate result
   // the swapping activation already multiplies with the new weight
   assign weight = swap_i ? shadow_q : weight_q;
   assign product = ProdBits'($signed(act_i)) * ProdBits'($signed(weight));
+  assign mac = psum_i + AccBits'(product);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_pipe
     if (!rst_ni) begin
@@ -58,7 +60,7 @@ module ftaccel_ws8x8_d8_pe #(
       if (en_i) begin
         act_q <= act_i;
         swap_q <= swap_i;
-        psum_q <= psum_i + AccBits'(product);
+        psum_q <= mac;
         if (swap_i) begin
           weight_q <= shadow_q;
         end
