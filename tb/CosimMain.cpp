@@ -36,6 +36,8 @@ struct Options {
   double outReadyProb = 1.0; // probability that the consumer takes a result
   double wloadValidProb = 1.0;
   long maxCycles = 0;        // 0 = derived from the workload
+  int mmB = 0, mmCi = 0, mmCo = 0;  // --matmul B,CI,CO: tile a full product through the array
+  int shift = 0;             // diagonal shift of the eq. 10.3 mapping (§10.3.4)
   bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
   std::string peFaults = "none";  // permanent PE faults, see parseFaults
   bool bypassFaulty = false;      // bypass exactly the faulty PEs
@@ -69,6 +71,12 @@ Options parse(int argc, char** argv) {
     else if (a == "--max-cycles") o.maxCycles = std::stol(v);
     else if (a == "--no-swap") o.noSwap = v == "1";
     else if (a == "--bypass") o.bypass = v;
+    else if (a == "--matmul") {
+      if (std::sscanf(v.c_str(), "%d,%d,%d", &o.mmB, &o.mmCi, &o.mmCo) != 3 || o.mmB < 1 ||
+          o.mmCi < 1 || o.mmCo < 1)
+        usage("--matmul takes B,CI,CO (positive)");
+    }
+    else if (a == "--shift") o.shift = std::stoi(v);
     else if (a == "--pe-fault") o.peFaults = v;
     else if (a == "--bypass-faulty") o.bypassFaulty = v == "1";
     else usage(("unknown option " + a).c_str());
@@ -200,6 +208,7 @@ std::vector<PeFault> parseFaults(const std::string& spec) {
 }
 
 struct Batch {
+  int tileIn = 0, tileOut = 0;  // --matmul: which tile of the input and output dimensions
   Matrix weights;             // kRows x kCols, W[k][c], after bypass pruning
   Matrix unpruned;            // the same before pruning
   std::vector<std::vector<int64_t>> vectors;
@@ -216,7 +225,41 @@ int main(int argc, char** argv) {
 
   Stimulus stim(opt.seed, opt.pattern);
   std::vector<Batch> batches;
-  for (long done = 0; done < opt.vectors; done += opt.batch) {
+  // --matmul: a full B x CI times CI x CO product, tiled onto the array by eq. 10.3 with the
+  // diagonal shift; every tile is one batch of B vectors.
+  Matrix fullX, fullW;
+  const int tilesIn = opt.mmB ? (opt.mmCi + kRows - 1) / kRows : 0;
+  const int tilesOut = opt.mmB ? (opt.mmCo + kCols - 1) / kCols : 0;
+  if (opt.mmB) {
+    std::string p = stim.batchPattern();
+    fullX = Matrix(opt.mmB, opt.mmCi);
+    fullW = Matrix(opt.mmCi, opt.mmCo);
+    for (int b = 0; b < opt.mmB; ++b)
+      for (int ci = 0; ci < opt.mmCi; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
+    for (int ci = 0; ci < opt.mmCi; ++ci)
+      for (int co = 0; co < opt.mmCo; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    for (int to = 0; to < tilesOut; ++to)
+      for (int ti = 0; ti < tilesIn; ++ti) {
+        Batch t;
+        t.tileIn = ti;
+        t.tileOut = to;
+        t.weights = Matrix(kRows, kCols);
+        for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
+          for (int co = to * kCols; co < std::min(opt.mmCo, (to + 1) * kCols); ++co) {
+            auto pe = ftaccel::golden::mapWeightWs(co, ci, kRows, kCols, opt.shift);
+            t.weights.at(pe.row, pe.col) = fullW.at(ci, co);
+          }
+        for (int b = 0; b < opt.mmB; ++b) {
+          std::vector<int64_t> x(kRows, 0);
+          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
+            x[((ci + opt.shift) % kRows + kRows) % kRows] = fullX.at(b, ci);
+          t.vectors.push_back(std::move(x));
+        }
+        batches.push_back(std::move(t));
+      }
+    opt.vectors = (long)batches.size() * opt.mmB;
+  }
+  for (long done = 0; !opt.mmB && done < opt.vectors; done += opt.batch) {
     Batch b;
     std::string p = stim.batchPattern();
     b.weights = Matrix(kRows, kCols);
@@ -298,7 +341,10 @@ int main(int argc, char** argv) {
     std::vector<Wide> expected;
     long acceptCycle;
     long index;
+    size_t batch;
+    long row;  // position in its batch (the batch index b for --matmul)
   };
+  ftaccel::golden::WideMatrix tiledY(opt.mmB, opt.mmCo);  // --matmul: host-side accumulation
   std::deque<Pending> inflight;
   size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
@@ -374,13 +420,21 @@ int main(int argc, char** argv) {
           }
         }
         if (!ok) ++mismatches;
+        if (opt.mmB) {
+          const Batch& t = batches[p.batch];
+          for (int co = t.tileOut * kCols; co < std::min(opt.mmCo, (t.tileOut + 1) * kCols); ++co) {
+            int lane = ((co + opt.shift) % kCols + kCols) % kCols;
+            tiledY.at((int)p.row, co) += getLaneSigned(top->out_data_o, lane, kAccBits);
+          }
+        }
         ++checked;
         lastOutput = cycle;
       }
     }
     if (inFire) {
       const Batch& b = batches[vecBatch];
-      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++});
+      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++,
+                          vecBatch, (long)vecIndex});
       // Vectors whose result the pruning changes: they show the RTL really bypassed.
       if (bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
         ++prunedVisible;
@@ -405,6 +459,21 @@ int main(int argc, char** argv) {
   top->final();
 
   bool timeout = checked < opt.vectors;
+  // --matmul: the tiled hardware result against one golden product of the whole matrices,
+  // with the weights pruned by the eq. 10.3 mapping of the bypass mask.
+  long matmulMismatches = 0;
+  uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over the tiled result, for comparisons
+  if (opt.mmB) {
+    std::vector<bool> flat;
+    for (const auto& row : mask) flat.insert(flat.end(), row.begin(), row.end());
+    auto y = ftaccel::golden::matmul(fullX, ftaccel::golden::pruneWeightsWs(fullW, flat, kRows, kCols, opt.shift));
+    for (size_t i = 0; i < y.data.size(); ++i) {
+      matmulMismatches += y.data[i] != tiledY.data[i];
+      resultHash = (resultHash ^ (uint64_t)(tiledY.data[i] & 0xffffffffffffffff)) * 1099511628211ull;
+    }
+    if (matmulMismatches && firstMismatch.empty()) firstMismatch = "tiled product differs from the golden matmul";
+    mismatches += matmulMismatches;
+  }
   // First input handshake to last output handshake; equals M + latency - 1 without stalls.
   long span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
   long streamCycles = span - kLatency + 1;
@@ -414,10 +483,13 @@ int main(int argc, char** argv) {
       "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
       "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
       "\"pruning_visible_vectors\": %ld, \"faulty_pes\": %ld, "
+      "\"matmul_elements\": %zu, \"matmul_mismatches\": %ld, \"tiles\": %d, "
+      "\"matmul_result_hash\": \"%016llx\", "
       "\"first_mismatch\": \"%s\"}\n",
       opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
       latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
       streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0, timeout ? "true" : "false",
-      bypassed, prunedVisible, faultyPes, firstMismatch.c_str());
+      bypassed, prunedVisible, faultyPes, tiledY.data.size(), matmulMismatches, tilesIn * tilesOut,
+      (unsigned long long)resultHash, firstMismatch.c_str());
   return (mismatches || timeout) ? 1 : 0;
 }

@@ -69,6 +69,8 @@ struct SimArgs {
   std::string bypass = "none";
   std::string peFaults = "none";
   bool bypassFaulty = false;
+  std::string matmul;
+  int shift = 0;
   bool json = false;
 };
 
@@ -99,6 +101,8 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   o.bypass = s.bypass;
   o.peFaults = s.peFaults;
   o.bypassFaulty = s.bypassFaulty;
+  o.matmul = s.matmul;
+  o.shift = s.shift;
   progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.vectors,
                        s.batch, s.seed, s.pattern));
   flow::CosimResult r = flow::runCosim(model, o);
@@ -211,6 +215,18 @@ int main(int argc, char** argv) {
   simCmd->add_option("--pe-fault", sim.peFaults,
                      "Permanent PE faults, joined with '+': s0:R,C,BIT or s1:R,C,BIT (stuck-at on "
                      "the MAC result), rnd:R,C (random output), rndrow:R, rndcol:C");
+  simCmd->add_option("--matmul", sim.matmul,
+                     "Tile a full B x CI times CI x CO product onto the array (host-side tiler)")
+      ->check([](const std::string& v) {
+        int b, ci, co;
+        char extra;
+        return std::sscanf(v.c_str(), "%d,%d,%d%c", &b, &ci, &co, &extra) == 3 && b > 0 && ci > 0 &&
+                       co > 0
+                   ? std::string()
+                   : std::string("expected B,CI,CO with positive integers, e.g. 16,20,12");
+      });
+  simCmd->add_option("--shift", sim.shift, "Diagonal shift of the mapping (dissertation 10.3.4)")
+      ->check(CLI::Range(0, 1 << 20));
   simCmd->add_flag("--bypass-faulty", sim.bypassFaulty, "Bypass exactly the faulty PEs");
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 

@@ -140,7 +140,12 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
                                    "--no-swap", o.noSwap ? "1" : "0",
                                    "--bypass", o.bypass,
                                    "--pe-fault", o.peFaults,
-                                   "--bypass-faulty", o.bypassFaulty ? "1" : "0"};
+                                   "--bypass-faulty", o.bypassFaulty ? "1" : "0",
+                                   "--shift", std::to_string(o.shift)};
+  if (!o.matmul.empty()) {
+    argv.push_back("--matmul");
+    argv.push_back(o.matmul);
+  }
   ProcessResult r = runProcess(argv, model.dir, model.dir / "last-run.stderr.log");
   CosimResult result;
   result.exitCode = r.exitCode;

@@ -26,6 +26,10 @@ struct CosimOptions {
   // rndrow:R | rndcol:C. With bypassFaulty the bypass mask is exactly the faulty PEs.
   std::string peFaults = "none";
   bool bypassFaulty = false;
+  // Full product B x CI times CI x CO tiled onto the array (eq. 10.3) with a diagonal shift;
+  // empty = independent random batches.
+  std::string matmul;
+  int shift = 0;
   bool noSwap = false;  // negative test: the host never switches to the loaded weights
 };
 

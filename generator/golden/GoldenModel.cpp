@@ -74,4 +74,15 @@ PeCoord mapOutputOs(int co, int b, int rows, int cols, int shift) {
   return {wrap(b, shift, rows), wrap(co, shift, cols)};
 }
 
+Matrix pruneWeightsWs(const Matrix& w, const std::vector<bool>& bypassed, int rows, int cols,
+                      int shift) {
+  Matrix out = w;
+  for (int ci = 0; ci < w.rows; ++ci)
+    for (int co = 0; co < w.cols; ++co) {
+      PeCoord pe = mapWeightWs(co, ci, rows, cols, shift);
+      if (bypassed[static_cast<size_t>(pe.row) * cols + pe.col]) out.at(ci, co) = 0;
+    }
+  return out;
+}
+
 }  // namespace ftaccel::golden

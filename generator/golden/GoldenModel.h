@@ -62,4 +62,9 @@ PeCoord mapWeightWs(int co, int ci, int rows, int cols, int shift = 0);  // eq. 
 PeCoord mapInputIs(int b, int ci, int rows, int cols, int shift = 0);    // eq. 10.4
 PeCoord mapOutputOs(int co, int b, int rows, int cols, int shift = 0);   // eq. 10.5
 
+// SPEC §3: the weights that eq. 10.3 (with diagonal shift) maps onto a bypassed PE are pruned.
+// `w` is C_i x C_o; `bypassed` is rows*cols, index row*cols+col.
+Matrix pruneWeightsWs(const Matrix& w, const std::vector<bool>& bypassed, int rows, int cols,
+                      int shift = 0);
+
 }  // namespace ftaccel::golden
