@@ -229,7 +229,11 @@ int main(int argc, char** argv) {
   // diagonal shift; every tile is one batch of B vectors.
   Matrix fullX, fullW;
   const int tilesIn = opt.mmB ? (opt.mmCi + kRows - 1) / kRows : 0;
-  const int tilesOut = opt.mmB ? (opt.mmCo + kCols - 1) / kCols : 0;
+#if FTACCEL_DATAFLOW_IS
+  const int tilesOut = opt.mmB ? (opt.mmB + kCols - 1) / kCols : 0;  // batch tiles
+#else
+  const int tilesOut = opt.mmB ? (opt.mmCo + kCols - 1) / kCols : 0;  // output-channel tiles
+#endif
   if (opt.mmB) {
     std::string p = stim.batchPattern();
     fullX = Matrix(opt.mmB, opt.mmCi);
@@ -238,6 +242,32 @@ int main(int argc, char** argv) {
       for (int ci = 0; ci < opt.mmCi; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
     for (int ci = 0; ci < opt.mmCi; ++ci)
       for (int co = 0; co < opt.mmCo; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    auto wrap = [](int v, int n) { return ((v % n) + n) % n; };
+#if FTACCEL_DATAFLOW_IS
+    // IS: stationary tile = inputs X[b][ci] at PE(row (ci+s) mod rows, col (b+s) mod cols)
+    // (eq. 10.4); one streamed vector per output channel co carries W[ci][co].
+    for (int tb = 0; tb < tilesOut; ++tb)
+      for (int ti = 0; ti < tilesIn; ++ti) {
+        Batch t;
+        t.tileIn = ti;
+        t.tileOut = tb;
+        t.weights = Matrix(kRows, kCols);
+        for (int b = tb * kCols; b < std::min(opt.mmB, (tb + 1) * kCols); ++b)
+          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci) {
+            auto pe = ftaccel::golden::mapInputIs(b, ci, kRows, kCols, opt.shift);
+            t.weights.at(pe.row, pe.col) = fullX.at(b, ci);
+          }
+        for (int co = 0; co < opt.mmCo; ++co) {
+          std::vector<int64_t> v(kRows, 0);
+          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
+            v[wrap(ci + opt.shift, kRows)] = fullW.at(ci, co);
+          t.vectors.push_back(std::move(v));
+        }
+        batches.push_back(std::move(t));
+      }
+#else
+    // WS: stationary tile = weights W[ci][co] at PE(row (ci+s) mod rows, col (co+s) mod cols)
+    // (eq. 10.3); one streamed vector per batch row b carries X[b][ci].
     for (int to = 0; to < tilesOut; ++to)
       for (int ti = 0; ti < tilesIn; ++ti) {
         Batch t;
@@ -252,12 +282,15 @@ int main(int argc, char** argv) {
         for (int b = 0; b < opt.mmB; ++b) {
           std::vector<int64_t> x(kRows, 0);
           for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
-            x[((ci + opt.shift) % kRows + kRows) % kRows] = fullX.at(b, ci);
+            x[wrap(ci + opt.shift, kRows)] = fullX.at(b, ci);
           t.vectors.push_back(std::move(x));
         }
         batches.push_back(std::move(t));
       }
-    opt.vectors = (long)batches.size() * opt.mmB;
+#endif
+    long total = 0;
+    for (const auto& t : batches) total += (long)t.vectors.size();
+    opt.vectors = total;
   }
   for (long done = 0; !opt.mmB && done < opt.vectors; done += opt.batch) {
     Batch b;
@@ -360,19 +393,19 @@ int main(int argc, char** argv) {
     // Drive the producers and the consumer for this cycle.
     bool haveVec = vecBatch < batches.size();
     bool offerVec = haveVec && stim.chance(opt.inValidProb);
-    top->in_valid_i = offerVec;
-    top->in_wswap_i = haveVec && vecIndex == 0 && !opt.noSwap;
+    top->FTACCEL_S_VALID = offerVec;
+    top->FTACCEL_S_SWAP = haveVec && vecIndex == 0 && !opt.noSwap;
     if (haveVec) {
       const auto& x = batches[vecBatch].vectors[vecIndex];
-      for (int k = 0; k < kRows; ++k) setLane(top->in_data_i, k, kBits, x[k]);
+      for (int k = 0; k < kRows; ++k) setLane(top->FTACCEL_S_DATA, k, kBits, x[k]);
     }
     // A matrix may be loaded once every earlier one has been swapped in.
     bool haveLoad = loadBatch < batches.size() && loadBatch == swaps;
     bool offerLoad = haveLoad && stim.chance(opt.wloadValidProb);
-    top->wload_valid_i = offerLoad;
+    top->FTACCEL_L_VALID = offerLoad;
     if (haveLoad)
       for (int c = 0; c < kCols; ++c)
-        setLane(top->wload_data_i, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
+        setLane(top->FTACCEL_L_DATA, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
     top->out_ready_i = stim.chance(opt.outReadyProb);
 #if FTACCEL_FAULT_PORTS
     // Stuck-at bits override one bit; a random-output PE gets a fresh value every cycle.
@@ -392,8 +425,8 @@ int main(int argc, char** argv) {
 #endif
     top->eval();
 
-    bool inFire = offerVec && top->in_ready_o;
-    bool wFire = offerLoad && top->wload_ready_o;
+    bool inFire = offerVec && top->FTACCEL_S_READY;
+    bool wFire = offerLoad && top->FTACCEL_L_READY;
     bool outFire = top->out_valid_o && top->out_ready_i;
     if (offerVec && !inFire) ++stalls;
 
@@ -422,10 +455,17 @@ int main(int argc, char** argv) {
         if (!ok) ++mismatches;
         if (opt.mmB) {
           const Batch& t = batches[p.batch];
+#if FTACCEL_DATAFLOW_IS
+          for (int b = t.tileOut * kCols; b < std::min(opt.mmB, (t.tileOut + 1) * kCols); ++b) {
+            int lane = ((b + opt.shift) % kCols + kCols) % kCols;
+            tiledY.at(b, (int)p.row) += getLaneSigned(top->out_data_o, lane, kAccBits);
+          }
+#else
           for (int co = t.tileOut * kCols; co < std::min(opt.mmCo, (t.tileOut + 1) * kCols); ++co) {
             int lane = ((co + opt.shift) % kCols + kCols) % kCols;
             tiledY.at((int)p.row, co) += getLaneSigned(top->out_data_o, lane, kAccBits);
           }
+#endif
         }
         ++checked;
         lastOutput = cycle;
@@ -466,7 +506,11 @@ int main(int argc, char** argv) {
   if (opt.mmB) {
     std::vector<bool> flat;
     for (const auto& row : mask) flat.insert(flat.end(), row.begin(), row.end());
+#if FTACCEL_DATAFLOW_IS
+    auto y = ftaccel::golden::matmul(ftaccel::golden::pruneInputsIs(fullX, flat, kRows, kCols, opt.shift), fullW);
+#else
     auto y = ftaccel::golden::matmul(fullX, ftaccel::golden::pruneWeightsWs(fullW, flat, kRows, kCols, opt.shift));
+#endif
     for (size_t i = 0; i < y.data.size(); ++i) {
       matmulMismatches += y.data[i] != tiledY.data[i];
       resultHash = (resultHash ^ (uint64_t)(tiledY.data[i] & 0xffffffffffffffff)) * 1099511628211ull;

@@ -231,10 +231,10 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
         }
         if (path == "array.dataflow") {
           cfg.array.dataflow = *v == "ws" ? Dataflow::WS : *v == "is" ? Dataflow::IS : Dataflow::OS;
-          if (cfg.array.dataflow != Dataflow::WS)
+          if (cfg.array.dataflow == Dataflow::OS)
             diags.error("config.unsupported", raw.loc,
                         fmt::format("'array.dataflow' = \"{}\" is not implemented in this version "
-                                    "of ftaccel; supported: \"ws\"", *v));
+                                    "of ftaccel; supported: \"ws\", \"is\"", *v));
         } else if (path == "ip.name") {
           static const std::regex namePattern("[a-z][a-z0-9_]*");
           if (!v->empty() && (v->size() > 48 || !std::regex_match(*v, namePattern))) {

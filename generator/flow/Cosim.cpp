@@ -69,6 +69,7 @@ class FileLock {
 
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts) {
   units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts});
+  const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
   FileSet pkg = renderPackage(cfg, ip);
   // The key covers everything that goes into the model: RTL text and harness sources.
   std::string keyText = std::string(embedded::kCosimMainCpp) + std::string(embedded::kPortAccessH) +
@@ -99,9 +100,16 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
                         "#pragma once\n#define FTACCEL_ROWS {}\n#define FTACCEL_COLS {}\n"
                         "#define FTACCEL_DATA_BITS {}\n#define FTACCEL_ACC_BITS {}\n"
                         "#define FTACCEL_LATENCY {}\n#define FTACCEL_BYPASS {}\n"
-                        "#define FTACCEL_FAULT_PORTS {}\n",
+                        "#define FTACCEL_FAULT_PORTS {}\n#define FTACCEL_DATAFLOW_IS {}\n"
+                        "// port names of the streamed (S) and loaded (L) operands\n"
+                        "#define FTACCEL_S_VALID {}_valid_i\n#define FTACCEL_S_READY {}_ready_o\n"
+                        "#define FTACCEL_S_DATA {}_data_i\n#define FTACCEL_S_SWAP {}\n"
+                        "#define FTACCEL_L_VALID {}_valid_i\n#define FTACCEL_L_READY {}_ready_o\n"
+                        "#define FTACCEL_L_DATA {}_data_i\n",
                         cfg.array.rows, cfg.array.cols, cfg.data.bits, cfg.data.accBits,
-                        ip.latencyCycles, cfg.protect.bypass ? 1 : 0, faultPorts ? 1 : 0));
+                        ip.latencyCycles, cfg.protect.bypass ? 1 : 0, faultPorts ? 1 : 0,
+                        cfg.array.dataflow == config::Dataflow::IS ? 1 : 0, sp.stream, sp.stream,
+                        sp.stream, sp.swap, sp.load, sp.load, sp.load));
 
   std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2",
                                    "-Wall", "--assert", "-x-assign", "unique", "-x-initial", "unique",

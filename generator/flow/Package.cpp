@@ -33,6 +33,8 @@ std::string regenerateCommand(const config::Config& cfg) {
 }
 
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip) {
+  const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
+  const bool isIs = cfg.array.dataflow == config::Dataflow::IS;
   nlohmann::json ports = nlohmann::json::array();
   for (const auto& p : ip.ports)
     ports.push_back({{"name", p.name},
@@ -56,20 +58,30 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
       {"protocol",
        {{"clock", "clk_i, rising edge; rst_ni asynchronous, active low"},
         {"streams", "valid/ready: a beat transfers on a rising edge with valid and ready high"},
-        {"in", "one activation vector per beat; lane r = in_data_i[r*bits +: bits], signed"},
-        {"wload", "one weight row per beat, row 0 first; lane c of beat k is W[k][c]; "
-                  "rows beats per matrix; loading overlaps computation"},
-        {"in_wswap", "set on the first vector of a batch: it and all later vectors use the "
-                     "last completely loaded matrix; in_ready_o stays low until that load ends"},
-        {"out", "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
-                "sum_k x[k]*W[k][c], signed, exact"},
+        {sp.stream, isIs ? "one weight vector per beat (one output channel co); lane r = W[r][co], signed"
+                          : "one activation vector per beat; lane r = in_data_i[r*bits +: bits], signed"},
+        {sp.load, isIs ? "one input row per beat, row 0 first; lane c of beat k is X[batch c][channel k]; "
+                         "rows beats per tile; loading overlaps computation"
+                       : "one weight row per beat, row 0 first; lane c of beat k is W[k][c]; "
+                         "rows beats per matrix; loading overlaps computation"},
+        {sp.swap, "set on the first streamed vector of a batch: it and all later vectors use the "
+                  "last completely loaded stationary operand; the stream's ready stays low until "
+                  "that load ends"},
+        {"out", isIs ? "one result vector per streamed weight vector; lane c = y[batch c][co] = "
+                       "sum_k X[c][k]*W[k][co], signed, exact"
+                     : "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
+                       "sum_k x[k]*W[k][c], signed, exact"},
         {"bypass", cfg.protect.bypass
                        ? "bypass_valid_i shifts one row of bypass bits into the chain, row 0 "
                          "first, rows beats per mask; lane c = column c; change only while idle; "
                          "a bypassed PE forwards its partial sum (its weight is pruned)"
                        : "not generated (protect.bypass = false)"},
-        {"combinational_paths", "out_ready_i -> in_ready_o (global pipeline enable); "
-                                "in_valid_i, in_wswap_i -> in_ready_o, wload_ready_o"}}},
+        {"combinational_paths",
+         fmt::format("out_ready_i -> {0}_ready_o (global pipeline enable); {0}_valid_i, {2} -> "
+                     "{0}_ready_o, {1}_ready_o", sp.stream, sp.load, sp.swap)}}},
+      {"dataflow", std::string(config::toString(cfg.array.dataflow))},
+      {"mapping", isIs ? "eq. 10.4: input (b, c_i) -> PE(row c_i mod rows, column b mod cols)"
+                       : "eq. 10.3: weight (c_o, c_i) -> PE(row c_i mod rows, column c_o mod cols)"},
       {"latency",
        {{"cycles", ip.latencyCycles},
         {"formula", ip.latencyFormula},

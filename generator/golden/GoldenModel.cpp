@@ -85,4 +85,15 @@ Matrix pruneWeightsWs(const Matrix& w, const std::vector<bool>& bypassed, int ro
   return out;
 }
 
+Matrix pruneInputsIs(const Matrix& x, const std::vector<bool>& bypassed, int rows, int cols,
+                     int shift) {
+  Matrix out = x;
+  for (int b = 0; b < x.rows; ++b)
+    for (int ci = 0; ci < x.cols; ++ci) {
+      PeCoord pe = mapInputIs(b, ci, rows, cols, shift);
+      if (bypassed[static_cast<size_t>(pe.row) * cols + pe.col]) out.at(b, ci) = 0;
+    }
+  return out;
+}
+
 }  // namespace ftaccel::golden

@@ -67,4 +67,9 @@ PeCoord mapOutputOs(int co, int b, int rows, int cols, int shift = 0);   // eq. 
 Matrix pruneWeightsWs(const Matrix& w, const std::vector<bool>& bypassed, int rows, int cols,
                       int shift = 0);
 
+// SPEC §3 for IS: the inputs that eq. 10.4 (with diagonal shift) maps onto a bypassed PE are
+// pruned. `x` is B x C_i.
+Matrix pruneInputsIs(const Matrix& x, const std::vector<bool>& bypassed, int rows, int cols,
+                     int shift = 0);
+
 }  // namespace ftaccel::golden

@@ -11,6 +11,11 @@ std::string slice(const std::string& vec, const std::string& index, const std::s
   return fmt::format("{}[({})*{} +: {}]", vec, index, width, width);
 }
 
+StreamPortNames streamPortNames(config::Dataflow dataflow) {
+  if (dataflow == config::Dataflow::IS) return {"w", "xload", "w_xswap_i"};
+  return {"in", "wload", "in_wswap_i"};
+}
+
 IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   ModuleNames names(cfg, options);
   const int rows = cfg.array.rows;
@@ -31,10 +36,11 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   ip.modules.push_back({buildTopWs(cfg, names, options), topChildren});
   for (const auto& p : ip.modules.back().module.ports) {
     int width = p.width.empty() ? 1 : std::stoi(p.width);
-    std::string group = p.name.starts_with("in_")      ? "in"
+    const StreamPortNames sp = streamPortNames(cfg.array.dataflow);
+    std::string group = p.name.starts_with(sp.stream + "_") ? sp.stream
+                        : p.name.starts_with(sp.load + "_") ? sp.load
                         : p.name.starts_with("bypass_") ? "bypass"
                         : p.name.starts_with("fi_")    ? "fault_injection"
-                        : p.name.starts_with("wload_") ? "wload"
                         : p.name.starts_with("out_")   ? "out"
                                                        : "clock_reset";
     ip.ports.push_back({p.name, p.dir, width, group, p.comment});

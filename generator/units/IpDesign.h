@@ -15,6 +15,15 @@ struct ModuleSpec {
   std::map<std::string, int> children;  // direct sub-module instances by module name
 };
 
+// Port-name prefixes of the two operand streams. WS and IS share one datapath: the stationary
+// operand is loaded into the shadow registers, the other one streams through the array.
+struct StreamPortNames {
+  std::string stream;  // streamed operand: "in" (WS activations) or "w" (IS weight vectors)
+  std::string load;    // stationary operand: "wload" (WS weights) or "xload" (IS inputs)
+  std::string swap;    // flag on the first streamed vector that installs the loaded operand
+};
+StreamPortNames streamPortNames(config::Dataflow dataflow);
+
 struct TopPort {
   std::string name;
   ir::Dir dir;

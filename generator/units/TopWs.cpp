@@ -9,15 +9,29 @@ using namespace ir;
 
 Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                   const BuildOptions& options) {
+  const StreamPortNames sp = streamPortNames(cfg.array.dataflow);
+  const std::string sValid = sp.stream + "_valid_i", sReady = sp.stream + "_ready_o",
+                    sData = sp.stream + "_data_i", lValid = sp.load + "_valid_i",
+                    lReady = sp.load + "_ready_o", lData = sp.load + "_data_i";
   Module m;
   m.name = names.top;
-  m.description = {
-      "ftaccel weight-stationary systolic-array IP.",
-      "Stream activation vectors in (in_*), weight rows in (wload_*), results out (out_*).",
-      "in_data_i lane r is input channel r; out_data_o lane c is output channel c;",
-      "wload beat k carries weight row k (lane c = W[k][c]). Set in_wswap_i on the first",
-      "vector of a batch to switch it (and every later vector) to the last loaded matrix.",
-  };
+  if (cfg.array.dataflow == config::Dataflow::IS) {
+    m.description = {
+        "ftaccel input-stationary systolic-array IP (same datapath as WS, operands swapped).",
+        "Load input rows (xload_*: beat k = input channel k, lane c = batch column c), stream",
+        "weight vectors (w_*: one output channel per beat, lane r = W[r][co]), read results",
+        "(out_*: lane c = y[batch c][co]). Set w_xswap_i on the first weight vector that",
+        "should use the last loaded inputs.",
+    };
+  } else {
+    m.description = {
+        "ftaccel weight-stationary systolic-array IP.",
+        "Stream activation vectors in (in_*), weight rows in (wload_*), results out (out_*).",
+        "in_data_i lane r is input channel r; out_data_o lane c is output channel c;",
+        "wload beat k carries weight row k (lane c = W[k][c]). Set in_wswap_i on the first",
+        "vector of a batch to switch it (and every later vector) to the last loaded matrix.",
+    };
+  }
   m.params = {
       {"Rows", std::to_string(cfg.array.rows), true, ""},
       {"Cols", std::to_string(cfg.array.cols), true, ""},
@@ -28,13 +42,13 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
   m.ports = {
       {Dir::In, "clk_i", "", ""},
       {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "in_valid_i", "", "activation vector stream"},
-      {Dir::Out, "in_ready_o", "", ""},
-      {Dir::In, "in_wswap_i", "", "first vector of a batch: use the new weights"},
-      {Dir::In, "in_data_i", std::to_string(cfg.array.rows * cfg.data.bits), "Rows x DataBits"},
-      {Dir::In, "wload_valid_i", "", "weight row stream"},
-      {Dir::Out, "wload_ready_o", "", ""},
-      {Dir::In, "wload_data_i", std::to_string(cfg.array.cols * cfg.data.bits), "Cols x DataBits"},
+      {Dir::In, sValid, "", "streamed operand"},
+      {Dir::Out, sReady, "", ""},
+      {Dir::In, sp.swap, "", "first vector of a batch: use the newly loaded operand"},
+      {Dir::In, sData, std::to_string(cfg.array.rows * cfg.data.bits), "Rows x DataBits"},
+      {Dir::In, lValid, "", "stationary operand, one row per beat"},
+      {Dir::Out, lReady, "", ""},
+      {Dir::In, lData, std::to_string(cfg.array.cols * cfg.data.bits), "Cols x DataBits"},
       {Dir::Out, "out_valid_o", "", "result vector stream"},
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
@@ -64,12 +78,12 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                {{"Rows", "Rows"}, {"Cols", "Cols"}},
                {{"clk_i", "clk_i"},
                 {"rst_ni", "rst_ni"},
-                {"in_valid_i", "in_valid_i"},
-                {"in_wswap_i", "in_wswap_i"},
-                {"in_ready_o", "in_ready_o"},
+                {"in_valid_i", sValid},
+                {"in_wswap_i", sp.swap},
+                {"in_ready_o", sReady},
                 {"accept_o", "accept"},
-                {"wload_valid_i", "wload_valid_i"},
-                {"wload_ready_o", "wload_ready_o"},
+                {"wload_valid_i", lValid},
+                {"wload_ready_o", lReady},
                 {"wload_o", "wload"},
                 {"en_o", "en"},
                 {"out_valid_o", "out_valid_o"},
@@ -78,7 +92,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       makeGenerate(
           "gen_lane", "r", "Rows",
           {ContAssign{slice("skew_in", "r", "LaneBits"),
-                      "{accept && in_wswap_i, " + slice("in_data_i", "r", "DataBits") +
+                      "{accept && " + sp.swap + ", " + slice(sData, "r", "DataBits") +
                           " & {DataBits{accept}}}",
                       "idle cycles feed zeros, so nothing undefined enters the array"},
            ContAssign{slice("array_act", "r", "DataBits"), "skew_out[r*LaneBits +: DataBits]", ""},
@@ -102,7 +116,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"swap_i", "array_swap"},
                 {"psum_o", "array_psum"},
                 {"wload_i", "wload"},
-                {"wdata_i", "wload_data_i"}},
+                {"wdata_i", lData}},
                ""},
   };
   auto& arrayInst = std::get<Instance>(m.items.back());

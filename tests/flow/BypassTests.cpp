@@ -52,6 +52,11 @@ TEST_CASE("bypass 3x5 16-bit non-square", "[bypass][cosim]") {
               {"pe:1,4", "row:2+col:1", "random:0.4"});
 }
 
+TEST_CASE("bypass IS 4x3 8-bit: pruned inputs", "[bypass][cosim][is]") {
+  checkBypass({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.bypass=true"},
+              {"pe:0,2", "row:1", "col:0", "random:0.3"});
+}
+
 TEST_CASE("bypass 1x1 4-bit", "[bypass][cosim]") {
   checkBypass({"array.rows=1", "array.cols=1", "data.bits=4", "protect.bypass=true"}, {"pe:0,0"});
 }

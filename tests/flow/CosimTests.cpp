@@ -13,6 +13,7 @@ namespace {
 
 struct Shape {
   int rows, cols, bits;
+  std::string dataflow = "ws";
 };
 
 const std::vector<Shape>& shapes() {
@@ -26,7 +27,8 @@ const std::vector<Shape>& shapes() {
 config::Config configFor(const Shape& s) {
   return config::loadConfigText("", "test", {fmt::format("array.rows={}", s.rows),
                                              fmt::format("array.cols={}", s.cols),
-                                             fmt::format("data.bits={}", s.bits)});
+                                             fmt::format("data.bits={}", s.bits),
+                                             "array.dataflow=" + s.dataflow});
 }
 
 nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {
@@ -93,6 +95,10 @@ TEST_CASE("co-simulation 8x8 16-bit", "[cosim]") { checkShape(shapes()[6]); }
 TEST_CASE("co-simulation 16x16 8-bit", "[cosim]") { checkShape(shapes()[7]); }
 TEST_CASE("co-simulation 5x12 32-bit (widest data and 66-bit results)", "[cosim]") { checkShape(shapes()[8]); }
 TEST_CASE("co-simulation 24x10 16-bit (non-square)", "[cosim]") { checkShape(shapes()[9]); }
+
+TEST_CASE("co-simulation IS 3x5 8-bit", "[cosim][is]") { checkShape({3, 5, 8, "is"}); }
+TEST_CASE("co-simulation IS 8x8 16-bit", "[cosim][is]") { checkShape({8, 8, 16, "is"}); }
+TEST_CASE("co-simulation IS 1x1 4-bit", "[cosim][is]") { checkShape({1, 1, 4, "is"}); }
 
 TEST_CASE("co-simulation 64x64 8-bit", "[cosim][large]") {
   test::useTestCache();

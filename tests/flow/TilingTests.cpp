@@ -66,3 +66,18 @@ TEST_CASE("tiler: faulty PEs bypassed under a shifted mapping", "[tiling][faults
   tiled(model, "5,8,12", 0, "none", "rndrow:1+s1:0,4,9");
   tiled(model, "5,8,12", 2, "none", "rndcol:3");
 }
+
+TEST_CASE("tiler IS: inputs stationary with eq. 10.4 and shift and bypass and faults", "[tiling][is][cosim]") {
+  test::useTestCache();
+  auto cfg = config::loadConfigText("", "t", {"array.rows=4", "array.cols=3", "array.dataflow=is",
+                                              "protect.bypass=true"});
+  auto model = flow::buildCosimModel(cfg);
+  auto plain = tiled(model, "10,7,9", 0);
+  CHECK(plain["tiles"] == 4 * 2);  // batch tiles x input-channel tiles
+  CHECK(tiled(model, "10,7,9", 2)["matmul_result_hash"] == plain["matmul_result_hash"]);
+  std::set<std::string> hashes;
+  for (int shift : {0, 1, 2}) hashes.insert(tiled(model, "9,8,5", shift, "pe:1,2+pe:0,0")["matmul_result_hash"]);
+  CHECK(hashes.size() == 3);
+  auto fiModel = flow::buildCosimModel(cfg, {}, true);
+  tiled(fiModel, "7,9,6", 1, "none", "rndcol:1+s0:3,2,5");
+}

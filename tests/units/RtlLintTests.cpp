@@ -80,6 +80,10 @@ TEST_CASE("lint: fault-port variant with bypass", "[lint][faults]") {
   lint({{"array.rows=3", "array.cols=4", "protect.bypass=true"}, true, true});
   lint({{"array.rows=2", "array.cols=2"}, true, true});
 }
+TEST_CASE("lint: IS 4x6 and IS 1x1 with bypass", "[lint][is]") {
+  lint({{"array.rows=4", "array.cols=6", "array.dataflow=is"}});
+  lint({{"array.rows=1", "array.cols=1", "array.dataflow=is", "protect.bypass=true"}});
+}
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});
 }

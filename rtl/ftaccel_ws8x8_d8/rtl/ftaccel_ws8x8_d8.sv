@@ -10,11 +10,11 @@
 module ftaccel_ws8x8_d8 (
   input  logic           clk_i,
   input  logic           rst_ni,            // async, active low
-  input  logic           in_valid_i,        // activation vector stream
+  input  logic           in_valid_i,        // streamed operand
   output logic           in_ready_o,
-  input  logic           in_wswap_i,        // first vector of a batch: use the new weights
+  input  logic           in_wswap_i,        // first vector of a batch: use the newly loaded operand
   input  logic [64-1:0]  in_data_i,         // Rows x DataBits
-  input  logic           wload_valid_i,     // weight row stream
+  input  logic           wload_valid_i,     // stationary operand, one row per beat
   output logic           wload_ready_o,
   input  logic [64-1:0]  wload_data_i,      // Cols x DataBits
   output logic           out_valid_o,       // result vector stream
