@@ -214,8 +214,159 @@ struct Batch {
   std::vector<std::vector<int64_t>> vectors;
 };
 
+
+// Results common to every driver, printed as one JSON object.
+struct Report {
+  long vectors = 0, checked = 0, mismatches = 0, cycles = 0, batches = 0;
+  long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
+  long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0;
+  size_t matmulElements = 0;
+  long matmulMismatches = 0;
+  uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
+  bool timeout = false;
+  std::string firstMismatch;
+
+  void latency(long l) {
+    latMin = std::min(latMin, l);
+    latMax = std::max(latMax, l);
+  }
+  void mismatch(const std::string& what) {
+    ++mismatches;
+    if (firstMismatch.empty()) firstMismatch = what;
+  }
+  int print() const {
+    long streamCycles = span - kLatency + 1;
+    std::printf(
+        "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
+        "\"batches\": %ld, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
+        "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
+        "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
+        "\"pruning_visible_vectors\": %ld, \"faulty_pes\": %ld, "
+        "\"matmul_elements\": %zu, \"matmul_mismatches\": %ld, \"tiles\": %ld, "
+        "\"matmul_result_hash\": \"%016llx\", \"first_mismatch\": \"%s\"}\n",
+        vectors, checked, mismatches, cycles, batches, kLatency, latMax < 0 ? 0 : latMin, latMax,
+        span, stalls, spurious, streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0,
+        timeout ? "true" : "false", bypassed, prunedVisible, faultyPes, matmulElements,
+        matmulMismatches, tiles, (unsigned long long)resultHash, firstMismatch.c_str());
+    return (mismatches || timeout) ? 1 : 0;
+  }
+  // Compares a --matmul result computed on the host from the tiles with the golden product.
+  void compareMatmul(const ftaccel::golden::WideMatrix& golden, const ftaccel::golden::WideMatrix& tiled) {
+    matmulElements = tiled.data.size();
+    for (size_t i = 0; i < golden.data.size(); ++i) {
+      matmulMismatches += golden.data[i] != tiled.data[i];
+      resultHash = (resultHash ^ (uint64_t)(tiled.data[i] & 0xffffffffffffffff)) * 1099511628211ull;
+    }
+    mismatches += matmulMismatches;
+    if (matmulMismatches && firstMismatch.empty()) firstMismatch = "tiled product differs from the golden matmul";
+  }
+};
+
+void tick(Vtop& top) {
+  top.clk_i = 1;
+  top.eval();
+  top.clk_i = 0;
+  top.eval();
+}
+
+// Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
+void reset(Vtop& top) {
+#if FTACCEL_FAULT_PORTS
+  // Inputs start random (randReset): no PE is faulty unless a fault says so.
+  for (int b = 0; b < kRows * kCols * kAccBits; ++b) {
+    setBit(top.fi_mask_i, b, false);
+    setBit(top.fi_value_i, b, false);
+  }
+#endif
+  top.clk_i = 0;
+  top.rst_ni = 1;
+  top.eval();
+  top.rst_ni = 0;
+  top.eval();
+  tick(top);
+  tick(top);
+  top.rst_ni = 1;
+  top.eval();
+}
+
+// Shifts the bypass mask in through the configuration chain: row 0 first, it ends up on top.
+void loadBypass(Vtop& top, const std::vector<std::vector<bool>>& mask) {
+#if FTACCEL_BYPASS
+  top.bypass_valid_i = 1;
+  for (int k = 0; k < kRows; ++k) {
+    for (int c = 0; c < kCols; ++c) setBit(top.bypass_data_i, c, mask[k][c]);
+    top.eval();
+    tick(top);
+  }
+  top.bypass_valid_i = 0;
+  top.eval();
+#else
+  (void)top;
+  (void)mask;
+#endif
+}
+
+// Stuck-at bits override one bit; a random-output PE gets a fresh value every cycle.
+// Several faults may hit one PE: each only sets its own bits.
+void driveFaults(Vtop& top, const std::vector<PeFault>& faults, Stimulus& stim) {
+#if FTACCEL_FAULT_PORTS
+  for (const auto& f : faults) {
+    int base = (f.row * kCols + f.col) * kAccBits;
+    for (int b = 0; b < kAccBits; ++b) {
+      if (f.random) {
+        setBit(top.fi_mask_i, base + b, true);
+        setBit(top.fi_value_i, base + b, stim.chance(0.5));
+      } else if (b == f.bit) {
+        setBit(top.fi_mask_i, base + b, true);
+        setBit(top.fi_value_i, base + b, f.value);
+      }
+    }
+  }
+#else
+  (void)top;
+  (void)faults;
+  (void)stim;
+#endif
+}
+
+// Faults and bypass mask of a run; with --bypass-faulty the mask covers the faulty PEs.
+struct FaultSetup {
+  std::vector<PeFault> faults;
+  std::vector<std::vector<bool>> mask;
+  long faultyPes = 0, bypassed = 0;
+};
+
+FaultSetup faultSetup(const Options& opt) {
+  FaultSetup fs;
+  fs.faults = parseFaults(opt.peFaults);
+#if !FTACCEL_FAULT_PORTS
+  if (!fs.faults.empty()) usage("--pe-fault needs a model built with fault ports");
+#endif
+  std::vector<std::vector<bool>> faulty(kRows, std::vector<bool>(kCols, false));
+  for (const auto& f : fs.faults) {
+    fs.faultyPes += !faulty[f.row][f.col];
+    faulty[f.row][f.col] = true;
+  }
+  fs.mask = bypassMask(opt.bypass, opt.seed);
+  if (opt.bypassFaulty)
+    for (const auto& f : fs.faults) fs.mask[f.row][f.col] = true;
+  for (const auto& row : fs.mask)
+    for (bool b : row) fs.bypassed += b;
+#if !FTACCEL_BYPASS
+  if (fs.bypassed) usage("--bypass needs an IP generated with protect.bypass = true");
+#endif
+  return fs;
+}
+
+std::vector<bool> flatMask(const std::vector<std::vector<bool>>& mask) {
+  std::vector<bool> flat;
+  for (const auto& row : mask) flat.insert(flat.end(), row.begin(), row.end());
+  return flat;
+}
+
 }  // namespace
 
+#if !FTACCEL_DATAFLOW_OS
 int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
   auto ctx = std::make_unique<VerilatedContext>();
@@ -307,25 +458,11 @@ int main(int argc, char** argv) {
     batches.push_back(std::move(b));
   }
 
-  const auto faults = parseFaults(opt.peFaults);
-#if !FTACCEL_FAULT_PORTS
-  if (!faults.empty()) usage("--pe-fault needs a model built with fault ports");
-#endif
-  std::vector<std::vector<bool>> faulty(kRows, std::vector<bool>(kCols, false));
-  long faultyPes = 0;
-  for (const auto& f : faults) {
-    faultyPes += !faulty[f.row][f.col];
-    faulty[f.row][f.col] = true;
-  }
-  auto mask = bypassMask(opt.bypass, opt.seed);
-  if (opt.bypassFaulty)
-    for (const auto& f : faults) mask[f.row][f.col] = true;
-  long bypassed = 0;
-  for (const auto& row : mask)
-    for (bool b : row) bypassed += b;
-#if !FTACCEL_BYPASS
-  if (bypassed) usage("--bypass needs an IP generated with protect.bypass = true");
-#endif
+  const FaultSetup fs = faultSetup(opt);
+  const auto& mask = fs.mask;
+  Report rep;
+  rep.bypassed = fs.bypassed;
+  rep.faultyPes = fs.faultyPes;
   // The golden model prunes the weights that the mapping puts on bypassed PEs (SPEC §3).
   for (auto& b : batches) b.unpruned = b.weights;
   for (auto& b : batches)
@@ -333,42 +470,8 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c)
         if (mask[k][c]) b.weights.at(k, c) = 0;
 
-#if FTACCEL_FAULT_PORTS
-  // Inputs start random (randReset): no PE is faulty unless a fault says so.
-  for (int b = 0; b < kRows * kCols * kAccBits; ++b) {
-    setBit(top->fi_mask_i, b, false);
-    setBit(top->fi_value_i, b, false);
-  }
-#endif
-  // Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
-  top->clk_i = 0;
-  top->rst_ni = 1;
-  top->eval();
-  top->rst_ni = 0;
-  top->eval();
-  for (int i = 0; i < 2; ++i) {
-    top->clk_i = 1;
-    top->eval();
-    top->clk_i = 0;
-    top->eval();
-  }
-  top->rst_ni = 1;
-  top->eval();
-
-#if FTACCEL_BYPASS
-  // Shift the mask in through the configuration chain: row 0 first, it ends up at the top.
-  top->bypass_valid_i = 1;
-  for (int k = 0; k < kRows; ++k) {
-    for (int c = 0; c < kCols; ++c) setBit(top->bypass_data_i, c, mask[k][c]);
-    top->eval();
-    top->clk_i = 1;
-    top->eval();
-    top->clk_i = 0;
-    top->eval();
-  }
-  top->bypass_valid_i = 0;
-  top->eval();
-#endif
+  reset(*top);
+  loadBypass(*top, mask);
 
   struct Pending {
     std::vector<Wide> expected;
@@ -407,22 +510,7 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c)
         setLane(top->FTACCEL_L_DATA, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
     top->out_ready_i = stim.chance(opt.outReadyProb);
-#if FTACCEL_FAULT_PORTS
-    // Stuck-at bits override one bit; a random-output PE gets a fresh value every cycle.
-    // Several faults may hit one PE: each only sets its own bits.
-    for (const auto& f : faults) {
-      int base = (f.row * kCols + f.col) * kAccBits;
-      for (int b = 0; b < kAccBits; ++b) {
-        if (f.random) {
-          setBit(top->fi_mask_i, base + b, true);
-          setBit(top->fi_value_i, base + b, stim.chance(0.5));
-        } else if (b == f.bit) {
-          setBit(top->fi_mask_i, base + b, true);
-          setBit(top->fi_value_i, base + b, f.value);
-        }
-      }
-    }
-#endif
+    driveFaults(*top, fs.faults, stim);
     top->eval();
 
     bool inFire = offerVec && top->FTACCEL_S_READY;
@@ -476,7 +564,7 @@ int main(int argc, char** argv) {
       inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++,
                           vecBatch, (long)vecIndex});
       // Vectors whose result the pruning changes: they show the RTL really bypassed.
-      if (bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
+      if (fs.bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
         ++prunedVisible;
       if (firstAccept < 0) firstAccept = cycle;
       if (vecIndex == 0 && !opt.noSwap) ++swaps;
@@ -498,42 +586,33 @@ int main(int argc, char** argv) {
   }
   top->final();
 
-  bool timeout = checked < opt.vectors;
+  rep.vectors = opt.vectors;
+  rep.checked = checked;
+  rep.mismatches += mismatches;
+  rep.cycles = cycle;
+  rep.batches = (long)batches.size();
+  rep.latMin = latMin;
+  rep.latMax = latMax;
+  // First input handshake to last output handshake; equals M + latency - 1 without stalls.
+  rep.span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
+  rep.stalls = stalls;
+  rep.spurious = earlyValid;
+  rep.prunedVisible = prunedVisible;
+  rep.tiles = tilesIn * tilesOut;
+  rep.firstMismatch = firstMismatch;
+  rep.timeout = checked < opt.vectors;
   // --matmul: the tiled hardware result against one golden product of the whole matrices,
-  // with the weights pruned by the eq. 10.3 mapping of the bypass mask.
-  long matmulMismatches = 0;
-  uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over the tiled result, for comparisons
+  // with the stationary operand pruned by the mapping of the bypass mask.
   if (opt.mmB) {
-    std::vector<bool> flat;
-    for (const auto& row : mask) flat.insert(flat.end(), row.begin(), row.end());
+    const auto flat = flatMask(mask);
 #if FTACCEL_DATAFLOW_IS
     auto y = ftaccel::golden::matmul(ftaccel::golden::pruneInputsIs(fullX, flat, kRows, kCols, opt.shift), fullW);
 #else
     auto y = ftaccel::golden::matmul(fullX, ftaccel::golden::pruneWeightsWs(fullW, flat, kRows, kCols, opt.shift));
 #endif
-    for (size_t i = 0; i < y.data.size(); ++i) {
-      matmulMismatches += y.data[i] != tiledY.data[i];
-      resultHash = (resultHash ^ (uint64_t)(tiledY.data[i] & 0xffffffffffffffff)) * 1099511628211ull;
-    }
-    if (matmulMismatches && firstMismatch.empty()) firstMismatch = "tiled product differs from the golden matmul";
-    mismatches += matmulMismatches;
+    rep.compareMatmul(y, tiledY);
   }
-  // First input handshake to last output handshake; equals M + latency - 1 without stalls.
-  long span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
-  long streamCycles = span - kLatency + 1;
-  std::printf(
-      "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
-      "\"batches\": %zu, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
-      "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
-      "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
-      "\"pruning_visible_vectors\": %ld, \"faulty_pes\": %ld, "
-      "\"matmul_elements\": %zu, \"matmul_mismatches\": %ld, \"tiles\": %d, "
-      "\"matmul_result_hash\": \"%016llx\", "
-      "\"first_mismatch\": \"%s\"}\n",
-      opt.vectors, checked, mismatches, cycle, batches.size(), kLatency,
-      latMax < 0 ? 0 : latMin, latMax, span, stalls, earlyValid,
-      streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0, timeout ? "true" : "false",
-      bypassed, prunedVisible, faultyPes, tiledY.data.size(), matmulMismatches, tilesIn * tilesOut,
-      (unsigned long long)resultHash, firstMismatch.c_str());
-  return (mismatches || timeout) ? 1 : 0;
+  return rep.print();
 }
+#endif  // !FTACCEL_DATAFLOW_OS
+

@@ -32,6 +32,10 @@ std::string_view toString(Dataflow d) {
   return "?";
 }
 
+int reductionLength(const Config& cfg) {
+  return cfg.array.dataflow == Dataflow::OS ? cfg.array.maxK : cfg.array.rows;
+}
+
 std::string_view defaultConfigToml() { return embedded::kDefaultConfigToml; }
 
 int minAccBits(int bits, int rows) {
@@ -61,6 +65,7 @@ const std::vector<KeySpec>& keySpecs() {
       {"array.rows", Kind::Int, 1, 256, {}},
       {"array.cols", Kind::Int, 1, 256, {}},
       {"array.dataflow", Kind::String, 0, 0, {"ws", "is", "os"}},
+      {"array.max_k", Kind::Int, 1, 65536, {}},
       {"data.bits", Kind::Int, 4, 32, {}},
       {"data.acc_bits", Kind::Int, 8, 96, {}},
       {"protect.bypass", Kind::Bool, 0, 1, {}},
@@ -199,6 +204,7 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
         int iv = static_cast<int>(*v);
         if (path == "array.rows") cfg.array.rows = iv;
         else if (path == "array.cols") cfg.array.cols = iv;
+        else if (path == "array.max_k") cfg.array.maxK = iv;
         else if (path == "data.bits") cfg.data.bits = iv;
         else if (path == "data.acc_bits") accBits = std::make_pair(iv, raw.loc);
         break;
@@ -231,10 +237,6 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
         }
         if (path == "array.dataflow") {
           cfg.array.dataflow = *v == "ws" ? Dataflow::WS : *v == "is" ? Dataflow::IS : Dataflow::OS;
-          if (cfg.array.dataflow == Dataflow::OS)
-            diags.error("config.unsupported", raw.loc,
-                        fmt::format("'array.dataflow' = \"{}\" is not implemented in this version "
-                                    "of ftaccel; supported: \"ws\", \"is\"", *v));
         } else if (path == "ip.name") {
           static const std::regex namePattern("[a-z][a-z0-9_]*");
           if (!v->empty() && (v->size() > 48 || !std::regex_match(*v, namePattern))) {
@@ -267,14 +269,16 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
   std::optional<std::pair<int, Location>> accBits;
   applyLeaves(src, cfg, diags, nameGiven, accBits);
 
-  int minAcc = minAccBits(cfg.data.bits, cfg.array.rows);
+  int minAcc = minAccBits(cfg.data.bits, reductionLength(cfg));
   cfg.data.accBits = minAcc;
   if (accBits) {
     if (accBits->first < minAcc) {
       diags.error("config.acc-too-narrow", accBits->second,
-                  fmt::format("'data.acc_bits' = {} is too narrow: {} rows of {}-bit products need "
-                              "at least {} bits to stay exact; allowed: {}..96",
-                              accBits->first, cfg.array.rows, cfg.data.bits, minAcc, minAcc));
+                  fmt::format("'data.acc_bits' = {} is too narrow: sums of {} {}-bit products ({}) "
+                              "need at least {} bits to stay exact; allowed: {}..96",
+                              accBits->first, reductionLength(cfg), cfg.data.bits,
+                              cfg.array.dataflow == Dataflow::OS ? "array.max_k" : "array.rows",
+                              minAcc, minAcc));
     } else {
       cfg.data.accBits = accBits->first;
       cfg.data.accBitsExplicit = true;
@@ -329,6 +333,7 @@ std::string Config::canonicalToml() const {
   std::string out;
   out += fmt::format("array.cols = {}\n", array.cols);
   out += fmt::format("array.dataflow = \"{}\"\n", toString(array.dataflow));
+  out += fmt::format("array.max_k = {}\n", array.maxK);
   out += fmt::format("array.rows = {}\n", array.rows);
   out += fmt::format("data.acc_bits = {}\n", data.accBits);
   out += fmt::format("data.bits = {}\n", data.bits);
@@ -352,7 +357,7 @@ nlohmann::json Config::toJson() const {
   return {
       {"ip", {{"name", ip.name}}},
       {"array", {{"rows", array.rows}, {"cols", array.cols},
-                 {"dataflow", std::string(toString(array.dataflow))}}},
+                 {"dataflow", std::string(toString(array.dataflow))}, {"max_k", array.maxK}}},
       {"data", {{"bits", data.bits}, {"acc_bits", data.accBits},
                 {"acc_bits_explicit", data.accBitsExplicit}}},
       {"protect", {{"bypass", protect.bypass}}},

@@ -23,6 +23,7 @@ struct ArrayConfig {
   int rows = 8;
   int cols = 8;
   Dataflow dataflow = Dataflow::WS;
+  int maxK = 256;  // OS only: longest reduction (tile length) the accumulators are sized for
 };
 
 struct DataConfig {
@@ -55,6 +56,9 @@ struct Config {
 
 // The smallest signed width that holds any sum of `rows` products of two `bits`-bit numbers.
 int minAccBits(int bits, int rows);
+
+// The number of products one accumulator sums: the column length (WS/IS) or max_k (OS).
+int reductionLength(const Config& cfg);
 
 // The embedded default TOML text, documented key by key.
 std::string_view defaultConfigToml();

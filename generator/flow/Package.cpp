@@ -23,6 +23,7 @@ std::string regenerateCommand(const config::Config& cfg) {
   if (cfg.array.cols != def.array.cols) cmd += fmt::format(" --set array.cols={}", cfg.array.cols);
   if (cfg.array.dataflow != def.array.dataflow)
     cmd += fmt::format(" --set array.dataflow={}", config::toString(cfg.array.dataflow));
+  if (cfg.array.maxK != def.array.maxK) cmd += fmt::format(" --set array.max_k={}", cfg.array.maxK);
   if (cfg.data.bits != def.data.bits) cmd += fmt::format(" --set data.bits={}", cfg.data.bits);
   if (cfg.data.accBitsExplicit) cmd += fmt::format(" --set data.acc_bits={}", cfg.data.accBits);
   if (cfg.protect.bypass) cmd += " --set protect.bypass=true";
@@ -31,6 +32,29 @@ std::string regenerateCommand(const config::Config& cfg) {
     cmd += fmt::format(" --set synth.clock_ns={}", cfg.synth.clockNs);
   return cmd + " --out DIR";
 }
+
+namespace {
+
+// OS has one beat stream and no load port.
+nlohmann::json osProtocol(const config::Config& cfg) {
+  return {{"clock", "clk_i, rising edge; rst_ni asynchronous, active low"},
+          {"streams", "valid/ready: a beat transfers on a rising edge with valid and ready high"},
+          {"in", "one reduction step k per beat: in_x_i lane r = X[b=r][k], in_w_i lane c = W[k][c]; "
+                 "in_last_i on the tile's last step; at most array.max_k steps per tile"},
+          {"tile_spacing", "a tile's last beat is taken no sooner than rows cycles after the "
+                           "previous one (shorter tiles get bubbles)"},
+          {"out", fmt::format("rows result rows per tile, row 0 first; lane c = y[r][c] = "
+                              "sum_k X[r][k]*W[k][c], signed, exact, {} bits",
+                              cfg.data.accBits)},
+          {"bypass", cfg.protect.bypass
+                         ? "bypass_valid_i shifts one row of bypass bits into the chain, row 0 "
+                           "first, rows beats per mask; a bypassed PE's result is forced to zero"
+                         : "not generated (protect.bypass = false)"},
+          {"combinational_paths", "out_ready_i -> in_ready_o (global pipeline enable); "
+                                  "in_valid_i, in_last_i -> in_ready_o"}};
+}
+
+}  // namespace
 
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip) {
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
@@ -47,7 +71,7 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
     modules.push_back({{"name", m.module.name},
                        {"file", "rtl/" + m.module.name + ".sv"},
                        {"children", m.children}});
-  return {
+  nlohmann::json manifest = {
       {"generator", {{"name", "ftaccel"}, {"version", FTACCEL_VERSION}}},
       {"config", cfg.toJson()},
       {"config_hash", cfg.hash()},
@@ -93,8 +117,10 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
       {"throughput", {{"vectors_per_cycle", 1}, {"macs_per_cycle", cfg.array.rows * cfg.array.cols}}},
       {"accumulator",
        {{"bits", cfg.data.accBits},
-        {"min_bits", config::minAccBits(cfg.data.bits, cfg.array.rows)},
-        {"min_bits_formula", "floor(log2(rows)) + 2*bits"}}},
+        {"min_bits", config::minAccBits(cfg.data.bits, config::reductionLength(cfg))},
+        {"min_bits_formula", cfg.array.dataflow == config::Dataflow::OS
+                                 ? "floor(log2(max_k)) + 2*bits"
+                                 : "floor(log2(rows)) + 2*bits"}}},
       {"weight_load",
        {{"beats", ip.weightLoadBeats},
         {"min_batch_without_stall", ip.minStallFreeBatch},
@@ -102,6 +128,17 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
         {"definition", "a reload overlaps the running batch completely when every batch has at "
                        "least this many vectors (the first load of all costs rows cycles)"}}},
   };
+  if (cfg.array.dataflow == config::Dataflow::OS) {
+    manifest["protocol"] = osProtocol(cfg);
+    manifest["mapping"] = "eq. 10.5: output (c_o, b) -> PE(row b mod rows, column c_o mod cols)";
+    manifest["latency"]["definition"] =
+        "rising edges from the handshake of a tile's last beat to its first result row";
+    manifest["latency"]["batch_definition"] = "first beat of a tile to its last result row";
+    manifest.erase("weight_load");
+    manifest["tile"] = {{"min_beats_without_bubbles", ip.minStallFreeBatch},
+                        {"max_beats", cfg.array.maxK}};
+  }
+  return manifest;
 }
 
 namespace {

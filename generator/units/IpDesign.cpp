@@ -22,18 +22,31 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   const int cols = cfg.array.cols;
   IpDesign ip;
   ip.top = names.top;
-  ip.modules = {
-      {buildPeWs(cfg, names, options), {}},
-      {buildSkew(cfg, names, SkewKind::Input), {}},
-      {buildCtrlWs(cfg, names), {}},
-      {buildArrayWs(cfg, names, options), {{names.pe, rows * cols}}},
-  };
+  const bool os = cfg.array.dataflow == config::Dataflow::OS;
   std::map<std::string, int> topChildren = {{names.ctrl, 1}, {names.skewIn, 1}, {names.array, 1}};
+  if (os) {
+    ip.modules = {
+        {buildPeOs(cfg, names, options), {}},
+        {buildSkew(cfg, names, SkewKind::Input), {}},
+        {buildSkew(cfg, names, SkewKind::Weights), {}},
+        {buildCtrlOs(cfg, names), {}},
+        {buildArrayOs(cfg, names, options), {{names.pe, rows * cols}}},
+    };
+    topChildren[names.skewW] = 1;
+  } else {
+    ip.modules = {
+        {buildPeWs(cfg, names, options), {}},
+        {buildSkew(cfg, names, SkewKind::Input), {}},
+        {buildCtrlWs(cfg, names), {}},
+        {buildArrayWs(cfg, names, options), {{names.pe, rows * cols}}},
+    };
+  }
   if (cols > 1) {  // a single column needs no de-skew
     ip.modules.push_back({buildSkew(cfg, names, SkewKind::Output), {}});
     topChildren[names.skewOut] = 1;
   }
-  ip.modules.push_back({buildTopWs(cfg, names, options), topChildren});
+  ip.modules.push_back({os ? buildTopOs(cfg, names, options) : buildTopWs(cfg, names, options),
+                        topChildren});
   for (const auto& p : ip.modules.back().module.ports) {
     int width = p.width.empty() ? 1 : std::stoi(p.width);
     const StreamPortNames sp = streamPortNames(cfg.array.dataflow);
@@ -48,6 +61,14 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   ip.latencyCycles = rows + cols;
   ip.latencyFormula = "rows + cols";
   ip.batchFormula = "rows + cols + M - 1";
+  if (os) {
+    // From the last beat of a tile to its first result row; rows rows follow back to back.
+    ip.batchFormula = "K + 2*rows + cols - 2 (tile of K beats: first beat to last result row)";
+    ip.weightLoadBeats = 0;
+    ip.minStallFreeBatch = rows;
+    ip.minStallFreeBatchFormula = "rows (tiles shorter than rows get bubbles)";
+    return ip;
+  }
   ip.weightLoadBeats = rows;
   // A swap blocks loads for rows+cols-1 cycles plus its own; then rows beats load the next matrix.
   ip.minStallFreeBatch = 2 * rows + cols;

@@ -8,20 +8,27 @@ namespace ftaccel::units {
 using namespace ir;
 
 Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind) {
-  const bool input = kind == SkewKind::Input;
+  const bool os = cfg.array.dataflow == config::Dataflow::OS;
+  // Lanes, width, offset and direction of each use; every use is its own module.
+  int lanes = cfg.array.rows, width = cfg.data.bits + (os ? 2 : 1), offset = 1, reverse = 0;
+  std::string name = names.skewIn;
+  if (kind == SkewKind::Output) {
+    lanes = cfg.array.cols, width = cfg.data.accBits, offset = 0, reverse = 1, name = names.skewOut;
+  } else if (kind == SkewKind::Weights) {
+    lanes = cfg.array.cols, width = cfg.data.bits, offset = 1, reverse = 0, name = names.skewW;
+  }
   Module m;
-  m.name = input ? names.skewIn : names.skewOut;
+  m.name = name;
   m.description = {
       "Delays lane i by Offset + i cycles (Reverse = 0) or Offset + Lanes-1-i (Reverse = 1).",
       "Used before the array to skew activation rows and after it to re-align the columns.",
   };
   m.params = {
       // Defaults are the values this IP uses.
-      {"Lanes", std::to_string(input ? cfg.array.rows : cfg.array.cols), false, "number of lanes"},
-      {"Width", std::to_string(input ? cfg.data.bits + 1 : cfg.data.accBits), false,
-       "bits per lane"},
-      {"Offset", input ? "1" : "0", false, "delay common to all lanes"},
-      {"Reverse", input ? "0" : "1", false, "1: the last lane has the shortest delay"},
+      {"Lanes", std::to_string(lanes), false, "number of lanes"},
+      {"Width", std::to_string(width), false, "bits per lane"},
+      {"Offset", std::to_string(offset), false, "delay common to all lanes"},
+      {"Reverse", std::to_string(reverse), false, "1: the last lane has the shortest delay"},
   };
   m.ports = {
       {Dir::In, "clk_i", "", ""},

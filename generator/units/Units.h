@@ -15,6 +15,7 @@ struct ModuleNames {
   std::string pe;
   std::string skewIn;   // input register + row skew
   std::string skewOut;  // column de-skew
+  std::string skewW;    // OS: column skew of the streamed weights
   std::string array;
   std::string ctrl;
   ModuleNames(const config::Config& cfg, const BuildOptions& options)
@@ -24,6 +25,7 @@ struct ModuleNames {
         pe(prefix + "_pe"),
         skewIn(prefix + "_skew_in"),
         skewOut(prefix + "_skew_out"),
+        skewW(prefix + "_skew_w"),
         array(prefix + "_array"),
         ctrl(prefix + "_ctrl") {}
 };
@@ -32,11 +34,18 @@ ir::Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
                       const BuildOptions& options);
 // Each use of the delay-line bank is its own module so that every module has exactly one
 // parametrization (hierarchical synthesis counts on it).
-enum class SkewKind { Input, Output };
+enum class SkewKind { Input, Output, Weights };
 ir::Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind);
 ir::Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
                       const BuildOptions& options);
 ir::Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names);
+ir::Module buildPeOs(const config::Config& cfg, const ModuleNames& names,
+                     const BuildOptions& options);
+ir::Module buildArrayOs(const config::Config& cfg, const ModuleNames& names,
+                        const BuildOptions& options);
+ir::Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names);
+ir::Module buildTopOs(const config::Config& cfg, const ModuleNames& names,
+                      const BuildOptions& options);
 ir::Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                       const BuildOptions& options);
 

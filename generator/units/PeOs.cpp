@@ -1,0 +1,99 @@
+// Output-stationary processing element: keeps one output's accumulator, a result holding
+// register and one stage of the column drain chain.
+#include "units/Units.h"
+
+namespace ftaccel::units {
+
+using namespace ir;
+
+Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const BuildOptions& options) {
+  const bool bypass = cfg.protect.bypass;
+  Module m;
+  m.name = names.pe;
+  m.description = {
+      "Output-stationary PE. Activations move east with the tile flags, weights move south;",
+      "acc_q accumulates one output. On the last beat of a tile the result goes to hold_q;",
+      "snap_i copies hold_q into the drain chain, which shifts results north to the edge.",
+  };
+  m.params = {
+      {"DataBits", std::to_string(cfg.data.bits), false, "weight and activation width"},
+      {"AccBits", std::to_string(cfg.data.accBits), false, "accumulator width"},
+      {"ProdBits", "2 * DataBits", true, "full-width product, derived"},
+  };
+  m.ports = {
+      {Dir::In, "clk_i", "", ""},
+      {Dir::In, "rst_ni", "", "async, active low"},
+      {Dir::In, "en_i", "", "pipeline advance"},
+      {Dir::In, "act_i", "DataBits", "activation from the west"},
+      {Dir::In, "first_i", "", "first beat of a tile: restart the accumulator"},
+      {Dir::In, "last_i", "", "last beat of a tile: keep the result"},
+      {Dir::Out, "act_o", "DataBits", "activation to the east"},
+      {Dir::Out, "first_o", "", ""},
+      {Dir::Out, "last_o", "", ""},
+      {Dir::In, "w_i", "DataBits", "weight from the north"},
+      {Dir::Out, "w_o", "DataBits", "weight to the south"},
+      {Dir::In, "snap_i", "", "column-wide: load the drain chain from hold_q"},
+      {Dir::In, "drain_i", "AccBits", "drain chain from the PE below"},
+      {Dir::Out, "drain_o", "AccBits", "drain chain to the PE above"},
+  };
+  if (bypass) {
+    m.description.push_back("Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero.");
+    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chain"});
+    m.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
+    m.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
+  }
+  if (options.faultPorts) {
+    m.description.push_back("Simulation variant: fi_mask_i bits of the MAC result are replaced by fi_value_i.");
+    m.ports.push_back({Dir::In, "fi_mask_i", "AccBits", "fault: bits to override"});
+    m.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
+  }
+  m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
+              {"AccBits >= ProdBits", "AccBits must hold a full product"}};
+  const std::string macOut = options.faultPorts ? "mac_f" : "mac";
+  // The AND gates of the OS bypass: a bypassed PE delivers zero.
+  const std::string result = bypass ? macOut + " & {AccBits{!bypass_q}}" : macOut;
+  m.items = {
+      Signal{"act_q", "DataBits", ""},
+      Signal{"first_q", "", ""},
+      Signal{"last_q", "", ""},
+      Signal{"w_q", "DataBits", ""},
+      Signal{"acc_q", "AccBits", "running sum of this tile"},
+      Signal{"hold_q", "AccBits", "result of the last finished tile"},
+      Signal{"drain_q", "AccBits", ""},
+      Signal{"product", "ProdBits", "", true},
+      Signal{"mac", "AccBits", "multiply-accumulate result"},
+      ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(w_i))", ""},
+      ContAssign{"mac", "(first_i ? '0 : acc_q) + AccBits'(product)", ""},
+  };
+  if (options.faultPorts) {
+    m.items.push_back(Signal{"mac_f", "AccBits", "MAC result after the fault"});
+    m.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
+  }
+  if (bypass) m.items.push_back(Signal{"bypass_q", "", "this PE is bypassed"});
+  m.items.push_back(AlwaysFF{
+      "p_pipe", "",
+      {Stmt::assign("act_q", "'0"), Stmt::assign("first_q", "1'b0"), Stmt::assign("last_q", "1'b0"),
+       Stmt::assign("w_q", "'0"), Stmt::assign("acc_q", "'0"), Stmt::assign("hold_q", "'0"),
+       Stmt::assign("drain_q", "'0")},
+      {Stmt::ifThen("en_i",
+                    {Stmt::assign("act_q", "act_i"), Stmt::assign("first_q", "first_i"),
+                     Stmt::assign("last_q", "last_i"), Stmt::assign("w_q", "w_i"),
+                     Stmt::assign("acc_q", macOut),
+                     Stmt::ifThen("last_i", {Stmt::assign("hold_q", result)}),
+                     Stmt::assign("drain_q", "snap_i ? hold_q : drain_i")})}});
+  m.items.push_back(ContAssign{"act_o", "act_q", ""});
+  m.items.push_back(ContAssign{"first_o", "first_q", ""});
+  m.items.push_back(ContAssign{"last_o", "last_q", ""});
+  m.items.push_back(ContAssign{"w_o", "w_q", ""});
+  m.items.push_back(ContAssign{"drain_o", "drain_q", ""});
+  if (bypass) {
+    m.items.push_back(AlwaysFF{"p_bypass", "",
+                               {Stmt::assign("bypass_q", "1'b0")},
+                               {Stmt::ifThen("bypass_shift_i",
+                                             {Stmt::assign("bypass_q", "bypass_chain_i")})}});
+    m.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
+  }
+  return m;
+}
+
+}  // namespace ftaccel::units
