@@ -616,3 +616,183 @@ int main(int argc, char** argv) {
 }
 #endif  // !FTACCEL_DATAFLOW_OS
 
+
+#if FTACCEL_DATAFLOW_OS
+// Output-stationary driver: every tile is K reduction steps of (rows activations, cols
+// weights); rows result rows of cols lanes come back per tile, row 0 first.
+int main(int argc, char** argv) {
+  Options opt = parse(argc, argv);
+  auto ctx = std::make_unique<VerilatedContext>();
+  ctx->randReset(2);  // registers start random: reset must clear them
+  ctx->commandArgs(argc, argv);
+  auto top = std::make_unique<Vtop>(ctx.get());
+  Stimulus stim(opt.seed, opt.pattern);
+  const FaultSetup fs = faultSetup(opt);
+  Report rep;
+  rep.bypassed = fs.bypassed;
+  rep.faultyPes = fs.faultyPes;
+  auto wrap = [](int v, int n) { return ((v % n) + n) % n; };
+
+  struct Tile {
+    Matrix x;  // kRows x K: lane r of step k
+    Matrix w;  // K x kCols
+    int tileB = 0, tileCo = 0;
+  };
+  std::vector<Tile> tiles;
+  Matrix fullX, fullW;
+  int tilesB = 0, tilesCo = 0;
+  if (opt.mmB) {
+    // eq. 10.5 with diagonal shift: output (co, b) -> PE(row (b+s) mod rows, col (co+s) mod cols);
+    // the whole reduction over CI runs inside one tile.
+    if (opt.mmCi > FTACCEL_MAX_K) usage("--matmul CI exceeds array.max_k of this IP");
+    std::string p = stim.batchPattern();
+    fullX = Matrix(opt.mmB, opt.mmCi);
+    fullW = Matrix(opt.mmCi, opt.mmCo);
+    for (int b = 0; b < opt.mmB; ++b)
+      for (int ci = 0; ci < opt.mmCi; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
+    for (int ci = 0; ci < opt.mmCi; ++ci)
+      for (int co = 0; co < opt.mmCo; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    tilesB = (opt.mmB + kRows - 1) / kRows;
+    tilesCo = (opt.mmCo + kCols - 1) / kCols;
+    for (int tb = 0; tb < tilesB; ++tb)
+      for (int tc = 0; tc < tilesCo; ++tc) {
+        Tile t{Matrix(kRows, opt.mmCi), Matrix(opt.mmCi, kCols), tb, tc};
+        for (int b = tb * kRows; b < std::min(opt.mmB, (tb + 1) * kRows); ++b)
+          for (int k = 0; k < opt.mmCi; ++k) t.x.at(wrap(b + opt.shift, kRows), k) = fullX.at(b, k);
+        for (int co = tc * kCols; co < std::min(opt.mmCo, (tc + 1) * kCols); ++co)
+          for (int k = 0; k < opt.mmCi; ++k) t.w.at(k, wrap(co + opt.shift, kCols)) = fullW.at(k, co);
+        tiles.push_back(std::move(t));
+      }
+  } else {
+    // --batch is the tile length K; --vectors counts result rows.
+    if (opt.batch > FTACCEL_MAX_K) usage("--batch (tile length) exceeds array.max_k of this IP");
+    const int k = (int)opt.batch;
+    for (long done = 0; done < opt.vectors; done += kRows) {
+      std::string p = stim.batchPattern();
+      Tile t{Matrix(kRows, k), Matrix(k, kCols)};
+      for (int r = 0; r < kRows; ++r)
+        for (int j = 0; j < k; ++j) t.x.at(r, j) = stim.value(p, r, j, false);
+      for (int j = 0; j < k; ++j)
+        for (int c = 0; c < kCols; ++c) t.w.at(j, c) = stim.value(p, j, c, true);
+      tiles.push_back(std::move(t));
+    }
+  }
+  opt.vectors = (long)tiles.size() * kRows;
+
+  reset(*top);
+  loadBypass(*top, fs.mask);
+
+  struct Expected {
+    std::vector<Wide> row;
+    size_t tile;
+    int r;
+  };
+  std::deque<Expected> expected;  // rows of accepted tiles, in delivery order
+  std::deque<long> lastAccept;    // handshake cycle of each tile's last beat
+  ftaccel::golden::WideMatrix tiledY(opt.mmB, opt.mmCo);
+  size_t tileIdx = 0;
+  int step = 0;
+  long cycle = 0, firstAccept = -1, lastOutput = -1, rowInTile = 0;
+  const int k0 = tiles.empty() ? 1 : tiles[0].x.cols;
+  const double slowest = std::min({opt.inValidProb, opt.outReadyProb, 1.0});
+  const long work = (long)tiles.size() * (std::max(k0, kRows) + kRows) + 2 * kLatency;
+  const long maxCycles = opt.maxCycles ? opt.maxCycles : 1000 + (long)(4.0 * (double)work / slowest);
+
+  while (rep.checked < opt.vectors && cycle < maxCycles) {
+    const bool have = tileIdx < tiles.size();
+    const bool offer = have && stim.chance(opt.inValidProb);
+    top->in_valid_i = offer;
+    if (have) {
+      const Tile& t = tiles[tileIdx];
+      top->in_last_i = step == t.x.cols - 1;
+      for (int r = 0; r < kRows; ++r) setLane(top->in_x_i, r, kBits, t.x.at(r, step));
+      for (int c = 0; c < kCols; ++c) setLane(top->in_w_i, c, kBits, t.w.at(step, c));
+    }
+    top->out_ready_i = stim.chance(opt.outReadyProb);
+    driveFaults(*top, fs.faults, stim);
+    top->eval();
+
+    const bool inFire = offer && top->in_ready_o;
+    const bool outFire = top->out_valid_o && top->out_ready_i;
+    if (offer && !inFire) ++rep.stalls;
+
+    if (outFire) {
+      if (expected.empty()) {
+        ++rep.spurious;
+        rep.mismatch("output valid with no result row pending");
+      } else {
+        Expected e = std::move(expected.front());
+        expected.pop_front();
+        if (rowInTile++ == 0) {
+          rep.latency(cycle - lastAccept.front());
+          lastAccept.pop_front();
+        }
+        if (rowInTile == kRows) rowInTile = 0;
+        bool ok = true;
+        for (int c = 0; c < kCols; ++c) {
+          Wide got = getLaneSigned(top->out_data_o, c, kAccBits);
+          if (got != e.row[c]) {
+            ok = false;
+            if (rep.firstMismatch.empty())
+              rep.firstMismatch = "tile " + std::to_string(e.tile) + " row " + std::to_string(e.r) +
+                                  " column " + std::to_string(c) + ": expected " +
+                                  ftaccel::golden::toString(e.row[c]) + ", got " +
+                                  ftaccel::golden::toString(got);
+          }
+          if (opt.mmB) {
+            const Tile& t = tiles[e.tile];
+            int b = t.tileB * kRows + wrap(e.r - opt.shift, kRows);
+            int co = t.tileCo * kCols + wrap(c - opt.shift, kCols);
+            if (b < opt.mmB && co < opt.mmCo) tiledY.at(b, co) = got;
+          }
+        }
+        if (!ok) ++rep.mismatches;
+        ++rep.checked;
+        lastOutput = cycle;
+      }
+    }
+    if (inFire) {
+      if (firstAccept < 0) firstAccept = cycle;
+      const Tile& t = tiles[tileIdx];
+      if (++step == t.x.cols) {
+        // Golden rows of this tile; outputs mapped to bypassed PEs are pruned (SPEC §3, OS).
+        auto y = ftaccel::golden::matmul(t.x, t.w);
+        for (int r = 0; r < kRows; ++r) {
+          std::vector<Wide> row(kCols);
+          bool changed = false;
+          for (int c = 0; c < kCols; ++c) {
+            row[c] = fs.mask[r][c] ? 0 : y.at(r, c);
+            changed |= row[c] != y.at(r, c);
+          }
+          rep.prunedVisible += changed;
+          expected.push_back({std::move(row), tileIdx, r});
+        }
+        lastAccept.push_back(cycle);
+        step = 0;
+        ++tileIdx;
+      }
+    }
+    tick(*top);
+    ++cycle;
+  }
+  top->final();
+
+  rep.vectors = opt.vectors;
+  rep.cycles = cycle;
+  rep.batches = (long)tiles.size();
+  rep.span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
+  rep.tiles = tilesB * tilesCo;
+  rep.timeout = rep.checked < opt.vectors;
+  if (opt.mmB) {
+    auto y = ftaccel::golden::matmul(fullX, fullW);
+    const auto flat = flatMask(fs.mask);
+    for (int b = 0; b < opt.mmB; ++b)
+      for (int co = 0; co < opt.mmCo; ++co) {
+        auto pe = ftaccel::golden::mapOutputOs(co, b, kRows, kCols, opt.shift);
+        if (flat[(size_t)pe.row * kCols + pe.col]) y.at(b, co) = 0;
+      }
+    rep.compareMatmul(y, tiledY);
+  }
+  return rep.print();
+}
+#endif  // FTACCEL_DATAFLOW_OS

@@ -63,7 +63,11 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   ip.batchFormula = "rows + cols + M - 1";
   if (os) {
     // From the last beat of a tile to its first result row; rows rows follow back to back.
-    ip.batchFormula = "K + 2*rows + cols - 2 (tile of K beats: first beat to last result row)";
+    // Row 0 is registered at the north edge rows+cols cycles after the last beat and taken
+    // one cycle later.
+    ip.latencyCycles = rows + cols + 1;
+    ip.latencyFormula = "rows + cols + 1";
+    ip.batchFormula = "K + 2*rows + cols - 1 (tile of K beats: first beat to last result row)";
     ip.weightLoadBeats = 0;
     ip.minStallFreeBatch = rows;
     ip.minStallFreeBatchFormula = "rows (tiles shorter than rows get bubbles)";

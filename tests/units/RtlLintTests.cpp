@@ -84,6 +84,11 @@ TEST_CASE("lint: IS 4x6 and IS 1x1 with bypass", "[lint][is]") {
   lint({{"array.rows=4", "array.cols=6", "array.dataflow=is"}});
   lint({{"array.rows=1", "array.cols=1", "array.dataflow=is", "protect.bypass=true"}});
 }
+TEST_CASE("lint: OS 3x4 with bypass and OS 1x1 and OS fault variant", "[lint][os]") {
+  lint({{"array.rows=3", "array.cols=4", "array.dataflow=os", "protect.bypass=true"}});
+  lint({{"array.rows=1", "array.cols=1", "array.dataflow=os", "data.bits=4"}});
+  lint({{"array.rows=2", "array.cols=5", "array.dataflow=os", "protect.bypass=true"}, true, true});
+}
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});
 }
