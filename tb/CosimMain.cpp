@@ -41,14 +41,14 @@ struct Options {
   bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
   std::string peFaults = "none";  // permanent PE faults, see parseFaults
   bool bypassFaulty = false;      // bypass exactly the faulty PEs
-  std::string bypass = "none";  // bypass mask: none | random:P | row:R | col:C | pe:R,C, joined by '+'
+  std::string bypassBits;     // rows*cols '0'/'1', row-major; empty = nothing bypassed
 };
 
 [[noreturn]] void usage(const char* msg) {
   std::fprintf(stderr,
                "cosim: %s\nusage: cosim [--vectors N] [--batch M] [--seed S] "
                "[--pattern random|neg|zero|alt|max|mixed] [--in-valid P] [--out-ready P] "
-               "[--wload-valid P] [--max-cycles N] [--no-swap 0|1] [--bypass SPEC] [--pe-fault SPEC] "
+               "[--wload-valid P] [--max-cycles N] [--no-swap 0|1] [--bypass-bits BITS] [--pe-fault SPEC] "
                "[--bypass-faulty 0|1]\n",
                msg);
   std::exit(2);
@@ -70,7 +70,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--wload-valid") o.wloadValidProb = std::stod(v);
     else if (a == "--max-cycles") o.maxCycles = std::stol(v);
     else if (a == "--no-swap") o.noSwap = v == "1";
-    else if (a == "--bypass") o.bypass = v;
+    else if (a == "--bypass-bits") o.bypassBits = v;
     else if (a == "--matmul") {
       if (std::sscanf(v.c_str(), "%d,%d,%d", &o.mmB, &o.mmCi, &o.mmCo) != 3 || o.mmB < 1 ||
           o.mmCi < 1 || o.mmCo < 1)
@@ -119,36 +119,17 @@ class Stimulus {
   std::string pattern_;
 };
 
-// Parses the bypass specification into a rows x cols mask (1 = PE bypassed).
-std::vector<std::vector<bool>> bypassMask(const std::string& spec, uint64_t seed) {
+// The bypass mask arrives expanded by ftaccel (flow/BypassMask): rows*cols '0'/'1', row-major.
+std::vector<std::vector<bool>> bypassMask(const std::string& bits) {
   std::vector<std::vector<bool>> mask(kRows, std::vector<bool>(kCols, false));
-  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
-  size_t start = 0;
-  while (start <= spec.size()) {
-    size_t end = spec.find('+', start);
-    if (end == std::string::npos) end = spec.size();
-    std::string part = spec.substr(start, end - start);
-    start = end + 1;
-    if (part == "none" || part.empty()) continue;
-    size_t colon = part.find(':');
-    if (colon == std::string::npos) usage(("bad --bypass part " + part).c_str());
-    std::string kind = part.substr(0, colon), arg = part.substr(colon + 1);
-    if (kind == "random") {
-      std::bernoulli_distribution d(std::stod(arg));
-      for (auto& row : mask)
-        for (size_t c = 0; c < row.size(); ++c) row[c] = row[c] || d(rng);
-    } else if (kind == "row" && std::stoi(arg) < kRows) {
-      for (int c = 0; c < kCols; ++c) mask[std::stoi(arg)][c] = true;
-    } else if (kind == "col" && std::stoi(arg) < kCols) {
-      for (int r = 0; r < kRows; ++r) mask[r][std::stoi(arg)] = true;
-    } else if (kind == "pe" && arg.find(',') != std::string::npos) {
-      int r = std::stoi(arg.substr(0, arg.find(','))), c = std::stoi(arg.substr(arg.find(',') + 1));
-      if (r >= kRows || c >= kCols) usage(("PE out of range in --bypass " + part).c_str());
-      mask[r][c] = true;
-    } else {
-      usage(("bad --bypass part " + part).c_str());
+  if (bits.empty()) return mask;
+  if (bits.size() != (size_t)kRows * kCols) usage("--bypass-bits needs rows*cols characters");
+  for (int r = 0; r < kRows; ++r)
+    for (int c = 0; c < kCols; ++c) {
+      char ch = bits[(size_t)r * kCols + c];
+      if (ch != '0' && ch != '1') usage("--bypass-bits takes only '0' and '1'");
+      mask[r][c] = ch == '1';
     }
-  }
   return mask;
 }
 
@@ -347,7 +328,7 @@ FaultSetup faultSetup(const Options& opt) {
     fs.faultyPes += !faulty[f.row][f.col];
     faulty[f.row][f.col] = true;
   }
-  fs.mask = bypassMask(opt.bypass, opt.seed);
+  fs.mask = bypassMask(opt.bypassBits);
   if (opt.bypassFaulty)
     for (const auto& f : fs.faults) fs.mask[f.row][f.col] = true;
   for (const auto& row : fs.mask)

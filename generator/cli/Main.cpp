@@ -11,6 +11,7 @@
 
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
+#include "flow/BypassMask.h"
 #include "flow/Cosim.h"
 #include "flow/IpSynth.h"
 #include "flow/Package.h"
@@ -76,11 +77,18 @@ struct SimArgs {
 
 int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   config::Config cfg = args.load();
-  if (s.bypass != "none" && !cfg.protect.bypass) {
-    diag::DiagnosticBag bag;
-    bag.error("sim.no-bypass", diag::Location{"--bypass " + s.bypass, 0, 0},
-              "this IP has no bypass logic; generate it with --set protect.bypass=true");
-    throw diag::DiagnosticError(bag);
+  {
+    // Validate the mask before building anything, and say which outputs it makes impossible.
+    flow::BypassMask mask = flow::parseBypassMask(s.bypass, cfg.array.rows, cfg.array.cols, s.seed);
+    diag::DiagnosticBag warnings;
+    flow::warnUnproducibleOutputs(mask, cfg.array.dataflow, warnings);
+    std::cerr << warnings.format();
+    if (mask.count() > 0 && !cfg.protect.bypass) {
+      diag::DiagnosticBag bag;
+      bag.error("sim.no-bypass", diag::Location{"--bypass " + s.bypass, 0, 0},
+                "this IP has no bypass logic; generate it with --set protect.bypass=true");
+      throw diag::DiagnosticError(bag);
+    }
   }
   if (s.bypassFaulty && !cfg.protect.bypass) {
     diag::DiagnosticBag bag;
@@ -210,8 +218,8 @@ int main(int argc, char** argv) {
   simCmd->add_option("--out-ready", sim.outReady, "Probability that the consumer is ready")
       ->check(CLI::Range(0.01, 1.0));
   simCmd->add_option("--bypass", sim.bypass,
-                     "Bypass mask (needs protect.bypass): none, random:P, row:R, col:C or pe:R,C, "
-                     "joined with '+'");
+                     "Bypass mask (needs protect.bypass): none, random:P, row:R, col:C, pe:R,C or "
+                     "file:PATH (rows lines of cols '0'/'1'), joined with '+'");
   simCmd->add_option("--pe-fault", sim.peFaults,
                      "Permanent PE faults, joined with '+': s0:R,C,BIT or s1:R,C,BIT (stuck-at on "
                      "the MAC result), rnd:R,C (random output), rndrow:R, rndcol:C");

@@ -5,12 +5,15 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "diag/Diagnostics.h"
+#include "flow/BypassMask.h"
 #include "flow/FileIo.h"
 #include "flow/Package.h"
 #include "flow/Process.h"
@@ -98,6 +101,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   std::string key = fmt::format("{}-{}", ip.top, fnv(keyText));
   fs::path dir = cacheRoot() / "cosim" / key;
   CosimModel model;
+  model.rows = cfg.array.rows;
+  model.cols = cfg.array.cols;
+  model.bypass = cfg.protect.bypass;
   model.dir = dir;
   model.executable = dir / "obj" / "cosim";
 
@@ -142,6 +148,13 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
 }
 
 CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
+  const BypassMask mask = parseBypassMask(o.bypass, model.rows, model.cols, o.seed);
+  if (mask.count() > 0 && !model.bypass) {
+    diag::DiagnosticBag bag;
+    bag.error("sim.no-bypass", diag::Location{"--bypass " + o.bypass, 0, 0},
+              "this IP has no bypass logic; generate it with --set protect.bypass=true");
+    throw diag::DiagnosticError(bag);
+  }
   std::vector<std::string> argv = {model.executable.string(),
                                    "--vectors", std::to_string(o.vectors),
                                    "--batch", std::to_string(o.batch),
@@ -151,7 +164,7 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
                                    "--out-ready", fmt::format("{}", o.outReadyProb),
                                    "--wload-valid", fmt::format("{}", o.wloadValidProb),
                                    "--no-swap", o.noSwap ? "1" : "0",
-                                   "--bypass", o.bypass,
+                                   "--bypass-bits", mask.count() ? mask.toBitString() : "",
                                    "--pe-fault", o.peFaults,
                                    "--bypass-faulty", o.bypassFaulty ? "1" : "0",
                                    "--shift", std::to_string(o.shift)};
@@ -159,15 +172,20 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
     argv.push_back("--matmul");
     argv.push_back(o.matmul);
   }
-  ProcessResult r = runProcess(argv, model.dir, model.dir / "last-run.stderr.log");
+  // One stderr file per run: several processes may run the same cached model at once.
+  static std::atomic<unsigned> runCounter{0};
+  const fs::path errLog = model.dir / fmt::format("run-{}-{}.stderr.log", getpid(), runCounter++);
+  ProcessResult r = runProcess(argv, model.dir, errLog);
+  const std::string errTail = tailOfFile(errLog);
+  std::error_code ec;
+  fs::remove(errLog, ec);
   CosimResult result;
   result.exitCode = r.exitCode;
   try {
     result.report = nlohmann::json::parse(r.output);
   } catch (const nlohmann::json::exception&) {
     throw std::runtime_error(fmt::format("co-simulation printed no result (exit {}): {}{}",
-                                         r.exitCode, r.output,
-                                         tailOfFile(model.dir / "last-run.stderr.log")));
+                                         r.exitCode, r.output, errTail));
   }
   result.report["wall_seconds"] = r.seconds;
   result.report["vectors_per_second"] = r.seconds > 0 ? o.vectors / r.seconds : 0.0;

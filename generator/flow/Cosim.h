@@ -20,7 +20,7 @@ struct CosimOptions {
   double inValidProb = 1.0;
   double outReadyProb = 1.0;
   double wloadValidProb = 1.0;
-  std::string bypass = "none";  // none | random:P | row:R | col:C | pe:R,C, joined by '+'
+  std::string bypass = "none";  // see flow/BypassMask.h: none, random:P, row:R, col:C, pe:R,C, file:PATH
   // Permanent PE faults (needs a model built with fault ports), joined by '+':
   // s0:R,C,BIT | s1:R,C,BIT (stuck-at on the MAC result) | rnd:R,C (random-output PE) |
   // rndrow:R | rndcol:C. With bypassFaulty the bypass mask is exactly the faulty PEs.
@@ -34,6 +34,9 @@ struct CosimOptions {
 };
 
 struct CosimModel {
+  int rows = 0;
+  int cols = 0;
+  bool bypass = false;               // the IP has bypass logic
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;
   bool reused = false;               // found in the cache
