@@ -74,26 +74,34 @@ OverheadEntry overheadOf(const std::string& protection, const config::Config& cf
   e.arrayProtected = moduleWithSuffix(prot, "_array").totalArea;
   e.ipBase = base.totalArea;
   e.ipProtected = prot.totalArea;
+  e.pePowerBase = peB.ownPowerW;
+  e.pePowerProtected = peP.ownPowerW;
   e.pathBase = peB.criticalPathNs;
   e.pathProtected = peP.criticalPathNs;
-  if (protection == "bypass")
-    e.reference = cfg.data.bits == 8
-                      ? "dissertation Table 10.1 (DesignCompiler, 15 nm, 8-bit WS/IS PE): "
-                        "area +7.09 %, power +5.36 %, delay <= +2.2 %"
-                      : "dissertation Table 10.1 (DesignCompiler, 15 nm): 8-bit WS/IS PE area "
-                        "+7.09 %, 32-bit float PE +0.79 %; delay <= +2.2 %";
+  if (protection == "bypass") {
+    // Table 10.1 gives 8-bit fixed-point and 32-bit float PEs; other widths show both.
+    const bool os = cfg.array.dataflow == config::Dataflow::OS;
+    e.reference = fmt::format(
+        "dissertation Table 10.1 (DesignCompiler, 15 nm), {} PE: 8-bit fixed area {} power {}, "
+        "32-bit float area {} power {}; delay <= +2.2 %",
+        os ? "OS" : "WS/IS", os ? "+4.00 %" : "+7.09 %", os ? "+2.27 %" : "+5.36 %",
+        os ? "+0.52 %" : "+0.79 %", os ? "+0.22 %" : "+0.50 %");
+  }
   return e;
 }
 
 std::string formatOverhead(const std::vector<OverheadEntry>& entries, const std::string& unit) {
   std::string out = fmt::format("\noverhead of each protection (area in {}):\n", unit);
-  out += fmt::format("{:<10} {:>12} {:>12} {:>8} {:>8} {:>8} {:>16}\n", "protection", "PE base",
-                     "PE prot.", "PE %", "array %", "IP %", "PE path ns (%)");
+  out += fmt::format("{:<10} {:>12} {:>12} {:>8} {:>8} {:>8} {:>8} {:>16}\n", "protection", "PE base",
+                     "PE prot.", "PE %", "array %", "IP %", "power %", "PE path ns (%)");
   for (const auto& e : entries) {
-    out += fmt::format("{:<10} {:>12.2f} {:>12.2f} {:>+8.2f} {:>+8.2f} {:>+8.2f} {:>6.3f}->{:.3f} ({:+.1f})\n",
+    const std::string power = e.pePowerBase > 0
+                                  ? fmt::format("{:+.2f}", percent(e.pePowerBase, e.pePowerProtected))
+                                  : "n/a";
+    out += fmt::format("{:<10} {:>12.2f} {:>12.2f} {:>+8.2f} {:>+8.2f} {:>+8.2f} {:>8} {:>6.3f}->{:.3f} ({:+.1f})\n",
                        e.protection, e.peBase, e.peProtected, percent(e.peBase, e.peProtected),
                        percent(e.arrayBase, e.arrayProtected), percent(e.ipBase, e.ipProtected),
-                       e.pathBase, e.pathProtected, percent(e.pathBase, e.pathProtected));
+                       power, e.pathBase, e.pathProtected, percent(e.pathBase, e.pathProtected));
     if (!e.reference.empty()) out += fmt::format("  reference: {}\n", e.reference);
   }
   return out;
@@ -110,6 +118,9 @@ nlohmann::json toJson(const OverheadEntry& e) {
           {"ip_area_base", e.ipBase},
           {"ip_area_protected", e.ipProtected},
           {"ip_area_percent", percent(e.ipBase, e.ipProtected)},
+          {"pe_power_w_base", e.pePowerBase},
+          {"pe_power_w_protected", e.pePowerProtected},
+          {"pe_power_percent", percent(e.pePowerBase, e.pePowerProtected)},
           {"pe_path_ns_base", e.pathBase},
           {"pe_path_ns_protected", e.pathProtected},
           {"pe_path_percent", percent(e.pathBase, e.pathProtected)},

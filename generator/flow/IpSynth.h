@@ -31,6 +31,7 @@ struct OverheadEntry {
   double arrayBase = 0, arrayProtected = 0;  // the PE grid
   double ipBase = 0, ipProtected = 0;        // the whole IP
   double pathBase = 0, pathProtected = 0;    // worst PE path (ns)
+  double pePowerBase = 0, pePowerProtected = 0;  // one PE (W), 0 without power data
   std::string reference;    // the dissertation's figure for comparison, labelled as such
 };
 

@@ -39,6 +39,8 @@ struct ModuleSynthResult {
   double totalArea = 0;      // own area plus children, recursively
   long ownCells = 0;
   long ownFlops = 0;
+  double ownPowerW = 0;      // OpenSTA report_power, 10 % input activity (0 without power data)
+  double totalPowerW = 0;
   double worstSlackNs = 0;   // OpenSTA worst setup slack of this module alone
   double criticalPathNs = 0; // data arrival of that path
   std::string pathStart;
@@ -51,6 +53,7 @@ struct SynthResult {
   double clockNs = 0;
   std::vector<ModuleSynthResult> modules;  // same order as the request
   double totalArea = 0;                    // hierarchical sum for the top
+  double totalPowerW = 0;                  // same roll-up of leaf power
   std::optional<double> flatArea;          // when request.flat
   double criticalPathNs = 0;               // worst over modules
   double worstSlackNs = 0;
