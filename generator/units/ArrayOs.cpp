@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/IpDesign.h"
+#include "units/Protection.h"
 
 namespace ftaccel::units {
 
@@ -16,12 +17,7 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
       "of a tile has reached the bottom PE of column c, the whole column snapshots its results",
       "into the drain chain, which delivers row 0 first at the north edge, one row per cycle.",
   };
-  m.params = {
-      {"Rows", std::to_string(cfg.array.rows), false, ""},
-      {"Cols", std::to_string(cfg.array.cols), false, ""},
-      {"DataBits", std::to_string(cfg.data.bits), false, ""},
-      {"AccBits", std::to_string(cfg.data.accBits), false, ""},
-  };
+  m.params = arrayParams(cfg);
   m.ports = {
       {Dir::In, "clk_i", "", ""},
       {Dir::In, "rst_ni", "", "async, active low"},
@@ -79,23 +75,7 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
                {"drain_i", slice("drain_net", "(r+1)*Cols+c", "AccBits")},
                {"drain_o", slice("drain_net", "r*Cols+c", "AccBits")}},
               ""};
-  if (cfg.protect.bypass) {
-    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chains"});
-    m.ports.push_back({Dir::In, "bypass_data_i", "Cols", "bypass row entering the south edge"});
-    m.items.push_back(Signal{"bypass_net", "(Rows+1)*Cols", "index r*Cols+c: output of PE(r,c)"});
-    m.items.push_back(Signal{"unused_bypass_north", "Cols", "the bypass chain ends at row 0"});
-    m.items.push_back(ContAssign{"bypass_net[Rows*Cols +: Cols]", "bypass_data_i", ""});
-    m.items.push_back(ContAssign{"unused_bypass_north", "bypass_net[0 +: Cols]", ""});
-    pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
-    pe.ports.push_back({"bypass_chain_i", "bypass_net[(r+1)*Cols+c]"});
-    pe.ports.push_back({"bypass_chain_o", "bypass_net[r*Cols+c]"});
-  }
-  if (options.faultPorts) {
-    m.ports.push_back({Dir::In, "fi_mask_i", "Rows*Cols*AccBits", "fault masks, index r*Cols+c"});
-    m.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
-    pe.ports.push_back({"fi_mask_i", slice("fi_mask_i", "r*Cols+c", "AccBits")});
-    pe.ports.push_back({"fi_value_i", slice("fi_value_i", "r*Cols+c", "AccBits")});
-  }
+  addArrayProtection(m, pe, cfg, options);
   m.items.push_back(makeGenerate("gen_row", "r", "Rows", {makeGenerate("gen_col", "c", "Cols", {pe})}));
   return m;
 }

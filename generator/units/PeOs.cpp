@@ -2,6 +2,8 @@
 // register and one stage of the column drain chain.
 #include "units/Units.h"
 
+#include "units/Protection.h"
+
 namespace ftaccel::units {
 
 using namespace ir;
@@ -15,11 +17,7 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       "acc_q accumulates one output. On the last beat of a tile the result goes to hold_q;",
       "snap_i copies hold_q into the drain chain, which shifts results north to the edge.",
   };
-  m.params = {
-      {"DataBits", std::to_string(cfg.data.bits), false, "weight and activation width"},
-      {"AccBits", std::to_string(cfg.data.accBits), false, "accumulator width"},
-      {"ProdBits", "2 * DataBits", true, "full-width product, derived"},
-  };
+  m.params = peParams(cfg, "accumulator width");
   m.ports = {
       {Dir::In, "clk_i", "", ""},
       {Dir::In, "rst_ni", "", "async, active low"},
@@ -36,20 +34,9 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       {Dir::In, "drain_i", "AccBits", "drain chain from the PE below"},
       {Dir::Out, "drain_o", "AccBits", "drain chain to the PE above"},
   };
-  if (bypass) {
-    m.description.push_back("Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero.");
-    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chain"});
-    m.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
-    m.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
-  }
-  if (options.faultPorts) {
-    m.description.push_back("Simulation variant: fi_mask_i bits of the MAC result are replaced by fi_value_i.");
-    m.ports.push_back({Dir::In, "fi_mask_i", "AccBits", "fault: bits to override"});
-    m.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
-  }
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
-  const std::string macOut = options.faultPorts ? "mac_f" : "mac";
+  const std::string macOut = macResult(options);
   // The AND gates of the OS bypass: a bypassed PE delivers zero.
   const std::string result = bypass ? macOut + " & {AccBits{!bypass_q}}" : macOut;
   m.items = {
@@ -65,11 +52,6 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(w_i))", ""},
       ContAssign{"mac", "(first_i ? '0 : acc_q) + AccBits'(product)", ""},
   };
-  if (options.faultPorts) {
-    m.items.push_back(Signal{"mac_f", "AccBits", "MAC result after the fault"});
-    m.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
-  }
-  if (bypass) m.items.push_back(Signal{"bypass_q", "", "this PE is bypassed"});
   m.items.push_back(AlwaysFF{
       "p_pipe", "",
       {Stmt::assign("act_q", "'0"), Stmt::assign("first_q", "1'b0"), Stmt::assign("last_q", "1'b0"),
@@ -86,13 +68,8 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.items.push_back(ContAssign{"last_o", "last_q", ""});
   m.items.push_back(ContAssign{"w_o", "w_q", ""});
   m.items.push_back(ContAssign{"drain_o", "drain_q", ""});
-  if (bypass) {
-    m.items.push_back(AlwaysFF{"p_bypass", "",
-                               {Stmt::assign("bypass_q", "1'b0")},
-                               {Stmt::ifThen("bypass_shift_i",
-                                             {Stmt::assign("bypass_q", "bypass_chain_i")})}});
-    m.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
-  }
+  addPeProtection(m, cfg, options,
+                  {"Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero."});
   return m;
 }
 

@@ -1,6 +1,8 @@
 // Weight-stationary processing element: one signed MAC, a shadow weight and an active weight.
 #include "units/Units.h"
 
+#include "units/Protection.h"
+
 namespace ftaccel::units {
 
 using namespace ir;
@@ -14,11 +16,7 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       "The shadow weight is loaded through a vertical shift chain while the array computes;",
       "an activation tagged with swap_i installs it as the active weight (and uses it).",
   };
-  m.params = {
-      {"DataBits", std::to_string(cfg.data.bits), false, "weight and activation width"},
-      {"AccBits", std::to_string(cfg.data.accBits), false, "partial-sum width"},
-      {"ProdBits", "2 * DataBits", true, "full-width product, derived"},
-  };
+  m.params = peParams(cfg, "partial-sum width");
   m.ports = {
       {Dir::In, "clk_i", "", ""},
       {Dir::In, "rst_ni", "", "async, active low"},
@@ -34,22 +32,10 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::Out, "wchain_o", "DataBits", "shadow weight to the PE above"},
   };
   const bool bypass = cfg.protect.bypass;
-  if (bypass) {
-    m.description.push_back("Bypass (ch. 10.3.1): with bypass_q set the PE forwards psum_i unchanged, so");
-    m.description.push_back("its weight is pruned; bypass_q is one stage of a vertical configuration chain.");
-    m.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chain"});
-    m.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
-    m.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
-  }
-  if (options.faultPorts) {
-    m.description.push_back("Simulation variant: fi_mask_i bits of the MAC result are replaced by fi_value_i.");
-    m.ports.push_back({Dir::In, "fi_mask_i", "AccBits", "fault: bits to override"});
-    m.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
-  }
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   // The fault sits on the MAC result, inside the part that the bypass multiplexer routes around.
-  const std::string macOut = options.faultPorts ? "mac_f" : "mac";
+  const std::string macOut = macResult(options);
   m.items = {
       Signal{"act_q", "DataBits", ""},
       Signal{"swap_q", "", ""},
@@ -78,18 +64,9 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       ContAssign{"psum_o", "psum_q", ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
-  if (options.faultPorts) {
-    m.items.insert(m.items.begin() + 1 + (bypass ? 1 : 0), Signal{"mac_f", "AccBits", "MAC result after the fault"});
-    m.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
-  }
-  if (bypass) {
-    m.items.insert(m.items.begin(), Signal{"bypass_q", "", "this PE is bypassed"});
-    m.items.push_back(AlwaysFF{"p_bypass", "",
-                               {Stmt::assign("bypass_q", "1'b0")},
-                               {Stmt::ifThen("bypass_shift_i",
-                                             {Stmt::assign("bypass_q", "bypass_chain_i")})}});
-    m.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
-  }
+  addPeProtection(m, cfg, options,
+                  {"Bypass (ch. 10.3.1): with bypass_q set the PE forwards psum_i unchanged, so",
+                   "its weight is pruned; bypass_q is one stage of a vertical configuration chain."});
   return m;
 }
 

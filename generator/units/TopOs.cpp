@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/IpDesign.h"
+#include "units/Protection.h"
 
 namespace ftaccel::units {
 
@@ -36,17 +37,6 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
   };
-  if (cfg.protect.bypass) {
-    m.description.push_back("Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column");
-    m.description.push_back("c) into the chain, row 0 first, rows beats in all; change it only while idle.");
-    m.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
-    m.ports.push_back({Dir::In, "bypass_data_i", cols, "Cols bypass bits"});
-  }
-  if (options.faultPorts) {
-    const std::string w = std::to_string(cfg.array.rows * cfg.array.cols * cfg.data.accBits);
-    m.ports.push_back({Dir::In, "fi_mask_i", w, "simulation only: per-PE fault masks"});
-    m.ports.push_back({Dir::In, "fi_value_i", w, ""});
-  }
   Instance array{names.array,
                  "u_array",
                  {{"Rows", "Rows"}, {"Cols", "Cols"}, {"DataBits", "DataBits"}, {"AccBits", "AccBits"}},
@@ -59,14 +49,7 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                   {"w_i", "array_w"},
                   {"drain_o", "array_out"}},
                  ""};
-  if (cfg.protect.bypass) {
-    array.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
-    array.ports.push_back({"bypass_data_i", "bypass_data_i"});
-  }
-  if (options.faultPorts) {
-    array.ports.push_back({"fi_mask_i", "fi_mask_i"});
-    array.ports.push_back({"fi_value_i", "fi_value_i"});
-  }
+  addTopProtection(m, array, cfg, options);
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},

@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/IpDesign.h"
+#include "units/Protection.h"
 
 namespace ftaccel::units {
 
@@ -53,17 +54,6 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
   };
-  if (cfg.protect.bypass) {
-    m.description.push_back("Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column");
-    m.description.push_back("c) into the chain, row 0 first, rows beats in all; change it only while idle.");
-    m.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
-    m.ports.push_back({Dir::In, "bypass_data_i", std::to_string(cfg.array.cols), "Cols bypass bits"});
-  }
-  if (options.faultPorts) {
-    const std::string w = std::to_string(cfg.array.rows * cfg.array.cols * cfg.data.accBits);
-    m.ports.push_back({Dir::In, "fi_mask_i", w, "simulation only: per-PE fault masks"});
-    m.ports.push_back({Dir::In, "fi_value_i", w, ""});
-  }
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
@@ -119,15 +109,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"wdata_i", lData}},
                ""},
   };
-  auto& arrayInst = std::get<Instance>(m.items.back());
-  if (options.faultPorts) {
-    arrayInst.ports.push_back({"fi_mask_i", "fi_mask_i"});
-    arrayInst.ports.push_back({"fi_value_i", "fi_value_i"});
-  }
-  if (cfg.protect.bypass) {
-    arrayInst.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
-    arrayInst.ports.push_back({"bypass_data_i", "bypass_data_i"});
-  }
+  addTopProtection(m, std::get<Instance>(m.items.back()), cfg, options);
   if (cfg.array.cols > 1) {
     m.items.push_back(
         Instance{names.skewOut,
