@@ -118,6 +118,16 @@ TEST_CASE("OS tiler: eq. 10.5 mapping with shift and bypass", "[os][tiling][cosi
     hashes.insert(pass(model, o)["matmul_result_hash"].get<std::string>());
   }
   CHECK(hashes.size() == 3);
+  // Faulty PEs under a shifted mapping: bypassed, the tiled product equals the pruned golden.
+  auto fi = flow::buildCosimModel(osConfig(4, 3, 8, true), {}, true);
+  flow::CosimOptions f;
+  f.matmul = "9,11,7";
+  f.shift = 1;
+  f.peFaults = "rndcol:2+s1:3,0,6";
+  auto broken = flow::runCosim(fi, f);
+  CHECK(broken.report["matmul_mismatches"].get<long>() > 0);
+  f.bypassFaulty = true;
+  pass(fi, f);
 }
 
 TEST_CASE("OS accumulators are sized by max_k", "[os][config]") {
