@@ -60,18 +60,13 @@ int cmdGenerate(const ConfigArgs& args, const std::string& out) {
   return 0;
 }
 
+// The co-simulation options are bound to the flags directly; only the output format is extra.
 struct SimArgs {
-  long vectors = 1000;
-  long batch = 64;
-  uint64_t seed = 1;
-  std::string pattern = "random";
-  double inValid = 1.0;
-  double outReady = 1.0;
-  std::string bypass = "none";
-  std::string peFaults = "none";
-  bool bypassFaulty = false;
-  std::string matmul;
-  int shift = 0;
+  flow::CosimOptions run = [] {
+    flow::CosimOptions o;
+    o.vectors = 1000;
+    return o;
+  }();
   bool json = false;
 };
 
@@ -79,40 +74,29 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   config::Config cfg = args.load();
   {
     // Validate the mask before building anything, and say which outputs it makes impossible.
-    flow::BypassMask mask = flow::parseBypassMask(s.bypass, cfg.array.rows, cfg.array.cols, s.seed);
+    flow::BypassMask mask = flow::parseBypassMask(s.run.bypass, cfg.array.rows, cfg.array.cols, s.run.seed);
     diag::DiagnosticBag warnings;
     flow::warnUnproducibleOutputs(mask, cfg.array.dataflow, warnings);
     std::cerr << warnings.format();
     if (mask.count() > 0 && !cfg.protect.bypass) {
       diag::DiagnosticBag bag;
-      bag.error("sim.no-bypass", diag::Location{"--bypass " + s.bypass, 0, 0},
+      bag.error("sim.no-bypass", diag::Location{"--bypass " + s.run.bypass, 0, 0},
                 "this IP has no bypass logic; generate it with --set protect.bypass=true");
       throw diag::DiagnosticError(bag);
     }
   }
-  if (s.bypassFaulty && !cfg.protect.bypass) {
+  if (s.run.bypassFaulty && !cfg.protect.bypass) {
     diag::DiagnosticBag bag;
     bag.error("sim.no-bypass", diag::Location{"--bypass-faulty", 0, 0},
               "this IP has no bypass logic; generate it with --set protect.bypass=true");
     throw diag::DiagnosticError(bag);
   }
   // Permanent faults need the simulation variant with per-PE fault ports.
-  const bool faultPorts = s.peFaults != "none";
+  const bool faultPorts = s.run.peFaults != "none";
   flow::CosimModel model = flow::buildCosimModel(cfg, progress, faultPorts);
-  flow::CosimOptions o;
-  o.vectors = s.vectors;
-  o.batch = s.batch;
-  o.seed = s.seed;
-  o.pattern = s.pattern;
-  o.inValidProb = s.inValid;
-  o.outReadyProb = s.outReady;
-  o.bypass = s.bypass;
-  o.peFaults = s.peFaults;
-  o.bypassFaulty = s.bypassFaulty;
-  o.matmul = s.matmul;
-  o.shift = s.shift;
-  progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.vectors,
-                       s.batch, s.seed, s.pattern));
+  const flow::CosimOptions& o = s.run;
+  progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.run.vectors,
+                       s.run.batch, s.run.seed, s.run.pattern));
   flow::CosimResult r = flow::runCosim(model, o);
   r.report["model_reused"] = model.reused;
   r.report["model_build_seconds"] = model.buildSeconds;
@@ -206,24 +190,24 @@ int main(int argc, char** argv) {
   SimArgs sim;
   auto* simCmd = app.add_subcommand("sim", "Co-simulate the IP against the golden model (Verilator)");
   simArgs.attach(simCmd);
-  simCmd->add_option("-n,--vectors", sim.vectors, "Activation vectors to check")
+  simCmd->add_option("-n,--vectors", sim.run.vectors, "Activation vectors to check")
       ->check(CLI::Range(1L, 100000000L));
-  simCmd->add_option("--batch", sim.batch, "Vectors per weight matrix (a reload between batches)")
+  simCmd->add_option("--batch", sim.run.batch, "Vectors per weight matrix (a reload between batches)")
       ->check(CLI::Range(1L, 100000000L));
-  simCmd->add_option("--seed", sim.seed, "Random seed");
-  simCmd->add_option("--pattern", sim.pattern, "Operands: random, neg, zero, alt, max or mixed")
+  simCmd->add_option("--seed", sim.run.seed, "Random seed");
+  simCmd->add_option("--pattern", sim.run.pattern, "Operands: random, neg, zero, alt, max or mixed")
       ->check(CLI::IsMember({"random", "neg", "zero", "alt", "max", "mixed"}));
-  simCmd->add_option("--in-valid", sim.inValid, "Probability that a vector is offered per cycle")
+  simCmd->add_option("--in-valid", sim.run.inValidProb, "Probability that a vector is offered per cycle")
       ->check(CLI::Range(0.01, 1.0));
-  simCmd->add_option("--out-ready", sim.outReady, "Probability that the consumer is ready")
+  simCmd->add_option("--out-ready", sim.run.outReadyProb, "Probability that the consumer is ready")
       ->check(CLI::Range(0.01, 1.0));
-  simCmd->add_option("--bypass", sim.bypass,
+  simCmd->add_option("--bypass", sim.run.bypass,
                      "Bypass mask (needs protect.bypass): none, random:P, row:R, col:C, pe:R,C or "
                      "file:PATH (rows lines of cols '0'/'1'), joined with '+'");
-  simCmd->add_option("--pe-fault", sim.peFaults,
+  simCmd->add_option("--pe-fault", sim.run.peFaults,
                      "Permanent PE faults, joined with '+': s0:R,C,BIT or s1:R,C,BIT (stuck-at on "
                      "the MAC result), rnd:R,C (random output), rndrow:R, rndcol:C");
-  simCmd->add_option("--matmul", sim.matmul,
+  simCmd->add_option("--matmul", sim.run.matmul,
                      "Tile a full B x CI times CI x CO product onto the array (host-side tiler)")
       ->check([](const std::string& v) {
         int b, ci, co;
@@ -233,9 +217,9 @@ int main(int argc, char** argv) {
                    ? std::string()
                    : std::string("expected B,CI,CO with positive integers, e.g. 16,20,12");
       });
-  simCmd->add_option("--shift", sim.shift, "Diagonal shift of the mapping (dissertation 10.3.4)")
+  simCmd->add_option("--shift", sim.run.shift, "Diagonal shift of the mapping (dissertation 10.3.4)")
       ->check(CLI::Range(0, 1 << 20));
-  simCmd->add_flag("--bypass-faulty", sim.bypassFaulty, "Bypass exactly the faulty PEs");
+  simCmd->add_flag("--bypass-faulty", sim.run.bypassFaulty, "Bypass exactly the faulty PEs");
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;
