@@ -13,8 +13,8 @@ namespace {
 struct LintTarget {
   std::vector<std::string> sets;
   // Verilator (25.5 min, 6.0 GB, clean) and Icarus (over 15 min) elaborate every PE instance of
-  // a 256x256 array, so the
-  // suite checks that size with Yosys only; `make lint-large` runs all three on it.
+  // a 256x256 array, so the suite checks that size with Yosys only; `make lint-large` runs
+  // the simulators on it.
   bool simulators = true;
   bool faultPorts = false;  // the simulation variant must be as clean as the production RTL
 };
