@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "Campaign.h"
 #include "PortAccess.h"
 #include "Vtop.h"
 #include "cosim_config.h"
@@ -258,6 +259,11 @@ void reset(Vtop& top) {
     setBit(top.fi_mask_i, b, false);
     setBit(top.fi_value_i, b, false);
   }
+  for (int b = 0; b < kRows * kCols * 2 * kBits; ++b) setBit(top.fi_pxor_i, b, false);
+  for (int b = 0; b < FTACCEL_FI_BITS; ++b) {
+    setBit(top.fi_xor_i, b, false);
+    setBit(top.fi_clr_i, b, false);
+  }
 #endif
   top.clk_i = 0;
   top.rst_ni = 1;
@@ -349,6 +355,7 @@ std::vector<bool> flatMask(const std::vector<std::vector<bool>>& mask) {
 
 #if !FTACCEL_DATAFLOW_OS
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "campaign") == 0) return campaignMain(argc - 1, argv + 1);
   Options opt = parse(argc, argv);
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->randReset(2);  // registers start random: reset must clear them
@@ -602,6 +609,7 @@ int main(int argc, char** argv) {
 // Output-stationary driver: every tile is K reduction steps of (rows activations, cols
 // weights); rows result rows of cols lanes come back per tile, row 0 first.
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "campaign") == 0) return campaignMain(argc - 1, argv + 1);
   Options opt = parse(argc, argv);
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->randReset(2);  // registers start random: reset must clear them

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/Commands.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 #include "flow/BypassMask.h"
@@ -46,9 +47,9 @@ struct ConfigArgs {
 
 void progress(const std::string& line) { std::cerr << "[ftaccel] " << line << "\n"; }
 
-int cmdGenerate(const ConfigArgs& args, const std::string& out) {
+int cmdGenerate(const ConfigArgs& args, const std::string& out, bool faultInjection) {
   config::Config cfg = args.load();
-  units::IpDesign ip = units::buildIp(cfg);
+  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultInjection});
   flow::FileSet files = flow::renderPackage(cfg, ip);
   flow::writePackageAtomically(files, out);
   std::cout << fmt::format("wrote {} files for {} ({}x{} {}, {}-bit data, {}-bit results) to {}\n",
@@ -186,6 +187,10 @@ int main(int argc, char** argv) {
   auto* gen = app.add_subcommand("generate", "Write an IP package (RTL, scripts, SDC, manifest)");
   genArgs.attach(gen);
   gen->add_option("-o,--out", out, "Output directory (created or replaced atomically)")->required();
+  bool genFi = false;
+  gen->add_flag("--fault-injection", genFi,
+                "Write the simulation-only variant with fault-injection ports (module names end in "
+                "_fi; never synthesize it)");
 
   SimArgs sim;
   auto* simCmd = app.add_subcommand("sim", "Co-simulate the IP against the golden model (Verilator)");
@@ -233,6 +238,10 @@ int main(int argc, char** argv) {
   synCmd->add_option("-j,--jobs", syn.jobs, "Parallel tool processes")->check(CLI::Range(1, 64));
   synCmd->add_option("--work-dir", syn.workDir, "Keep scripts, logs and netlists here");
 
+  const std::vector<cli::Command> commands = {
+      cli::addCampaignCommand(app), cli::addCampaignReportCommand(app), cli::addBerCommand(app),
+      cli::addTimingTableCommand(app)};
+
   bool printDefault = false;
   auto* cfgCmd = app.add_subcommand("config", "Show configuration information");
   cfgCmd->add_flag("--print-default", printDefault, "Print the embedded default TOML");
@@ -245,9 +254,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*gen) return cmdGenerate(genArgs, out);
+    if (*gen) return cmdGenerate(genArgs, out, genFi);
     if (*simCmd) return cmdSim(simArgs, sim);
     if (*synCmd) return cmdSynth(synthArgs, syn);
+    for (const auto& c : commands)
+      if (*c.app) return c.run();
     if (*cfgCmd) {
       if (!printDefault) {
         std::cerr << cfgCmd->help();

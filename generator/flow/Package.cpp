@@ -1,6 +1,7 @@
 // IP package rendering (manifest, file list, FuseSoC core, synthesis scripts) and atomic writing.
 #include "flow/Package.h"
 
+#include <map>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -55,6 +56,31 @@ nlohmann::json osProtocol(const config::Config& cfg) {
 }
 
 }  // namespace
+
+// Every flip-flop of the IP with its place in the simulation variant's fi_xor_i/fi_clr_i buses
+// (ftaccel campaign uses the same table). The production RTL has no injection logic.
+nlohmann::json faultSitesJson(const config::Config& cfg) {
+  units::IpDesign fi = units::buildIp(cfg, units::BuildOptions{true});
+  nlohmann::json sites = nlohmann::json::array();
+  std::map<std::string, nlohmann::json> kinds;
+  for (const auto& s : fi.faultSites) {
+    nlohmann::json site = {{"id", sites.size()}, {"path", s.path}, {"width", s.width},
+                           {"offset", s.offset}, {"kind", s.kind}};
+    site["pe"] = s.peRow < 0 ? nlohmann::json(nullptr) : nlohmann::json::array({s.peRow, s.peCol});
+    sites.push_back(site);
+    auto& k = kinds[s.kind];
+    if (k.is_null()) k = {{"sites", 0}, {"bits", 0}};
+    k["sites"] = k["sites"].get<int>() + 1;
+    k["bits"] = k["bits"].get<int>() + s.width;
+  }
+  return {{"variant_top", fi.top},
+          {"buses", "fi_xor_i flips and fi_clr_i clears register bits at the next rising edge "
+                    "((d & ~clr) ^ xor); site bit b is bus bit offset + b"},
+          {"alarms", nlohmann::json::array()},
+          {"bits", fi.faultBits},
+          {"kinds", kinds},
+          {"sites", sites}};
+}
 
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip) {
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
@@ -128,6 +154,7 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
         {"definition", "a reload overlaps the running batch completely when every batch has at "
                        "least this many vectors (the first load of all costs rows cycles)"}}},
   };
+  manifest["fault_injection"] = faultSitesJson(cfg);
   if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["protocol"] = osProtocol(cfg);
     manifest["mapping"] = "eq. 10.5: output (c_o, b) -> PE(row b mod rows, column c_o mod cols)";

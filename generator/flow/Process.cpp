@@ -28,6 +28,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
   if (logFile.empty()) {
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
+  } else if (logFile == "-") {
+    // stderr stays the caller's: progress lines reach the user while the run goes on
   } else {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logFile.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);

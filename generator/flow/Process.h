@@ -14,7 +14,7 @@ struct ProcessResult {
 };
 
 // Runs `argv` (no shell) in `workDir`, stdout to the result, stderr to `logFile` (or merged
-// into the output when logFile is empty).
+// into the output when logFile is empty, inherited when it is "-").
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
                          const std::filesystem::path& logFile = {});
 

@@ -58,6 +58,12 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
                                                        : "clock_reset";
     ip.ports.push_back({p.name, p.dir, width, group, p.comment});
   }
+  if (options.faultPorts) {
+    addRegisterInjection(ip, cfg);
+    for (const auto& p : ip.modules.back().module.ports)
+      if (p.name == "fi_xor_i" || p.name == "fi_clr_i")
+        ip.ports.push_back({p.name, p.dir, ip.faultBits, "fault_injection", p.comment});
+  }
   ip.latencyCycles = rows + cols;
   ip.latencyFormula = "rows + cols";
   ip.batchFormula = "rows + cols + M - 1";

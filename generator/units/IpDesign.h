@@ -7,6 +7,7 @@
 
 #include "config/Config.h"
 #include "ir/Ir.h"
+#include "units/FaultInjection.h"
 
 namespace ftaccel::units {
 
@@ -42,12 +43,16 @@ struct IpDesign {
   int weightLoadBeats = 0;          // beats per weight matrix
   int minStallFreeBatch = 0;        // batch length at which a reload never stalls the input
   std::string minStallFreeBatchFormula;
+  // Simulation variant only: every flip-flop, in the bit order of fi_xor_i / fi_clr_i.
+  std::vector<FaultSite> faultSites;
+  int faultBits = 0;
 };
 
 // Variants of the same configuration that only simulation uses.
 struct BuildOptions {
   // Per-PE fault ports (fi_mask_i/fi_value_i) on the MAC result, for permanent-fault
-  // co-simulation. Module names get "_fi" so the variant never shadows the production RTL.
+  // co-simulation; per-PE product error ports (fi_pxor_i, operands on fi_opa_o/fi_opb_o) for
+  // timing errors; and register-level injection (fi_xor_i/fi_clr_i, see FaultInjection.h). Module names get "_fi" so the variant never shadows the production RTL.
   bool faultPorts = false;
 };
 

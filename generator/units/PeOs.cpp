@@ -69,7 +69,8 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.items.push_back(ContAssign{"w_o", "w_q", ""});
   m.items.push_back(ContAssign{"drain_o", "drain_q", ""});
   addPeProtection(m, cfg, options,
-                  {"Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero."});
+                  {"Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero."},
+                  {"act_i", "w_i"});
   return m;
 }
 

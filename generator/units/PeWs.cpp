@@ -66,7 +66,8 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
   };
   addPeProtection(m, cfg, options,
                   {"Bypass (ch. 10.3.1): with bypass_q set the PE forwards psum_i unchanged, so",
-                   "its weight is pruned; bypass_q is one stage of a vertical configuration chain."});
+                   "its weight is pruned; bypass_q is one stage of a vertical configuration chain."},
+                  {"act_i", "weight"});
   return m;
 }
 

@@ -25,7 +25,7 @@ std::vector<Param> arrayParams(const config::Config& cfg) {
 std::string macResult(const BuildOptions& options) { return options.faultPorts ? "mac_f" : "mac"; }
 
 void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& options,
-                     const std::vector<std::string>& bypassDescription) {
+                     const std::vector<std::string>& bypassDescription, const MacOperands& operands) {
   std::vector<Item> declarations;
   if (cfg.protect.bypass) {
     pe.description.insert(pe.description.end(), bypassDescription.begin(), bypassDescription.end());
@@ -46,6 +46,19 @@ void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& 
     pe.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
     declarations.push_back(Signal{"mac_f", "AccBits", "MAC result after the fault"});
     pe.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
+    // Timing errors: the testbench reads the operands and flips product bits for one cycle.
+    pe.description.push_back(
+        "Simulation variant: fi_pxor_i flips product bits (timing errors); fi_opa_o/fi_opb_o show "
+        "the operands.");
+    pe.ports.push_back({Dir::In, "fi_pxor_i", "ProdBits", "fault: product bits to flip"});
+    pe.ports.push_back({Dir::Out, "fi_opa_o", "DataBits", "multiplier operand a (activation)"});
+    pe.ports.push_back({Dir::Out, "fi_opb_o", "DataBits", "multiplier operand b (weight)"});
+    pe.items.push_back(ContAssign{"fi_opa_o", operands.a, ""});
+    pe.items.push_back(ContAssign{"fi_opb_o", operands.b, ""});
+    for (Item& item : pe.items) {
+      auto* a = std::get_if<ContAssign>(&item);
+      if (a && a->lhs == "product") a->rhs = "(" + a->rhs + ") ^ fi_pxor_i";
+    }
   }
   pe.items.insert(pe.items.begin(), declarations.begin(), declarations.end());
 }
@@ -68,6 +81,12 @@ void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
     array.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
     pe.ports.push_back({"fi_mask_i", slice("fi_mask_i", "r*Cols+c", "AccBits")});
     pe.ports.push_back({"fi_value_i", slice("fi_value_i", "r*Cols+c", "AccBits")});
+    array.ports.push_back({Dir::In, "fi_pxor_i", "Rows*Cols*2*DataBits", "product flips, index r*Cols+c"});
+    array.ports.push_back({Dir::Out, "fi_opa_o", "Rows*Cols*DataBits", "PE operands, index r*Cols+c"});
+    array.ports.push_back({Dir::Out, "fi_opb_o", "Rows*Cols*DataBits", ""});
+    pe.ports.push_back({"fi_pxor_i", slice("fi_pxor_i", "r*Cols+c", "2*DataBits")});
+    pe.ports.push_back({"fi_opa_o", slice("fi_opa_o", "r*Cols+c", "DataBits")});
+    pe.ports.push_back({"fi_opb_o", slice("fi_opb_o", "r*Cols+c", "DataBits")});
   }
 }
 
@@ -89,6 +108,15 @@ void addTopProtection(Module& top, Instance& array, const config::Config& cfg,
     top.ports.push_back({Dir::In, "fi_value_i", w, ""});
     array.ports.push_back({"fi_mask_i", "fi_mask_i"});
     array.ports.push_back({"fi_value_i", "fi_value_i"});
+    const int pes = cfg.array.rows * cfg.array.cols;
+    top.ports.push_back({Dir::In, "fi_pxor_i", std::to_string(pes * 2 * cfg.data.bits),
+                         "simulation only: per-PE product flips"});
+    top.ports.push_back({Dir::Out, "fi_opa_o", std::to_string(pes * cfg.data.bits),
+                         "simulation only: per-PE operands"});
+    top.ports.push_back({Dir::Out, "fi_opb_o", std::to_string(pes * cfg.data.bits), ""});
+    array.ports.push_back({"fi_pxor_i", "fi_pxor_i"});
+    array.ports.push_back({"fi_opa_o", "fi_opa_o"});
+    array.ports.push_back({"fi_opb_o", "fi_opb_o"});
   }
 }
 

@@ -21,8 +21,12 @@ std::string macResult(const BuildOptions& options);
 
 // PE: bypass_q with its chain ports, and fi_mask_i/fi_value_i applied to `mac` as `mac_f`.
 // Declarations go first, logic last; the builder uses bypass_q and macResult() itself.
+struct MacOperands {
+  std::string a;  // activation operand of the multiplier
+  std::string b;  // weight operand
+};
 void addPeProtection(ir::Module& pe, const config::Config& cfg, const BuildOptions& options,
-                     const std::vector<std::string>& bypassDescription);
+                     const std::vector<std::string>& bypassDescription, const MacOperands& operands);
 
 // Array: the vertical bypass chain (rows beats enter at the south edge) and per-PE fault ports.
 void addArrayProtection(ir::Module& array, ir::Instance& pe, const config::Config& cfg,

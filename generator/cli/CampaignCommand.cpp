@@ -1,0 +1,108 @@
+// `ftaccel campaign`: fault-injection campaign on the simulation variant of the configured IP.
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli/Commands.h"
+#include "diag/Diagnostics.h"
+#include "fault/CampaignReport.h"
+#include "flow/Campaign.h"
+#include "flow/Cosim.h"
+
+namespace ftaccel::cli {
+
+namespace {
+
+struct CampaignArgs {
+  std::string configFile;
+  std::vector<std::string> sets;
+  flow::CampaignOptions run;
+  std::string out, timingTable;
+  bool json = false;
+  bool quiet = false;
+};
+
+int run(const CampaignArgs& a) {
+  std::optional<std::filesystem::path> path;
+  if (!a.configFile.empty()) path = a.configFile;
+  const config::Config cfg = config::loadConfig(path, a.sets);
+  flow::CampaignOptions o = a.run;
+  o.out = a.out;
+  o.timingTable = a.timingTable;
+  const std::string injectIds = flow::validateCampaign(cfg, o);
+  auto log = [](const std::string& line) { std::cerr << "[ftaccel] " << line << "\n"; };
+  const flow::CosimModel model = flow::buildCosimModel(cfg, log, true);
+  const flow::CampaignRun r = flow::runCampaign(cfg, model, o, injectIds);
+  diag::DiagnosticBag warnings;
+  const fault::CampaignData data = fault::readCampaignFiles({o.out}, warnings);
+  std::cerr << warnings.format();
+  const fault::CampaignSummary summary = fault::summarize(data);
+  if (a.json) {
+    nlohmann::json j = {{"engine", r.stats}, {"summary", fault::toJson(summary)}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << fault::formatReport(summary);
+    const auto& s = r.stats;
+    std::cout << fmt::format(
+        "engine: {} faults in {:.2f} s = {:.0f} injections/s ({}, {} job(s)); {} classified from live "
+        "windows without simulation; {} cycles simulated; reference window {} cycles\n",
+        s.value("faults_run", 0L), s.value("seconds", 0.0), s.value("injections_per_second", 0.0),
+        s.value("engine", std::string()), s.value("jobs", 0), s.value("pruned", 0L),
+        s.value("simulated_cycles", 0L), s.value("window_cycles", 0L));
+    if (s.value("pruning_violations", 0L) > 0)
+      std::cout << fmt::format("PRUNING VIOLATIONS: {} faults the live windows called dead changed the result\n",
+                               s.value("pruning_violations", 0L));
+  }
+  return r.exitCode;
+}
+
+}  // namespace
+
+Command addCampaignCommand(CLI::App& parent) {
+  auto a = std::make_shared<CampaignArgs>();
+  CLI::App* app = parent.add_subcommand(
+      "campaign", "Fault-injection campaign: inject, simulate against the golden model, classify");
+  app->add_option("-c,--config", a->configFile, "TOML configuration file (default: embedded default)");
+  app->add_option("-s,--set", a->sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
+  app->add_option("--model", a->run.model,
+                  "seu (one bit flip), mbu (burst of adjacent bits), stuck (stuck-at-0/1), pe (whole PE "
+                  "outputs random), timing (multiplier error table), list (--inject)")
+      ->check(CLI::IsMember({"seu", "mbu", "stuck", "pe", "timing", "list"}));
+  app->add_option("-n,--faults", a->run.faults, "Faults in the whole campaign (all shards)")
+      ->check(CLI::Range(1L, 1000000000L));
+  app->add_option("--seed", a->run.seed, "Campaign seed: fault k is derived from (seed, k) alone");
+  app->add_option("--shard", a->run.shard, "i/n: run the faults k with k % n == i (default 0/1)");
+  app->add_option("-j,--jobs", a->run.jobs, "Worker processes")->check(CLI::Range(1, 256));
+  app->add_option("-o,--out", a->out,
+                  "Results (JSON Lines, appended; an interrupted campaign resumes where it stopped)")
+      ->required();
+  app->add_option("--engine", a->run.engine, "fast (live windows, snapshots, early stop) or naive")
+      ->check(CLI::IsMember({"fast", "naive"}));
+  app->add_option("--vectors", a->run.vectors, "Workload: vectors through freshly loaded weights")
+      ->check(CLI::Range(1, 100000));
+  app->add_option("--workload-seed", a->run.workloadSeed, "Seed of the workload operands");
+  app->add_option("--burst", a->run.burst, "mbu: adjacent bits per upset (0 = random 2..8)")
+      ->check(CLI::Range(0, 8));
+  app->add_option("--stuck-cycles", a->run.stuckCycles, "stuck: cycles per transient stuck-at (0 = permanent)")
+      ->check(CLI::Range(0L, 1000000L));
+  app->add_option("--multi", a->run.multi, "seu/mbu/stuck: independent upsets per run (multi-site)")
+      ->check(CLI::Range(1, 64));
+  app->add_option("--inject", a->run.inject,
+                  "list: SITE:BITS@CYCLE[-CYCLE|-end][:flip|stuck0|stuck1] joined by ';' (SITE: path "
+                  "or id from the manifest's fault_injection.sites; BITS: 3 or 0,5 or 2-4)");
+  app->add_option("--timing-table", a->timingTable, "timing: error table (docs/timing-tables.md)");
+  app->add_option("--timing-scale", a->run.timingScale, "timing: multiply every table probability")
+      ->check(CLI::Range(0.0, 1e9));
+  app->add_flag("--verify-pruned", a->run.verifyPruned,
+                "Also simulate the faults classified from live windows and check they are masked");
+  app->add_flag("-q,--quiet", a->quiet, "No progress lines");
+  app->add_flag("--json", a->json, "Print engine statistics and the summary as JSON");
+  return {app, [a] {
+            a->run.progress = !a->quiet;
+            return run(*a);
+          }};
+}
+
+}  // namespace ftaccel::cli

@@ -1,0 +1,177 @@
+// Campaign requests: validation on the generator side, execution in the co-simulation harness.
+#include "flow/Campaign.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "diag/Diagnostics.h"
+#include "fault/TimingTable.h"
+#include "flow/Process.h"
+#include "units/IpDesign.h"
+
+namespace ftaccel::flow {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& flag, const std::string& message) {
+  diag::DiagnosticBag bag;
+  bag.error("campaign.bad-option", diag::Location{flag, 0, 0}, message);
+  throw diag::DiagnosticError(bag);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t p = 0;
+  while (true) {
+    size_t e = s.find(sep, p);
+    out.push_back(s.substr(p, e == std::string::npos ? std::string::npos : e - p));
+    if (e == std::string::npos) break;
+    p = e + 1;
+  }
+  return out;
+}
+
+long parseNumber(const std::string& text, const std::string& what, const std::string& part) {
+  try {
+    size_t used = 0;
+    long v = std::stol(text, &used);
+    if (used == text.size() && v >= 0) return v;
+  } catch (const std::logic_error&) {
+  }
+  bad("--inject " + part, fmt::format("{} '{}' is not a non-negative integer", what, text));
+}
+
+// SITE:BITS@CYCLE[-CYCLE|-end][:EFFECT] with SITE a hierarchical name or a numeric id from the
+// manifest, BITS a comma list or a range LO-HI.
+std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
+  std::map<std::string, int> byName;
+  for (size_t i = 0; i < fi.faultSites.size(); ++i) byName[fi.faultSites[i].path] = (int)i;
+  std::string out;
+  for (const std::string& part : split(spec, ';')) {
+    if (part.empty()) continue;
+    const size_t at = part.rfind('@');
+    const size_t colon = part.rfind(':', at);
+    if (at == std::string::npos || colon == std::string::npos)
+      bad("--inject " + part, "expected SITE:BITS@CYCLE[-CYCLE|-end][:flip|stuck0|stuck1]");
+    const std::string site = part.substr(0, colon), bits = part.substr(colon + 1, at - colon - 1);
+    std::string when = part.substr(at + 1), effect = "flip";
+    if (size_t c = when.find(':'); c != std::string::npos) {
+      effect = when.substr(c + 1);
+      when = when.substr(0, c);
+    }
+    if (effect != "flip" && effect != "stuck0" && effect != "stuck1")
+      bad("--inject " + part, "effect must be flip, stuck0 or stuck1, not '" + effect + "'");
+    int id = -1;
+    if (auto it = byName.find(site); it != byName.end()) id = it->second;
+    else if (!site.empty() && site.find_first_not_of("0123456789") == std::string::npos) {
+      id = (int)parseNumber(site, "site id", part);
+      if (id >= (int)fi.faultSites.size())
+        bad("--inject " + part, fmt::format("site id {} out of range 0..{}", id, fi.faultSites.size() - 1));
+    } else {
+      bad("--inject " + part, fmt::format("unknown fault site '{}' (the manifest's fault_injection.sites "
+                                          "lists all {} sites)", site, fi.faultSites.size()));
+    }
+    const int width = fi.faultSites[id].width;
+    std::vector<long> bitList;
+    for (const std::string& b : split(bits, ',')) {
+      const size_t dash = b.find('-');
+      long lo = parseNumber(b.substr(0, dash), "bit", part);
+      long hi = dash == std::string::npos ? lo : parseNumber(b.substr(dash + 1), "bit", part);
+      if (hi < lo || hi >= width)
+        bad("--inject " + part, fmt::format("bit {} out of range 0..{} of {}", hi < lo ? lo : hi, width - 1,
+                                            fi.faultSites[id].path));
+      for (long v = lo; v <= hi; ++v) bitList.push_back(v);
+    }
+    const auto cycles = split(when, '-');
+    if (cycles.size() > 2) bad("--inject " + part, "cycle range is C or C0-C1 or C0-end");
+    long c0 = parseNumber(cycles[0], "cycle", part);
+    std::string c1 = cycles.size() == 2 ? cycles[1] : std::to_string(c0);
+    if (c1 != "end" && parseNumber(c1, "cycle", part) < c0)
+      bad("--inject " + part, "the cycle range ends before it starts");
+    if (effect == "flip" && c1 != std::to_string(c0))
+      bad("--inject " + part, "a flip happens at one cycle; use stuck0/stuck1 for a range");
+    std::string ids;
+    for (long b : bitList) ids += (ids.empty() ? "" : ",") + std::to_string(b);
+    out += fmt::format("{}{}:{}@{}-{}:{}", out.empty() ? "" : ";", id, ids, c0, c1, effect);
+  }
+  if (out.empty()) bad("--inject", "no injection given");
+  return out;
+}
+
+}  // namespace
+
+std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o) {
+  static const std::vector<std::string> models = {"seu", "mbu", "stuck", "pe", "timing", "list"};
+  if (std::find(models.begin(), models.end(), o.model) == models.end())
+    bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list");
+  if (cfg.array.dataflow == config::Dataflow::OS)
+    bad("--config", "campaigns support the ws and is dataflows so far (array.dataflow = os)");
+  int si = 0, sn = 0;
+  char extra = 0;
+  if (std::sscanf(o.shard.c_str(), "%d/%d%c", &si, &sn, &extra) != 2 || sn < 1 || si < 0 || si >= sn)
+    bad("--shard " + o.shard, "expected i/n with 0 <= i < n, e.g. 0/4");
+  if (o.out.empty()) bad("--out", "an output file is required");
+  if (o.model == "timing") {
+    if (o.timingTable.empty()) bad("--timing-table", "the timing model needs an error table");
+    fault::TimingTable t;
+    try {
+      t = fault::loadTimingTable(o.timingTable.string());
+    } catch (const std::exception& e) {
+      diag::DiagnosticBag bag;
+      bag.error("campaign.timing-table", std::nullopt, e.what());
+      throw diag::DiagnosticError(bag);
+    }
+    if (t.dataBits != cfg.data.bits)
+      bad("--timing-table " + o.timingTable.string(),
+          fmt::format("the table is for {}-bit operands, the IP has data.bits = {}", t.dataBits, cfg.data.bits));
+  }
+  if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
+  if (o.model != "list") return "";
+  if (o.inject.empty()) bad("--inject", "--model list needs --inject");
+  return resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+}
+
+CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, const CampaignOptions& o,
+                        const std::string& injectIds) {
+  std::vector<std::string> argv = {model.executable.string(),
+                                   "campaign",
+                                   "--model", o.model,
+                                   "--faults", std::to_string(o.faults),
+                                   "--seed", std::to_string(o.seed),
+                                   "--shard", o.shard,
+                                   "--jobs", std::to_string(o.jobs),
+                                   "--out", std::filesystem::absolute(o.out).string(),
+                                   "--engine", o.engine,
+                                   "--vectors", std::to_string(o.vectors),
+                                   "--workload-seed", std::to_string(o.workloadSeed),
+                                   "--burst", std::to_string(o.burst),
+                                   "--stuck-cycles", std::to_string(o.stuckCycles),
+                                   "--multi", std::to_string(o.multi),
+                                   "--timing-scale", fmt::format("{}", o.timingScale),
+                                   "--verify-pruned", o.verifyPruned ? "1" : "0",
+                                   "--progress", o.progress ? "1" : "0",
+                                   "--config-hash", cfg.hash()};
+  if (!injectIds.empty()) argv.insert(argv.end(), {"--inject", injectIds});
+  if (!o.timingTable.empty())
+    argv.insert(argv.end(), {"--timing-table", std::filesystem::absolute(o.timingTable).string()});
+  // stderr (progress, errors) goes straight to the user.
+  ProcessResult r = runProcess(argv, model.dir, "-");
+  CampaignRun run;
+  run.exitCode = r.exitCode;
+  if (r.exitCode == 2) {
+    diag::DiagnosticBag bag;
+    bag.error("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
+    throw diag::DiagnosticError(bag);
+  }
+  try {
+    run.stats = nlohmann::json::parse(r.output);
+  } catch (const nlohmann::json::exception&) {
+    throw std::runtime_error(fmt::format("campaign engine printed no result (exit {}): {}", r.exitCode, r.output));
+  }
+  return run;
+}
+
+}  // namespace ftaccel::flow
