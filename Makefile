@@ -8,7 +8,7 @@ SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
 APT_PACKAGES := g++ make cmake ninja-build ccache pkg-config verilator yosys opensta iverilog \
                 catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
 
-.PHONY: all deps build test demo bench regen lint-large clean
+.PHONY: all deps build test demo bench bench-campaign campaign regen lint-large clean
 
 all: build
 
@@ -46,6 +46,16 @@ regen: build
 
 bench: build
 	bash synth/bench.sh $(BUILD) $(SKY130)
+	bash synth/campaign_bench.sh $(BUILD)
+
+# Fault-injection throughput only (naive vs fast engine), JSON in $(BUILD)/campaign_bench.json.
+bench-campaign: build
+	bash synth/campaign_bench.sh $(BUILD)
+
+# The 10,000-fault SEU campaign on the default IP, with its outcome table and fault patterns.
+campaign: build
+	$(BUILD)/ftaccel campaign --model seu --faults 10000 --seed 1 -j $(JOBS) --out $(BUILD)/campaign_default.jsonl
+	$(BUILD)/ftaccel campaign-report $(BUILD)/campaign_default.jsonl --patterns $(BUILD)/campaign_default_patterns.csv
 
 # Verilator and Icarus on the 256x256 array (Verilator -Wall: 25.5 min, 6.0 GB peak, clean;
 # Icarus: over 15 min; not part of `make test`).

@@ -22,6 +22,7 @@ struct CampaignArgs {
   std::string out, timingTable;
   bool json = false;
   bool quiet = false;
+  CLI::Option* faultsOption = nullptr;
 };
 
 int run(const CampaignArgs& a) {
@@ -70,8 +71,9 @@ Command addCampaignCommand(CLI::App& parent) {
                   "seu (one bit flip), mbu (burst of adjacent bits), stuck (stuck-at-0/1), pe (whole PE "
                   "outputs random), timing (multiplier error table), list (--inject)")
       ->check(CLI::IsMember({"seu", "mbu", "stuck", "pe", "timing", "list"}));
-  app->add_option("-n,--faults", a->run.faults, "Faults in the whole campaign (all shards)")
-      ->check(CLI::Range(1L, 1000000000L));
+  a->faultsOption = app->add_option("-n,--faults", a->run.faults,
+                                    "Faults in the whole campaign (all shards; default 1000, list: 1)")
+                        ->check(CLI::Range(1L, 1000000000L));
   app->add_option("--seed", a->run.seed, "Campaign seed: fault k is derived from (seed, k) alone");
   app->add_option("--shard", a->run.shard, "i/n: run the faults k with k % n == i (default 0/1)");
   app->add_option("-j,--jobs", a->run.jobs, "Worker processes")->check(CLI::Range(1, 256));
@@ -101,6 +103,7 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_flag("--json", a->json, "Print engine statistics and the summary as JSON");
   return {app, [a] {
             a->run.progress = !a->quiet;
+            if (a->run.model == "list" && a->faultsOption->count() == 0) a->run.faults = 1;
             return run(*a);
           }};
 }

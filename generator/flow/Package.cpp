@@ -76,7 +76,7 @@ nlohmann::json faultSitesJson(const config::Config& cfg) {
   return {{"variant_top", fi.top},
           {"buses", "fi_xor_i flips and fi_clr_i clears register bits at the next rising edge "
                     "((d & ~clr) ^ xor); site bit b is bus bit offset + b"},
-          {"alarms", nlohmann::json::array()},
+          {"alarms", fi.alarmPorts},
           {"bits", fi.faultBits},
           {"kinds", kinds},
           {"sites", sites}};

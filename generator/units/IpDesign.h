@@ -46,6 +46,9 @@ struct IpDesign {
   // Simulation variant only: every flip-flop, in the bit order of fi_xor_i / fi_clr_i.
   std::vector<FaultSite> faultSites;
   int faultBits = 0;
+  // Top-level outputs that raise an alarm (error detection); a campaign classifies a fault whose
+  // run raises one as detected. None yet: the detection units will add theirs.
+  std::vector<std::string> alarmPorts;
 };
 
 // Variants of the same configuration that only simulation uses.
