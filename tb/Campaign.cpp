@@ -33,7 +33,7 @@
 
 #include "cosim_config.h"
 
-#if FTACCEL_FAULT_PORTS && !FTACCEL_DATAFLOW_OS
+#if FTACCEL_FAULT_PORTS
 
 #include "PortAccess.h"
 #include "Vtop.h"
@@ -188,8 +188,15 @@ void clearPort(T& p) {
 }
 template <typename T>
 using PortT = std::remove_reference_t<T>;
+#if FTACCEL_DATAFLOW_OS
+// OS: one beat stream carries the activations of every batch row and the weights of every
+// column for one reduction step; in_last_i ends the tile.
+using SDataT = PortT<decltype(std::declval<Vtop&>().in_x_i)>;
+using LDataT = PortT<decltype(std::declval<Vtop&>().in_w_i)>;
+#else
 using SDataT = PortT<decltype(std::declval<Vtop&>().FTACCEL_S_DATA)>;
 using LDataT = PortT<decltype(std::declval<Vtop&>().FTACCEL_L_DATA)>;
+#endif
 using OutT = PortT<decltype(std::declval<Vtop&>().out_data_o)>;
 
 template <typename T>
@@ -203,18 +210,44 @@ int64_t getLane64(const PortT<decltype(std::declval<Vtop&>().fi_opa_o)>& p, int 
 
 // ---- workload ---------------------------------------------------------------------------
 
+// WS/IS: one stationary matrix (rows beats on the load port), then `beats` vectors; one result
+// per vector. OS: one tile of `beats` reduction steps; one result row per batch row.
 struct Workload {
-  ftaccel::golden::Matrix stationary;              // kRows x kCols, loaded row by row
-  std::vector<std::vector<int64_t>> vectors;       // M x kRows
-  std::vector<SDataT> vectorPorts;
-  std::vector<LDataT> rowPorts;
-  std::vector<std::vector<Wide>> golden;           // M x kCols
+  ftaccel::golden::Matrix stationary;              // WS/IS: kRows x kCols, W[k][c]
+  std::vector<std::vector<int64_t>> vectors;       // WS/IS: beats x kRows
+  std::vector<SDataT> beatPorts;                   // streamed data of every beat
+  std::vector<LDataT> rowPorts;                    // WS/IS: load beats; OS: weights per beat
+  std::vector<std::vector<Wide>> golden;           // results x kCols
+  int beats = 0, results = 0;
 };
 
 Workload makeWorkload(int m, uint64_t seed) {
   Workload w;
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int64_t> d(ftaccel::golden::minValue(kBits), ftaccel::golden::maxValue(kBits));
+  w.beats = m;
+#if FTACCEL_DATAFLOW_OS
+  ftaccel::golden::Matrix x(kRows, m), wt(m, kCols);  // y = x * wt, x[r][k] = batch row r
+  for (auto& v : x.data) v = d(rng);
+  for (auto& v : wt.data) v = d(rng);
+  for (int k = 0; k < m; ++k) {
+    SDataT px{};
+    LDataT pw{};
+    clearPort(px);
+    clearPort(pw);
+    for (int r = 0; r < kRows; ++r) setLane(px, r, kBits, x.at(r, k));
+    for (int c = 0; c < kCols; ++c) setLane(pw, c, kBits, wt.at(k, c));
+    w.beatPorts.push_back(px);
+    w.rowPorts.push_back(pw);
+  }
+  const auto y = ftaccel::golden::matmul(x, wt);
+  for (int r = 0; r < kRows; ++r) {
+    std::vector<Wide> row(kCols);
+    for (int c = 0; c < kCols; ++c) row[c] = y.at(r, c);
+    w.golden.push_back(row);
+  }
+  w.results = kRows;
+#else
   w.stationary = ftaccel::golden::Matrix(kRows, kCols);
   for (auto& v : w.stationary.data) v = d(rng);
   for (int k = 0; k < kRows; ++k) {
@@ -229,10 +262,12 @@ Workload makeWorkload(int m, uint64_t seed) {
     SDataT p{};
     clearPort(p);
     for (int k = 0; k < kRows; ++k) setLane(p, k, kBits, x[k]);
-    w.vectorPorts.push_back(p);
+    w.beatPorts.push_back(p);
     w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary));
     w.vectors.push_back(std::move(x));
   }
+  w.results = m;
+#endif
   return w;
 }
 
@@ -278,8 +313,12 @@ class Simulator {
     clearPort(top_.fi_value_i);
     clearPort(top_.fi_pxor_i);
     top_.FTACCEL_S_VALID = 0;
+#if FTACCEL_DATAFLOW_OS
+    top_.in_last_i = 0;
+#else
     top_.FTACCEL_L_VALID = 0;
     top_.FTACCEL_S_SWAP = 0;
+#endif
     top_.out_ready_i = 1;
 #if FTACCEL_BYPASS
     top_.bypass_valid_i = 0;
@@ -317,7 +356,7 @@ class Simulator {
     RunResult r;
     Fault none;
     Rng rng(0);
-    for (long t = 0; s.out < (int)wl_.vectors.size(); ++t) {
+    for (long t = 0; s.out < wl_.results; ++t) {
       if (t > limit()) {
         why = "the fault-free run did not finish";
         return false;
@@ -368,9 +407,9 @@ class Simulator {
     Rng rng(faultSeed);
     RunResult r;
     for (long t = t0;; ++t) {
-      if (s.out >= (int)wl_.vectors.size()) break;
+      if (s.out >= wl_.results) break;
       if (t > limit()) {
-        r.missing = (int)wl_.vectors.size() - s.out;
+        r.missing = wl_.results - s.out;
         break;
       }
       // Convergence: same registers, same testbench progress as the reference at this edge
@@ -390,26 +429,40 @@ class Simulator {
  private:
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(top_.rootp); }
   const uint8_t* snapshot(long t) const { return snapshots_.data() + (size_t)t * rootSize(); }
-  long limit() const { return refEnd_ ? 2 * refEnd_ + 64 : 16L * (kRows + kCols + (long)wl_.vectors.size()) + 1000; }
+  long limit() const { return refEnd_ ? 2 * refEnd_ + 64 : 16L * (kRows + kCols + (long)(wl_.beats + wl_.results)) + 1000; }
 
   // One clock cycle: drive inputs and fault masks for edge t, observe the handshakes and the
   // result, clock. `record` (the fault under simulation) receives the timing errors drawn.
   void step(TbState& s, long t, const Fault& f, Rng& rng, RunResult& r, Fault* record) {
-    const int m = (int)wl_.vectors.size();
-    const bool offerVec = s.vec < m;
+    const int m = wl_.results;
+    const bool offerVec = s.vec < wl_.beats;
     top_.FTACCEL_S_VALID = offerVec;
+#if FTACCEL_DATAFLOW_OS
+    top_.in_last_i = s.vec == wl_.beats - 1;
+    if (offerVec) {
+      top_.in_x_i = wl_.beatPorts[s.vec];
+      top_.in_w_i = wl_.rowPorts[s.vec];
+    }
+    const bool offerLoad = false;
+#else
     top_.FTACCEL_S_SWAP = s.vec == 0;
-    if (offerVec) top_.FTACCEL_S_DATA = wl_.vectorPorts[s.vec];
+    if (offerVec) top_.FTACCEL_S_DATA = wl_.beatPorts[s.vec];
     const bool offerLoad = s.wrow < kRows;
     top_.FTACCEL_L_VALID = offerLoad;
     if (offerLoad) top_.FTACCEL_L_DATA = wl_.rowPorts[s.wrow];
+#endif
     top_.clk_i = 0;
     bool masks = applyMasks(f, t, rng);
     top_.eval();
     if (table_) masks |= applyTiming(t, rng, record);
     if (FTACCEL_ANY_ALARM(top_)) r.alarm = true;
     const bool inFire = offerVec && top_.FTACCEL_S_READY;
+#if FTACCEL_DATAFLOW_OS
+    const bool wFire = false;
+    (void)offerLoad;
+#else
     const bool wFire = offerLoad && top_.FTACCEL_L_READY;
+#endif
     if (top_.out_valid_o) {
       if (s.out < m) compare(s.out, r);
       else ++s.extra;
@@ -604,6 +657,7 @@ class Liveness {
     int lane = 0;
   };
   static Rule ruleOf(const FiSiteInfo& s) {
+    if (FTACCEL_DATAFLOW_OS) return {};  // the rules follow the WS/IS schedule only
     const std::string p(s.path);
     const std::string reg = p.substr(p.rfind('.') + 1);
     if (s.row >= 0) {
@@ -788,7 +842,7 @@ nlohmann::json headerJson(const Options& o, long window) {
           {"version", 1},
           {"ip", o.ip},
           {"config_hash", o.configHash},
-          {"dataflow", FTACCEL_DATAFLOW_IS ? "is" : "ws"},
+          {"dataflow", FTACCEL_DATAFLOW_OS ? "os" : FTACCEL_DATAFLOW_IS ? "is" : "ws"},
           {"rows", kRows},
           {"cols", kCols},
           {"data_bits", kBits},
@@ -1079,9 +1133,7 @@ int campaignMain(int argc, char** argv) {
 #include <cstdio>
 
 int campaignMain(int, char**) {
-  std::fprintf(stderr,
-               "campaign: error: campaigns need the fault-injection variant of a WS or IS IP "
-               "(OS campaigns are not implemented yet)\n");
+  std::fprintf(stderr, "campaign: error: campaigns need the fault-injection variant of the IP\n");
   return 2;
 }
 

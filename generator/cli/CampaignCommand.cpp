@@ -47,10 +47,11 @@ int run(const CampaignArgs& a) {
     std::cout << fault::formatReport(summary);
     const auto& s = r.stats;
     std::cout << fmt::format(
-        "engine: {} faults in {:.2f} s = {:.0f} injections/s ({}, {} job(s)); {} classified from live "
-        "windows without simulation; {} cycles simulated; reference window {} cycles\n",
+        "engine: {} faults in {:.2f} s = {:.0f} injections/s ({}, {} job(s)); {} classified dead from "
+        "live windows and {} by the stationary-register rule without simulation; {} cycles simulated; "
+        "reference window {} cycles\n",
         s.value("faults_run", 0L), s.value("seconds", 0.0), s.value("injections_per_second", 0.0),
-        s.value("engine", std::string()), s.value("jobs", 0), s.value("pruned", 0L),
+        s.value("engine", std::string()), s.value("jobs", 0), s.value("pruned", 0L), s.value("analytic", 0L),
         s.value("simulated_cycles", 0L), s.value("window_cycles", 0L));
     if (s.value("pruning_violations", 0L) > 0)
       std::cout << fmt::format("PRUNING VIOLATIONS: {} faults the live windows called dead changed the result\n",

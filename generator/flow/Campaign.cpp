@@ -107,8 +107,8 @@ std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o
   static const std::vector<std::string> models = {"seu", "mbu", "stuck", "pe", "timing", "list"};
   if (std::find(models.begin(), models.end(), o.model) == models.end())
     bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list");
-  if (cfg.array.dataflow == config::Dataflow::OS)
-    bad("--config", "campaigns support the ws and is dataflows so far (array.dataflow = os)");
+  if (cfg.array.dataflow == config::Dataflow::OS && o.vectors > cfg.array.maxK)
+    bad("--vectors", fmt::format("an OS tile of {} steps exceeds array.max_k = {}", o.vectors, cfg.array.maxK));
   int si = 0, sn = 0;
   char extra = 0;
   if (std::sscanf(o.shard.c_str(), "%d/%d%c", &si, &sn, &extra) != 2 || sn < 1 || si < 0 || si >= sn)

@@ -54,8 +54,9 @@ json effect(json j) {
   return j;
 }
 
-json single(const test::TempDir& dir, const std::string& inject) {
-  auto run = campaign(dir / "one.jsonl", {"--model", "list", "--inject", inject});
+json single(const test::TempDir& dir, const std::string& inject, const std::vector<std::string>& ip = kIp) {
+  std::filesystem::remove(dir / "one.jsonl");
+  auto run = campaign(dir / "one.jsonl", {"--model", "list", "--inject", inject}, ip);
   INFO(run.output);
   REQUIRE(run.exitCode == 0);
   Results r = readResults(dir / "one.jsonl");
@@ -196,6 +197,40 @@ TEST_CASE("campaign: the fast engine classifies every fault like the naive one",
   }
 }
 
+TEST_CASE("campaign: OS tiles are injected and classified like WS batches", "[campaign][os]") {
+  test::TempDir dir;
+  const std::vector<std::string> os = {"--set", "array.dataflow=os", "--set", "array.rows=3",
+                                       "--set", "array.cols=4", "--set", "array.max_k=16"};
+  for (const std::string engine : {"fast", "naive"}) {
+    auto run = campaign(dir / (engine + ".jsonl"), {"--faults", "200", "--seed", "4", "--engine", engine}, os);
+    INFO(run.output);
+    REQUIRE(run.exitCode == 0);
+  }
+  Results fast = readResults(dir / "fast.jsonl"), naive = readResults(dir / "naive.jsonl");
+  CHECK(fast.header["dataflow"] == "os");
+  REQUIRE(fast.faults.size() == 200);
+  long sdc = 0, accumulators = 0;
+  for (const auto& [k, f] : fast.faults) {
+    CHECK(effect(f) == effect(naive.faults.at(k)));
+    sdc += f["outcome"] == "sdc";
+    accumulators += f["injections"][0]["kind"] == "acc";
+    for (const auto& e : f["errors"]) {
+      CHECK(e[0].get<int>() < 3);  // batch row of the tile
+      CHECK(e[1].get<int>() < 4);
+    }
+  }
+  CHECK(sdc > 0);
+  CHECK(accumulators > 0);
+  // A flip in a running sum just before the tile ends shows up in exactly one result.
+  json f = single(dir, "u_array.gen_row[1].gen_col[2].u_pe.acc_q:4@9", os);
+  INFO(f.dump());
+  CHECK(f["outcome"] == "sdc");
+  REQUIRE(f["wrong"] == 1);
+  CHECK(f["errors"][0][0] == 1);
+  CHECK(f["errors"][0][1] == 2);
+  CHECK(std::abs(f["errors"][0][2].get<long>()) == 16);
+}
+
 TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated", "[campaign]") {
   test::TempDir dir;
   for (const auto& ip : std::vector<std::vector<std::string>>{
@@ -285,7 +320,7 @@ TEST_CASE("campaign: bad input is refused with a clear message", "[campaign][cli
   expectBad({"--model", "meteor"}, "meteor");
   test::writeFile(dir / "bad.tt", "format ftaccel-timing 1\ndata_bits 8\n1 2 : 3:1.5\n");
   expectBad({"--model", "timing", "--timing-table", (dir / "bad.tt").string()}, "bad.tt:3");
-  expectBad({"--set", "array.dataflow=os"}, "ws and is");
+  expectBad({"--set", "array.dataflow=os", "--set", "array.max_k=4"}, "array.max_k = 4");
   // A results file of another campaign is never appended to.
   REQUIRE(campaign(dir / "other.jsonl", {"--faults", "5", "--seed", "1"}).exitCode == 0);
   auto clash = campaign(dir / "other.jsonl", {"--faults", "5", "--seed", "2"});
