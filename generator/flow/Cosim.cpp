@@ -26,6 +26,12 @@ extern const std::string_view kGoldenModelH;
 extern const std::string_view kGoldenModelCpp;
 extern const std::string_view kCampaignCpp;
 extern const std::string_view kCampaignH;
+extern const std::string_view kCampaignCommonH;
+extern const std::string_view kCampaignFaultsH;
+extern const std::string_view kCampaignLivenessH;
+extern const std::string_view kCampaignRecordsH;
+extern const std::string_view kCampaignSimulatorH;
+extern const std::string_view kCampaignWorkloadH;
 extern const std::string_view kTimingTableH;
 extern const std::string_view kTimingTableCpp;
 }  // namespace ftaccel::embedded
@@ -33,6 +39,35 @@ extern const std::string_view kTimingTableCpp;
 namespace ftaccel::flow {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Harness sources written next to the RTL (paths relative to the cache entry).
+struct HarnessFile {
+  const char* path;
+  const std::string_view& text;
+};
+const std::vector<HarnessFile>& harnessFiles() {
+  static const std::vector<HarnessFile> files = {
+      {"tb/CosimMain.cpp", embedded::kCosimMainCpp},
+      {"tb/PortAccess.h", embedded::kPortAccessH},
+      {"tb/golden/GoldenModel.h", embedded::kGoldenModelH},
+      {"tb/golden/GoldenModel.cpp", embedded::kGoldenModelCpp},
+      {"tb/Campaign.cpp", embedded::kCampaignCpp},
+      {"tb/Campaign.h", embedded::kCampaignH},
+      {"tb/campaign/Common.h", embedded::kCampaignCommonH},
+      {"tb/campaign/Faults.h", embedded::kCampaignFaultsH},
+      {"tb/campaign/Liveness.h", embedded::kCampaignLivenessH},
+      {"tb/campaign/Records.h", embedded::kCampaignRecordsH},
+      {"tb/campaign/Simulator.h", embedded::kCampaignSimulatorH},
+      {"tb/campaign/Workload.h", embedded::kCampaignWorkloadH},
+      {"tb/fault/TimingTable.h", embedded::kTimingTableH},
+      {"tb/fault/TimingTable.cpp", embedded::kTimingTableCpp},
+  };
+  return files;
+}
+
+}  // namespace
 
 fs::path cacheRoot() {
   if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::path(d);
@@ -122,11 +157,8 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
                         sp.stream, sp.swap, sp.load, sp.load, sp.load, cfg.ip.name, ip.faultBits);
   const std::string sitesHeader = faultSitesHeader(ip);
   // The key covers everything that goes into the model: RTL text, harness sources, constants.
-  std::string keyText = std::string(embedded::kCosimMainCpp) + std::string(embedded::kPortAccessH) +
-                        std::string(embedded::kGoldenModelCpp) + std::string(embedded::kGoldenModelH) +
-                        std::string(embedded::kCampaignCpp) + std::string(embedded::kCampaignH) +
-                        std::string(embedded::kTimingTableCpp) + std::string(embedded::kTimingTableH) +
-                        configHeader + sitesHeader;
+  std::string keyText = configHeader + sitesHeader;
+  for (const auto& f : harnessFiles()) keyText += std::string(f.path) + std::string(f.text);
   for (const auto& [rel, content] : pkg)
     if (rel.starts_with("rtl/")) keyText += rel + content;
   std::string key = fmt::format("{}-{}", ip.top, fnv(keyText));
@@ -147,16 +179,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   fs::remove_all(dir);
   for (const auto& [rel, content] : pkg)
     if (rel.starts_with("rtl/") || rel == "manifest.json") writeFile(dir / "ip" / rel, content);
-  writeFile(dir / "tb" / "CosimMain.cpp", embedded::kCosimMainCpp);
-  writeFile(dir / "tb" / "PortAccess.h", embedded::kPortAccessH);
-  writeFile(dir / "tb" / "golden" / "GoldenModel.h", embedded::kGoldenModelH);
-  writeFile(dir / "tb" / "golden" / "GoldenModel.cpp", embedded::kGoldenModelCpp);
+  for (const auto& f : harnessFiles()) writeFile(dir / f.path, f.text);
   writeFile(dir / "tb" / "cosim_config.h", configHeader);
   writeFile(dir / "tb" / "fi_sites.h", sitesHeader);
-  writeFile(dir / "tb" / "Campaign.cpp", embedded::kCampaignCpp);
-  writeFile(dir / "tb" / "Campaign.h", embedded::kCampaignH);
-  writeFile(dir / "tb" / "fault" / "TimingTable.h", embedded::kTimingTableH);
-  writeFile(dir / "tb" / "fault" / "TimingTable.cpp", embedded::kTimingTableCpp);
 
   std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2",
                                    "-Wall", "--assert", "-x-assign", "unique", "-x-initial", "unique",

@@ -1,0 +1,126 @@
+// Live windows of the WS/IS registers and the stationary-register effect rule.
+// Part of the campaign engine (tb/Campaign.cpp); compiled into the co-simulation harness only.
+#pragma once
+
+#include <algorithm>
+
+#include "campaign/Workload.h"
+#include "fi_sites.h"
+
+namespace ftaccel::campaign {
+
+using namespace ftaccel::tb;
+
+// ---- live windows -----------------------------------------------------------------------
+
+// Which register bits can matter at an edge, derived from the schedule of the reference run
+// (docs/fault-injection.md derives each rule; --verify-pruned checks them by simulation).
+// A vector accepted at edge a reaches PE(r,c) as act_i during cycle a+1+r+c. Sites without a
+// rule (control, flags, swap tags, bypass) are always live.
+class Liveness {
+ public:
+  Liveness(const std::vector<long>& accepts, const std::vector<long>& wloads)
+      : wloads_(wloads), acceptAt_(accepts) {
+    long span = accepts.empty() ? 1 : accepts.back() + 2 * (kRows + kCols) + 8;
+    accepted_.assign((size_t)span + 1, false);
+    for (long a : accepts) accepted_[(size_t)a] = true;
+    first_ = accepts.empty() ? 0 : accepts.front();
+    last_ = accepts.empty() ? 0 : accepts.back();
+    count_ = (long)accepts.size();
+    for (int i = 0; i < kFiSiteCount; ++i) rules_.push_back(ruleOf(kFiSites[i]));
+  }
+
+  // True when bit `bit` of `site`, written at edge t, can never reach a result.
+  bool dead(int site, int bit, long t) const {
+    const Rule& r = rules_[site];
+    const FiSiteInfo& s = kFiSites[site];
+    const long rc = s.row + s.col;
+    switch (r.kind) {
+      case Kind::None: return false;
+      case Kind::Act: return s.col == kCols - 1 || !accepted(t - 1 - rc);
+      case Kind::Psum: return !accepted(t - 1 - rc);
+      case Kind::Weight: return count_ < 2 || t < first_ + 1 + rc || t > last_ + rc;
+      case Kind::Shadow: {
+        const long k = std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin();
+        if (k < kRows) return k < kRows - s.row;
+        return t > first_ + rc;
+      }
+      case Kind::SkewIn: {  // stage 0 (low bits) is the newest; the swap tag has no rule
+        const int stage = bit / (kBits + 1);
+        if (bit % (kBits + 1) == kBits) return false;
+        return !accepted(t - stage);
+      }
+      case Kind::Deskew: {
+        const int stage = bit / kAccBits;
+        return !accepted(t - (kRows + r.lane + 1 + stage));
+      }
+    }
+    return false;
+  }
+
+ public:
+  // A live flip of a stationary register (weight_q, shadow_q) changes nothing but the one
+  // operand of every later product at its PE: y[m][c] += x[m][j] * (w' - w), j the row the
+  // flipped value ends up in. Exact because the accumulator is wide enough for any in-range
+  // operands (config::minAccBits). Returns false for every other injection.
+  bool stationaryEffect(const Injection& i, const Workload& wl, std::vector<ElementError>& errors) const {
+    if (i.site < 0 || i.effect != Effect::Flip || i.c0 != i.c1) return false;
+    const Rule& r = rules_[i.site];
+    if (r.kind != Kind::Weight && r.kind != Kind::Shadow) return false;
+    const FiSiteInfo& s = kFiSites[i.site];
+    const long t = i.c0, rc = s.row + s.col;
+    int row = s.row;
+    long firstVector = 0;  // shadow: every vector, vector 0 included, uses the new weight
+    if (r.kind == Kind::Weight) {
+      firstVector = 1;     // vector 0 multiplies with shadow_q at the swap
+    } else {
+      const long k = std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin();
+      if (k < kRows) row = (int)(k + s.row - kRows);  // still travelling up the load chain
+    }
+    const uint64_t mask = (uint64_t{1} << kBits) - 1;
+    uint64_t flip = 0;
+    for (int b : i.bits) flip |= uint64_t{1} << b;
+    const int64_t w = wl.stationary.at(row, s.col);
+    const int64_t w2 = ftaccel::golden::signExtend(((uint64_t)w & mask) ^ flip, kBits);
+    for (long m = firstVector; m < (long)wl.vectors.size(); ++m) {
+      if (r.kind == Kind::Weight && acceptAt_[(size_t)m] + rc < t) continue;  // read before the flip
+      const Wide d = (Wide)wl.vectors[(size_t)m][(size_t)row] * (Wide)(w2 - w);
+      if (d != 0) errors.push_back({(int)m, s.col, d});
+    }
+    return true;
+  }
+
+ private:
+  enum class Kind { None, Act, Psum, Weight, Shadow, SkewIn, Deskew };
+  struct Rule {
+    Kind kind = Kind::None;
+    int lane = 0;
+  };
+  static Rule ruleOf(const FiSiteInfo& s) {
+    if (FTACCEL_DATAFLOW_OS) return {};  // the rules follow the WS/IS schedule only
+    const std::string p(s.path);
+    const std::string reg = p.substr(p.rfind('.') + 1);
+    if (s.row >= 0) {
+      if (reg == "act_q") return {Kind::Act};
+      if (reg == "psum_q") return {Kind::Psum};
+      if (reg == "weight_q") return {Kind::Weight};
+      if (reg == "shadow_q") return {Kind::Shadow};
+      return {};
+    }
+    const size_t lb = p.find("gen_lane[");
+    if (lb == std::string::npos) return {};
+    const int lane = std::atoi(p.c_str() + lb + 9);
+    if (p.rfind("u_in_skew.", 0) == 0) return {Kind::SkewIn, lane};
+    if (p.rfind("u_out_deskew.", 0) == 0) return {Kind::Deskew, lane};
+    return {};
+  }
+  bool accepted(long edge) const { return edge >= 0 && edge < (long)accepted_.size() && accepted_[(size_t)edge]; }
+
+  std::vector<bool> accepted_;
+  std::vector<long> wloads_;
+  std::vector<long> acceptAt_;  // edge at which vector m was accepted
+  std::vector<Rule> rules_;
+  long first_ = 0, last_ = 0, count_ = 0;
+};
+
+}  // namespace ftaccel::campaign

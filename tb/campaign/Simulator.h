@@ -1,0 +1,307 @@
+// Drives the Verilator model through the workload with faults applied; reference run and snapshots.
+// Part of the campaign engine (tb/Campaign.cpp); compiled into the co-simulation harness only.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "Vtop___024root.h"
+#include "campaign/Workload.h"
+#include "fault/TimingTable.h"
+#include "fi_sites.h"
+
+namespace ftaccel::campaign {
+
+using namespace ftaccel::tb;
+
+// ---- simulator --------------------------------------------------------------------------
+
+class Simulator {
+ public:
+  Simulator(Vtop& top, const Workload& wl, const ftaccel::fault::TimingTable* table, double timingScale)
+      : top_(top), wl_(wl), table_(table), timingScale_(timingScale) {}
+
+  void reset() {
+    clearPort(top_.fi_xor_i);
+    clearPort(top_.fi_clr_i);
+    clearPort(top_.fi_mask_i);
+    clearPort(top_.fi_value_i);
+    clearPort(top_.fi_pxor_i);
+    top_.FTACCEL_S_VALID = 0;
+#if FTACCEL_DATAFLOW_OS
+    top_.in_last_i = 0;
+#else
+    top_.FTACCEL_L_VALID = 0;
+    top_.FTACCEL_S_SWAP = 0;
+#endif
+    top_.out_ready_i = 1;
+#if FTACCEL_BYPASS
+    top_.bypass_valid_i = 0;
+    clearPort(top_.bypass_data_i);
+#endif
+    top_.clk_i = 0;
+    top_.rst_ni = 1;
+    top_.eval();
+    top_.rst_ni = 0;
+    top_.eval();
+    for (int i = 0; i < 2; ++i) {
+      top_.clk_i = 1;
+      top_.eval();
+      top_.clk_i = 0;
+      top_.eval();
+    }
+    top_.rst_ni = 1;
+    top_.eval();
+    prevA_.assign(kRows * kCols, 0);
+    prevB_.assign(kRows * kCols, 0);
+  }
+
+  // The fault-free run: records the state before every edge, the handshake schedule and the
+  // results. Returns false when the IP does not reproduce the golden model.
+  bool recordReference(std::string& why) {
+    const auto* table = table_;
+    table_ = nullptr;  // the reference is fault-free
+    struct Restore {
+      const ftaccel::fault::TimingTable*& slot;
+      const ftaccel::fault::TimingTable* value;
+      ~Restore() { slot = value; }
+    } restore{table_, table};
+    reset();
+    TbState s;
+    RunResult r;
+    Fault none;
+    Rng rng(0);
+    for (long t = 0; s.out < wl_.results; ++t) {
+      if (t > limit()) {
+        why = "the fault-free run did not finish";
+        return false;
+      }
+      snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
+      tbAt_.push_back(s);
+      TbState before = s;
+      step(s, t, none, rng, r, nullptr);
+      if (s.vec != before.vec) accepts_.push_back(t);
+      if (s.wrow != before.wrow) wloads_.push_back(t);
+      refEnd_ = t + 1;
+    }
+    if (!r.errors.empty() || r.extra) {
+      why = "the fault-free run differs from the golden model";
+      return false;
+    }
+    falseAlarm_ = r.alarm;
+    snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
+    tbAt_.push_back(s);
+    return true;
+  }
+
+  // The fast engine copies the model's state; check on a few edges that a restored snapshot
+  // steps to exactly the next recorded state, so a Verilator whose model state cannot be
+  // copied this way is caught before any result is written.
+  bool restoresExactly() {
+    Fault none;
+    Rng rng(0);
+    for (long t : {0L, refEnd_ / 3, refEnd_ / 2, refEnd_ - 1}) {
+      std::memcpy(bytes(), snapshot(t), rootSize());
+      TbState s = tbAt_[t];
+      RunResult r;
+      step(s, t, none, rng, r, nullptr);
+      if (!(s == tbAt_[t + 1]) || std::memcmp(bytes(), snapshot(t + 1), rootSize()) != 0) return false;
+    }
+    return true;
+  }
+
+  long refEnd() const { return refEnd_; }
+  bool falseAlarm() const { return falseAlarm_; }
+  size_t rootSize() const { return sizeof(*top_.rootp); }
+  const std::vector<long>& accepts() const { return accepts_; }
+  const std::vector<long>& wloads() const { return wloads_; }
+
+  // Simulates one fault. fast: from the snapshot of its first cycle, stopping at convergence;
+  // naive: from reset to the end of the workload.
+  RunResult run(Fault& f, bool fast, uint64_t faultSeed) {
+    long t0 = 0;
+    TbState s;
+    if (fast) {
+      t0 = f.injections.empty() ? 0 : kForever;  // timing errors are drawn from the start
+      for (const auto& i : f.injections) t0 = std::min(t0, i.c0);
+      t0 = std::min(t0, refEnd_);
+      std::memcpy(bytes(), snapshot(t0), rootSize());
+      s = tbAt_[t0];
+      prevA_.assign(kRows * kCols, 0);
+      prevB_.assign(kRows * kCols, 0);
+    } else {
+      reset();
+    }
+    long lastInjection = 0;
+    for (const auto& i : f.injections) lastInjection = std::max(lastInjection, i.c1);
+    const bool canConverge = fast && !f.permanent() && !table_;
+    Rng rng(faultSeed);
+    RunResult r;
+    for (long t = t0;; ++t) {
+      if (s.out >= wl_.results) break;
+      if (t > limit()) {
+        r.missing = wl_.results - s.out;
+        break;
+      }
+      // Convergence: same registers, same testbench progress as the reference at this edge
+      // (a 10 kB memcmp on 16x16 costs a tenth of a simulated cycle).
+      if (canConverge && t > lastInjection && t <= refEnd_ &&
+          s == tbAt_[t] && std::memcmp(bytes(), snapshot(t), rootSize()) == 0) {
+        r.converged = true;
+        break;
+      }
+      step(s, t, f, rng, r, &f);
+      ++r.cycles;
+    }
+    r.extra = s.extra;
+    return r;
+  }
+
+ private:
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(top_.rootp); }
+  const uint8_t* snapshot(long t) const { return snapshots_.data() + (size_t)t * rootSize(); }
+  long limit() const { return refEnd_ ? 2 * refEnd_ + 64 : 16L * (kRows + kCols + (long)(wl_.beats + wl_.results)) + 1000; }
+
+  // One clock cycle: drive inputs and fault masks for edge t, observe the handshakes and the
+  // result, clock. `record` (the fault under simulation) receives the timing errors drawn.
+  void step(TbState& s, long t, const Fault& f, Rng& rng, RunResult& r, Fault* record) {
+    const int m = wl_.results;
+    const bool offerVec = s.vec < wl_.beats;
+    top_.FTACCEL_S_VALID = offerVec;
+#if FTACCEL_DATAFLOW_OS
+    top_.in_last_i = s.vec == wl_.beats - 1;
+    if (offerVec) {
+      top_.in_x_i = wl_.beatPorts[s.vec];
+      top_.in_w_i = wl_.rowPorts[s.vec];
+    }
+    const bool offerLoad = false;
+#else
+    top_.FTACCEL_S_SWAP = s.vec == 0;
+    if (offerVec) top_.FTACCEL_S_DATA = wl_.beatPorts[s.vec];
+    const bool offerLoad = s.wrow < kRows;
+    top_.FTACCEL_L_VALID = offerLoad;
+    if (offerLoad) top_.FTACCEL_L_DATA = wl_.rowPorts[s.wrow];
+#endif
+    top_.clk_i = 0;
+    bool masks = applyMasks(f, t, rng);
+    top_.eval();
+    if (table_) masks |= applyTiming(t, rng, record);
+    if (FTACCEL_ANY_ALARM(top_)) r.alarm = true;
+    const bool inFire = offerVec && top_.FTACCEL_S_READY;
+#if FTACCEL_DATAFLOW_OS
+    const bool wFire = false;
+    (void)offerLoad;
+#else
+    const bool wFire = offerLoad && top_.FTACCEL_L_READY;
+#endif
+    if (top_.out_valid_o) {
+      if (s.out < m) compare(s.out, r);
+      else ++s.extra;
+      ++s.out;
+    }
+    top_.clk_i = 1;
+    top_.eval();
+    if (masks) {
+      clearPort(top_.fi_xor_i);
+      clearPort(top_.fi_clr_i);
+      clearPort(top_.fi_mask_i);
+      clearPort(top_.fi_value_i);
+      clearPort(top_.fi_pxor_i);
+    }
+    s.vec += inFire;
+    s.wrow += wFire;
+  }
+
+  void compare(int index, RunResult& r) {
+    if (refOut_.size() <= (size_t)index) {  // reference run: learn the result ports
+      refOut_.push_back(top_.out_data_o);
+      for (int c = 0; c < kCols; ++c) {
+        Wide got = getLaneSigned(top_.out_data_o, c, kAccBits);
+        if (got != wl_.golden[index][c]) r.errors.push_back({index, c, got - wl_.golden[index][c]});
+      }
+      return;
+    }
+    if (samePort(top_.out_data_o, refOut_[index])) return;
+    for (int c = 0; c < kCols; ++c) {
+      Wide got = getLaneSigned(top_.out_data_o, c, kAccBits);
+      if (got != wl_.golden[index][c]) r.errors.push_back({index, c, got - wl_.golden[index][c]});
+    }
+  }
+
+  bool applyMasks(const Fault& f, long t, Rng& rng) {
+    bool any = false;
+    for (const auto& i : f.injections) {
+      if (t < i.c0 || t > i.c1) continue;
+      if (i.effect == Effect::Random) {
+        const int base = (i.peRow * kCols + i.peCol) * kAccBits;
+        for (int b = 0; b < kAccBits; ++b) {
+          setBit(top_.fi_mask_i, base + b, true);
+          setBit(top_.fi_value_i, base + b, rng() & 1);
+        }
+        any = true;
+        continue;
+      }
+      if (i.site < 0) continue;
+      const int base = kFiSites[i.site].offset;
+      for (int b : i.bits) {
+        const bool clr = i.effect != Effect::Flip;
+        const bool x = i.effect == Effect::Flip || i.effect == Effect::Stuck1;
+        if (clr) setBit(top_.fi_clr_i, base + b, true);
+        if (x) setBit(top_.fi_xor_i, base + b, true);
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  // Timing errors (seed 004): every PE's multiplier looks up its (previous, current) operands.
+  bool applyTiming(long t, Rng& rng, Fault* record) {
+    bool any = false;
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (int pe = 0; pe < kRows * kCols; ++pe) {
+      const int64_t a = getLane64(top_.fi_opa_o, pe), b = getLane64(top_.fi_opb_o, pe);
+      double draw = u(rng) / timingScale_;
+      if (draw < 1.0) {
+        if (auto wrong = ftaccel::fault::sample(*table_, prevA_[pe], prevB_[pe], a, b, draw)) {
+          const int64_t correct = a * b;
+          if (*wrong != correct) {
+            const uint64_t flip = (uint64_t)(*wrong ^ correct);
+            for (int bit = 0; bit < kProdBits; ++bit)
+              if ((flip >> bit) & 1) setBit(top_.fi_pxor_i, pe * kProdBits + bit, true);
+            any = true;
+            if (record) ++record->timingErrors;
+            if (record && record->injections.size() < 64) {
+              Injection inj;
+              inj.effect = Effect::Timing;
+              inj.peRow = pe / kCols;
+              inj.peCol = pe % kCols;
+              inj.c0 = inj.c1 = t;
+              inj.correct = correct;
+              inj.wrong = *wrong;
+              record->injections.push_back(inj);
+            }
+          }
+        }
+      }
+      prevA_[pe] = a;
+      prevB_[pe] = b;
+    }
+    if (any) top_.eval();
+    return any;
+  }
+
+  Vtop& top_;
+  const Workload& wl_;
+  const ftaccel::fault::TimingTable* table_;
+  double timingScale_;
+  std::vector<uint8_t> snapshots_;
+  std::vector<TbState> tbAt_;
+  std::vector<OutT> refOut_;
+  std::vector<long> accepts_, wloads_;
+  std::vector<int64_t> prevA_, prevB_;
+  long refEnd_ = 0;
+  bool falseAlarm_ = false;
+};
+
+}  // namespace ftaccel::campaign
