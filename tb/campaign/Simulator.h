@@ -17,6 +17,19 @@ using namespace ftaccel::tb;
 
 // ---- simulator --------------------------------------------------------------------------
 
+// Switches the timing-error table off for its lifetime (reference run, restore check).
+class FaultFree {
+ public:
+  explicit FaultFree(const ftaccel::fault::TimingTable*& slot) : slot_(slot), saved_(slot) { slot = nullptr; }
+  ~FaultFree() { slot_ = saved_; }
+  FaultFree(const FaultFree&) = delete;
+  FaultFree& operator=(const FaultFree&) = delete;
+
+ private:
+  const ftaccel::fault::TimingTable*& slot_;
+  const ftaccel::fault::TimingTable* saved_;
+};
+
 class Simulator {
  public:
   Simulator(Vtop& top, const Workload& wl, const ftaccel::fault::TimingTable* table, double timingScale)
@@ -60,13 +73,7 @@ class Simulator {
   // The fault-free run: records the state before every edge, the handshake schedule and the
   // results. Returns false when the IP does not reproduce the golden model.
   bool recordReference(std::string& why) {
-    const auto* table = table_;
-    table_ = nullptr;  // the reference is fault-free
-    struct Restore {
-      const ftaccel::fault::TimingTable*& slot;
-      const ftaccel::fault::TimingTable* value;
-      ~Restore() { slot = value; }
-    } restore{table_, table};
+    const FaultFree guard(table_);  // the reference is fault-free
     reset();
     TbState s;
     RunResult r;
@@ -99,6 +106,7 @@ class Simulator {
   // steps to exactly the next recorded state, so a Verilator whose model state cannot be
   // copied this way is caught before any result is written.
   bool restoresExactly() {
+    const FaultFree guard(table_);
     Fault none;
     Rng rng(0);
     for (long t : {0L, refEnd_ / 3, refEnd_ / 2, refEnd_ - 1}) {

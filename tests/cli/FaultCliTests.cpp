@@ -45,3 +45,25 @@ TEST_CASE("cli: timing-table writes the committed example", "[cli][timing]") {
         test::readFile(std::string(FTACCEL_SOURCE_DIR) + "/examples/timing/mul4_example.tt"));
   CHECK(test::runCli({"timing-table", "--check", (dir / "x.tt").string()}).exitCode == 0);
 }
+
+TEST_CASE("cli: generate --fault-injection writes the variant with its site table", "[cli][fisites]") {
+  test::TempDir dir;
+  auto run = test::runCli({"generate", "--fault-injection", "--set", "array.rows=2", "--set", "array.cols=3",
+                           "--out", (dir / "fi").string()});
+  INFO(run.output);
+  REQUIRE(run.exitCode == 0);
+  CHECK(std::filesystem::exists(dir / "fi" / "rtl" / "ftaccel_ws2x3_d8_fi_pe.sv"));
+  auto manifest = nlohmann::json::parse(test::readFile(dir / "fi" / "manifest.json"));
+  const auto& fi = manifest["fault_injection"];
+  long bits = 0, pes = 0;
+  for (const auto& s : fi["sites"]) {
+    CHECK(s["offset"] == bits);  // the sites tile the injection buses in order
+    bits += s["width"].get<long>();
+    pes += !s["pe"].is_null();
+  }
+  CHECK(fi["bits"] == bits);
+  CHECK(pes == 2 * 3 * 5);  // act, swap flag, psum, shadow and weight per WS PE
+  bool xorPort = false;
+  for (const auto& p : manifest["ports"]) xorPort |= p["name"] == "fi_xor_i" && p["width"] == bits;
+  CHECK(xorPort);
+}

@@ -235,7 +235,9 @@ TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated
   test::TempDir dir;
   for (const auto& ip : std::vector<std::vector<std::string>>{
            kIp, {"--set", "array.rows=3", "--set", "array.cols=5", "--set", "data.bits=6"},
-           {"--set", "array.rows=4", "--set", "array.cols=4", "--set", "array.dataflow=is"}}) {
+           {"--set", "array.rows=4", "--set", "array.cols=4", "--set", "array.dataflow=is"},
+           {"--set", "array.rows=1", "--set", "array.cols=1"},
+           {"--set", "array.rows=5", "--set", "array.cols=1", "--set", "protect.bypass=true"}}) {
     auto run = campaign(dir / "v.jsonl", {"--faults", "1500", "--seed", "8", "--verify-pruned", "-j", "2"}, ip);
     INFO(run.output);
     CHECK(run.exitCode == 0);  // a violation exits 1
@@ -301,6 +303,39 @@ TEST_CASE("campaign: mbu pe stuck timing and multi-site models produce their rec
     REQUIRE(off.exitCode == 0);
     for (const auto& [k, f] : readResults(dir / "t0.jsonl").faults) CHECK(f["outcome"] == "masked");
   }
+}
+
+TEST_CASE("campaign: timing errors reach exactly the results the schedule predicts", "[campaign][timing]") {
+  // Every drawn error is listed (at most 64 per run): the wrong product of PE(r,c) at edge t
+  // belongs to the vector accepted at edge t-1-r-c and adds (wrong - correct) to its column c.
+  test::TempDir dir;
+  const std::string table = std::string(FTACCEL_SOURCE_DIR) + "/examples/timing/mul4_example.tt";
+  const std::vector<std::string> ip4 = {"--set", "array.rows=4", "--set", "array.cols=4", "--set", "data.bits=4"};
+  auto run = campaign(dir / "t.jsonl",
+                      {"--model", "timing", "--timing-table", table, "--timing-scale", "0.15", "--faults", "40"}, ip4);
+  INFO(run.output);
+  REQUIRE(run.exitCode == 0);
+  Results r = readResults(dir / "t.jsonl");
+  const long window = r.header["window_cycles"].get<long>();
+  const int rows = 4, cols = 4, m = 8;
+  const long firstAccept = window - 1 - (rows + cols) - (m - 1);  // back-to-back vectors
+  long checked = 0;
+  for (const auto& [k, f] : r.faults) {
+    if (f.value("timing_errors", 0L) > 64) continue;  // list truncated
+    std::map<std::pair<int, int>, long> predicted;
+    for (const auto& i : f["injections"]) {
+      const long vec = i["cycle"].get<long>() - 1 - i["pe"][0].get<int>() - i["pe"][1].get<int>() - firstAccept;
+      if (vec < 0 || vec >= m) continue;  // an idle slot: never a result
+      predicted[{(int)vec, i["pe"][1].get<int>()}] += i["wrong_value"].get<long>() - i["correct"].get<long>();
+    }
+    std::map<std::pair<int, int>, long> seen;
+    for (const auto& e : f["errors"]) seen[{e[0].get<int>(), e[1].get<int>()}] = e[2].get<long>();
+    for (auto it = predicted.begin(); it != predicted.end();)
+      it = it->second == 0 ? predicted.erase(it) : std::next(it);
+    CHECK(seen == predicted);
+    ++checked;
+  }
+  CHECK(checked >= 20);
 }
 
 TEST_CASE("campaign: bad input is refused with a clear message", "[campaign][cli]") {
