@@ -62,7 +62,7 @@ int campaignMain(int argc, char** argv) {
   }
   const std::vector<Injection> list = o.model == "list" ? parseList(o.inject) : std::vector<Injection>{};
   const Workload wl = makeWorkload(o.vectors, o.workloadSeed);
-  Simulator sim(*top, wl, table.get(), o.timingScale);
+  Simulator sim(*top, wl, table.get(), o.timingScale, (size_t)o.snapshotMib << 20, o.snapshotStride);
   std::string why;
   const auto t0 = std::chrono::steady_clock::now();
   if (!sim.recordReference(why)) fail(why);
@@ -249,9 +249,9 @@ int campaignMain(int argc, char** argv) {
   std::printf(
       "{\"faults_run\": %ld, \"already_recorded\": %zu, \"seconds\": %.6f, \"injections_per_second\": %.1f, "
       "\"pruned\": %ld, \"analytic\": %ld, \"pruning_violations\": %ld, \"simulated_cycles\": %ld, \"window_cycles\": %ld, "
-      "\"reference_seconds\": %.6f, \"snapshot_bytes\": %zu, \"engine\": \"%s\", \"jobs\": %d}\n",
+      "\"reference_seconds\": %.6f, \"snapshot_bytes\": %zu, \"snapshot_stride\": %ld, \"engine\": \"%s\", \"jobs\": %d}\n",
       total.done, done.size(), secs, secs > 0 ? total.done / secs : 0.0, total.pruned, total.analytic, total.violations,
-      total.cycles, window, std::chrono::duration<double>(start - t0).count(), sim.rootSize(),
+      total.cycles, window, std::chrono::duration<double>(start - t0).count(), sim.rootSize(), sim.stride(),
       o.engine.c_str(), jobs);
   top->final();
   return total.violations ? 1 : 0;

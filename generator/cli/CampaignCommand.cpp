@@ -100,6 +100,13 @@ Command addCampaignCommand(CLI::App& parent) {
       ->check(CLI::Range(0.0, 1e9));
   app->add_flag("--verify-pruned", a->run.verifyPruned,
                 "Also simulate the faults classified from live windows and check they are masked");
+  app->add_option("--snapshot-mib", a->run.snapshotMib,
+                  "Memory for fault-free state snapshots; beyond it every k-th edge is kept and the "
+                  "cycles in between are replayed")
+      ->check(CLI::Range(1L, 1L << 20));
+  app->add_option("--snapshot-stride", a->run.snapshotStride,
+                  "Keep the state of every n-th edge only (0 = as --snapshot-mib allows)")
+      ->check(CLI::Range(0L, 1L << 20));
   app->add_flag("-q,--quiet", a->quiet, "No progress lines");
   app->add_flag("--json", a->json, "Print engine statistics and the summary as JSON");
   return {app, [a] {

@@ -152,6 +152,8 @@ CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, cons
                                    "--multi", std::to_string(o.multi),
                                    "--timing-scale", fmt::format("{}", o.timingScale),
                                    "--verify-pruned", o.verifyPruned ? "1" : "0",
+                                   "--snapshot-mib", std::to_string(o.snapshotMib),
+                                   "--snapshot-stride", std::to_string(o.snapshotStride),
                                    "--progress", o.progress ? "1" : "0",
                                    "--config-hash", cfg.hash()};
   if (!injectIds.empty()) argv.insert(argv.end(), {"--inject", injectIds});

@@ -30,6 +30,8 @@ struct CampaignOptions {
   std::filesystem::path timingTable;
   double timingScale = 1.0;    // multiplies every probability of the timing table
   bool verifyPruned = false;   // also simulate the faults the live windows classify
+  long snapshotMib = 2048;     // memory for the reference snapshots (fewer kept beyond it)
+  long snapshotStride = 0;     // keep every n-th edge's state (0 = as the memory allows)
   bool progress = true;
 };
 

@@ -76,6 +76,8 @@ struct Options {
   std::string timingTable;
   double timingScale = 1.0;
   bool verifyPruned = false;
+  long snapshotMib = 2048;     // memory for state snapshots (larger arrays keep fewer)
+  long snapshotStride = 0;     // keep every n-th edge; 0 = derived from snapshotMib
   bool progress = true;
   std::string ip = FTACCEL_IP_NAME, configHash = "";
 };
@@ -112,6 +114,8 @@ inline Options parseOptions(int argc, char** argv) {
       else if (a == "--timing-table") o.timingTable = v;
       else if (a == "--timing-scale") o.timingScale = std::stod(v);
       else if (a == "--verify-pruned") o.verifyPruned = v == "1";
+      else if (a == "--snapshot-mib") o.snapshotMib = std::stol(v);
+      else if (a == "--snapshot-stride") o.snapshotStride = std::stol(v);
       else if (a == "--progress") o.progress = v == "1";
       else if (a == "--config-hash") o.configHash = v;
       else fail("unknown option " + a);
@@ -128,6 +132,7 @@ inline Options parseOptions(int argc, char** argv) {
   if (o.burst < 0 || o.burst > 8) fail("--burst must be in 0..8 (0 = random 2..8)");
   if (o.multi < 1 || o.multi > 64) fail("--multi must be in 1..64");
   if (o.out.empty()) fail("--out is required");
+  if (o.snapshotMib < 1) fail("--snapshot-mib must be at least 1");
   if (o.model == "timing" && o.timingTable.empty()) fail("--model timing needs --timing-table");
   if (o.model == "list" && o.inject.empty()) fail("--model list needs --inject");
   return o;

@@ -32,8 +32,15 @@ class FaultFree {
 
 class Simulator {
  public:
-  Simulator(Vtop& top, const Workload& wl, const ftaccel::fault::TimingTable* table, double timingScale)
-      : top_(top), wl_(wl), table_(table), timingScale_(timingScale) {}
+  // Snapshots take at most about `snapshotBytes`: large arrays keep every stride-th edge and
+  // replay the few fault-free cycles from the checkpoint before an injection.
+  Simulator(Vtop& top, const Workload& wl, const ftaccel::fault::TimingTable* table, double timingScale,
+            size_t snapshotBytes, long forcedStride)
+      : top_(top), wl_(wl), table_(table), timingScale_(timingScale) {
+    const size_t edges = (size_t)wl.beats + (size_t)wl.results + 2 * (kRows + kCols) + 16;
+    stride_ = (long)std::max<size_t>(1, (edges * rootSize() + snapshotBytes - 1) / std::max<size_t>(snapshotBytes, 1));
+    if (forcedStride > 0) stride_ = forcedStride;
+  }
 
   void reset() {
     clearPort(top_.fi_xor_i);
@@ -84,7 +91,7 @@ class Simulator {
         why = "the fault-free run did not finish";
         return false;
       }
-      snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
+      if (t % stride_ == 0) snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
       tbAt_.push_back(s);
       TbState before = s;
       step(s, t, none, rng, r, nullptr);
@@ -97,27 +104,33 @@ class Simulator {
       return false;
     }
     falseAlarm_ = r.alarm;
-    snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
+    if (refEnd_ % stride_ == 0) snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
     tbAt_.push_back(s);
     return true;
   }
 
-  // The fast engine copies the model's state; check on a few edges that a restored snapshot
-  // steps to exactly the next recorded state, so a Verilator whose model state cannot be
-  // copied this way is caught before any result is written.
+  // The fast engine copies the model's state; check on a few checkpoints that a restored
+  // snapshot steps to exactly the next recorded one, so a Verilator whose model state cannot
+  // be copied this way is caught before any result is written.
   bool restoresExactly() {
     const FaultFree guard(table_);
     Fault none;
     Rng rng(0);
-    for (long t : {0L, refEnd_ / 3, refEnd_ / 2, refEnd_ - 1}) {
+    const long last = (refEnd_ / stride_) * stride_;
+    for (long t : {0L, refEnd_ / 3, refEnd_ / 2, last - stride_}) {
+      t = std::max(0L, (t / stride_) * stride_);
+      if (t + stride_ > last) continue;
       std::memcpy(bytes(), snapshot(t), rootSize());
       TbState s = tbAt_[t];
       RunResult r;
-      step(s, t, none, rng, r, nullptr);
-      if (!(s == tbAt_[t + 1]) || std::memcmp(bytes(), snapshot(t + 1), rootSize()) != 0) return false;
+      for (long u = t; u < t + stride_; ++u) step(s, u, none, rng, r, nullptr);
+      if (!(s == tbAt_[t + stride_]) || std::memcmp(bytes(), snapshot(t + stride_), rootSize()) != 0)
+        return false;
     }
     return true;
   }
+
+  long stride() const { return stride_; }
 
   long refEnd() const { return refEnd_; }
   bool falseAlarm() const { return falseAlarm_; }
@@ -133,7 +146,7 @@ class Simulator {
     if (fast) {
       t0 = f.injections.empty() ? 0 : kForever;  // timing errors are drawn from the start
       for (const auto& i : f.injections) t0 = std::min(t0, i.c0);
-      t0 = std::min(t0, refEnd_);
+      t0 = (std::min(t0, refEnd_) / stride_) * stride_;  // the checkpoint at or before it
       std::memcpy(bytes(), snapshot(t0), rootSize());
       s = tbAt_[t0];
       prevA_.assign(kRows * kCols, 0);
@@ -154,8 +167,9 @@ class Simulator {
       }
       // Convergence: same registers, same testbench progress as the reference at this edge
       // (a 10 kB memcmp on 16x16 costs a tenth of a simulated cycle).
-      if (canConverge && t > lastInjection && t <= refEnd_ &&
-          s == tbAt_[t] && std::memcmp(bytes(), snapshot(t), rootSize()) == 0) {
+      if (canConverge && t > lastInjection && t <= refEnd_ && t % stride_ == 0 &&
+          (long)(snapshots_.size() / rootSize()) > t / stride_ && s == tbAt_[t] &&
+          std::memcmp(bytes(), snapshot(t), rootSize()) == 0) {
         r.converged = true;
         break;
       }
@@ -168,7 +182,7 @@ class Simulator {
 
  private:
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(top_.rootp); }
-  const uint8_t* snapshot(long t) const { return snapshots_.data() + (size_t)t * rootSize(); }
+  const uint8_t* snapshot(long t) const { return snapshots_.data() + (size_t)(t / stride_) * rootSize(); }
   long limit() const { return refEnd_ ? 2 * refEnd_ + 64 : 16L * (kRows + kCols + (long)(wl_.beats + wl_.results)) + 1000; }
 
   // One clock cycle: drive inputs and fault masks for edge t, observe the handshakes and the
@@ -303,7 +317,8 @@ class Simulator {
   const Workload& wl_;
   const ftaccel::fault::TimingTable* table_;
   double timingScale_;
-  std::vector<uint8_t> snapshots_;
+  std::vector<uint8_t> snapshots_;  // every stride_-th edge
+  long stride_ = 1;
   std::vector<TbState> tbAt_;
   std::vector<OutT> refOut_;
   std::vector<long> accepts_, wloads_;
