@@ -259,7 +259,9 @@ void reset(Vtop& top) {
     setBit(top.fi_mask_i, b, false);
     setBit(top.fi_value_i, b, false);
   }
+#if FTACCEL_TIMING_PORTS
   for (int b = 0; b < kRows * kCols * 2 * kBits; ++b) setBit(top.fi_pxor_i, b, false);
+#endif
   for (int b = 0; b < FTACCEL_FI_BITS; ++b) {
     setBit(top.fi_xor_i, b, false);
     setBit(top.fi_clr_i, b, false);

@@ -34,7 +34,7 @@ int run(const CampaignArgs& a) {
   o.timingTable = a.timingTable;
   const std::string injectIds = flow::validateCampaign(cfg, o);
   auto log = [](const std::string& line) { std::cerr << "[ftaccel] " << line << "\n"; };
-  const flow::CosimModel model = flow::buildCosimModel(cfg, log, true);
+  const flow::CosimModel model = flow::buildCosimModel(cfg, log, true, o.model == "timing");
   const flow::CampaignRun r = flow::runCampaign(cfg, model, o, injectIds);
   diag::DiagnosticBag warnings;
   const fault::CampaignData data = fault::readCampaignFiles({o.out}, warnings);

@@ -49,7 +49,7 @@ void progress(const std::string& line) { std::cerr << "[ftaccel] " << line << "\
 
 int cmdGenerate(const ConfigArgs& args, const std::string& out, bool faultInjection) {
   config::Config cfg = args.load();
-  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultInjection});
+  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultInjection, faultInjection});
   flow::FileSet files = flow::renderPackage(cfg, ip);
   flow::writePackageAtomically(files, out);
   std::cout << fmt::format("wrote {} files for {} ({}x{} {}, {}-bit data, {}-bit results) to {}\n",

@@ -160,6 +160,7 @@ CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, cons
   if (!o.timingTable.empty())
     argv.insert(argv.end(), {"--timing-table", std::filesystem::absolute(o.timingTable).string()});
   // stderr (progress, errors) goes straight to the user.
+  raiseStackLimit();
   ProcessResult r = runProcess(argv, model.dir, "-");
   CampaignRun run;
   run.exitCode = r.exitCode;

@@ -132,8 +132,8 @@ std::string faultSitesHeader(const units::IpDesign& ip) {
 
 }  // namespace
 
-CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts) {
-  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts});
+CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
+  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts, faultPorts && timingPorts});
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
   FileSet pkg = renderPackage(cfg, ip);
   const std::string configHeader =
@@ -148,13 +148,15 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
                         "#define FTACCEL_S_DATA {}_data_i\n#define FTACCEL_S_SWAP {}\n"
                         "#define FTACCEL_L_VALID {}_valid_i\n#define FTACCEL_L_READY {}_ready_o\n"
                         "#define FTACCEL_L_DATA {}_data_i\n"
-                        "#define FTACCEL_IP_NAME \"{}\"\n#define FTACCEL_FI_BITS {}\n",
+                        "#define FTACCEL_IP_NAME \"{}\"\n#define FTACCEL_FI_BITS {}\n"
+                        "#define FTACCEL_TIMING_PORTS {}\n",
                         cfg.array.rows, cfg.array.cols, cfg.data.bits, cfg.data.accBits,
                         ip.latencyCycles, cfg.protect.bypass ? 1 : 0, faultPorts ? 1 : 0,
                         cfg.array.dataflow == config::Dataflow::IS ? 1 : 0,
                         cfg.array.dataflow == config::Dataflow::OS ? 1 : 0, cfg.array.maxK, sp.stream,
                         sp.stream,
-                        sp.stream, sp.swap, sp.load, sp.load, sp.load, cfg.ip.name, ip.faultBits);
+                        sp.stream, sp.swap, sp.load, sp.load, sp.load, cfg.ip.name, ip.faultBits,
+                        faultPorts && timingPorts ? 1 : 0);
   const std::string sitesHeader = faultSitesHeader(ip);
   // The key covers everything that goes into the model: RTL text, harness sources, constants.
   std::string keyText = configHeader + sitesHeader;
@@ -235,6 +237,7 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
     argv.push_back("--matmul");
     argv.push_back(o.matmul);
   }
+  raiseStackLimit();
   // One stderr file per run: several processes may run the same cached model at once.
   static std::atomic<unsigned> runCounter{0};
   const fs::path errLog = model.dir / fmt::format("run-{}-{}.stderr.log", getpid(), runCounter++);

@@ -58,7 +58,7 @@ using LogFn = std::function<void(const std::string&)>;
 // same configuration, generator version and harness already exists. Safe to call concurrently
 // from several processes (file lock per entry). Throws std::runtime_error on build failure.
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {},
-                           bool faultPorts = false);
+                           bool faultPorts = false, bool timingPorts = false);
 
 CosimResult runCosim(const CosimModel& model, const CosimOptions& options);
 

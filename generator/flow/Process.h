@@ -13,6 +13,11 @@ struct ProcessResult {
   double seconds = 0;
 };
 
+// Raises this process's soft stack limit to the hard limit, so that the models it starts
+// inherit it: Verilator's evaluation of large designs keeps wide temporaries on the stack
+// (Verilator's own launcher does `ulimit -s unlimited` for the same reason).
+void raiseStackLimit();
+
 // Runs `argv` (no shell) in `workDir`, stdout to the result, stderr to `logFile` (or merged
 // into the output when logFile is empty, inherited when it is "-").
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,

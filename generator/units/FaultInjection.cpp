@@ -1,6 +1,7 @@
 // Register-level fault injection: rewrites always_ff blocks and threads the fi buses.
 #include "units/FaultInjection.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -175,14 +176,23 @@ LocalLayout connectArray(Module& m, const LocalLayout& pe, int rows, int cols) {
 }
 
 // A module that instantiates children at module level (the top): consecutive slices.
+// A module that instantiates children at module level (the top): consecutive slices, the
+// largest child (the array) first so its slice starts at bit 0: Verilator then reads the PE
+// slices straight from the port instead of copying a shifted bus for each of them.
 LocalLayout connectChildren(Module& m, const std::map<std::string, LocalLayout>& layouts) {
-  LocalLayout layout;
+  std::vector<Instance*> children;
   for (Item& item : m.items) {
     auto* inst = std::get_if<Instance>(&item);
     if (!inst) continue;
     auto it = layouts.find(inst->module);
-    if (it == layouts.end() || it->second.bits == 0) continue;
-    const LocalLayout& child = it->second;
+    if (it != layouts.end() && it->second.bits > 0) children.push_back(inst);
+  }
+  std::stable_sort(children.begin(), children.end(), [&](const Instance* a, const Instance* b) {
+    return layouts.at(a->module).bits > layouts.at(b->module).bits;
+  });
+  LocalLayout layout;
+  for (Instance* inst : children) {
+    const LocalLayout& child = layouts.at(inst->module);
     inst->ports.push_back({"fi_xor_i", fmt::format("fi_xor_i[{} +: {}]", layout.bits, child.bits)});
     inst->ports.push_back({"fi_clr_i", fmt::format("fi_clr_i[{} +: {}]", layout.bits, child.bits)});
     for (FaultSite s : child.sites) {

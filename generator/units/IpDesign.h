@@ -57,6 +57,10 @@ struct BuildOptions {
   // co-simulation; per-PE product error ports (fi_pxor_i, operands on fi_opa_o/fi_opb_o) for
   // timing errors; and register-level injection (fi_xor_i/fi_clr_i, see FaultInjection.h). Module names get "_fi" so the variant never shadows the production RTL.
   bool faultPorts = false;
+  // With faultPorts: also the timing-error ports (fi_pxor_i, fi_opa_o/fi_opb_o). Separate because
+  // the operand outputs gather every PE's operands into two wide buses, which Verilator
+  // assembles at a cost that grows with the square of the PE count.
+  bool timingPorts = false;
 };
 
 IpDesign buildIp(const config::Config& cfg, const BuildOptions& options = {});

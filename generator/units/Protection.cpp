@@ -46,6 +46,8 @@ void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& 
     pe.ports.push_back({Dir::In, "fi_value_i", "AccBits", "fault: their values"});
     declarations.push_back(Signal{"mac_f", "AccBits", "MAC result after the fault"});
     pe.items.push_back(ContAssign{"mac_f", "(mac & ~fi_mask_i) | (fi_value_i & fi_mask_i)", ""});
+  }
+  if (options.faultPorts && options.timingPorts) {
     // Timing errors: the testbench reads the operands and flips product bits for one cycle.
     pe.description.push_back(
         "Simulation variant: fi_pxor_i flips product bits (timing errors); fi_opa_o/fi_opb_o show "
@@ -81,6 +83,8 @@ void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
     array.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
     pe.ports.push_back({"fi_mask_i", slice("fi_mask_i", "r*Cols+c", "AccBits")});
     pe.ports.push_back({"fi_value_i", slice("fi_value_i", "r*Cols+c", "AccBits")});
+  }
+  if (options.faultPorts && options.timingPorts) {
     array.ports.push_back({Dir::In, "fi_pxor_i", "Rows*Cols*2*DataBits", "product flips, index r*Cols+c"});
     array.ports.push_back({Dir::Out, "fi_opa_o", "Rows*Cols*DataBits", "PE operands, index r*Cols+c"});
     array.ports.push_back({Dir::Out, "fi_opb_o", "Rows*Cols*DataBits", ""});
@@ -108,6 +112,8 @@ void addTopProtection(Module& top, Instance& array, const config::Config& cfg,
     top.ports.push_back({Dir::In, "fi_value_i", w, ""});
     array.ports.push_back({"fi_mask_i", "fi_mask_i"});
     array.ports.push_back({"fi_value_i", "fi_value_i"});
+  }
+  if (options.faultPorts && options.timingPorts) {
     const int pes = cfg.array.rows * cfg.array.cols;
     top.ports.push_back({Dir::In, "fi_pxor_i", std::to_string(pes * 2 * cfg.data.bits),
                          "simulation only: per-PE product flips"});

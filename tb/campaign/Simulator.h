@@ -47,7 +47,9 @@ class Simulator {
     clearPort(top_.fi_clr_i);
     clearPort(top_.fi_mask_i);
     clearPort(top_.fi_value_i);
+#if FTACCEL_TIMING_PORTS
     clearPort(top_.fi_pxor_i);
+#endif
     top_.FTACCEL_S_VALID = 0;
 #if FTACCEL_DATAFLOW_OS
     top_.in_last_i = 0;
@@ -229,7 +231,9 @@ class Simulator {
       clearPort(top_.fi_clr_i);
       clearPort(top_.fi_mask_i);
       clearPort(top_.fi_value_i);
+#if FTACCEL_TIMING_PORTS
       clearPort(top_.fi_pxor_i);
+#endif
     }
     s.vec += inFire;
     s.wrow += wFire;
@@ -279,6 +283,10 @@ class Simulator {
 
   // Timing errors (seed 004): every PE's multiplier looks up its (previous, current) operands.
   bool applyTiming(long t, Rng& rng, Fault* record) {
+#if !FTACCEL_TIMING_PORTS
+    (void)t, (void)rng, (void)record;
+    fail("the timing model needs a model built with timing ports");
+#else
     bool any = false;
     std::uniform_real_distribution<double> u(0.0, 1.0);
     for (int pe = 0; pe < kRows * kCols; ++pe) {
@@ -311,6 +319,7 @@ class Simulator {
     }
     if (any) top_.eval();
     return any;
+#endif
   }
 
   Vtop& top_;

@@ -39,7 +39,8 @@ inline bool samePort(const T& a, const T& b) {
   return std::memcmp(&a, &b, sizeof(T)) == 0;
 }
 
-inline int64_t getLane64(const PortT<decltype(std::declval<Vtop&>().fi_opa_o)>& p, int lane) {
+template <typename T>
+inline int64_t getLane64(const T& p, int lane) {
   return static_cast<int64_t>(getLaneSigned(p, lane, kBits));
 }
 

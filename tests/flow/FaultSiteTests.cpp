@@ -285,7 +285,7 @@ TEST_CASE("fi variant with zero fi inputs runs in lockstep with the production I
                                              "protect.bypass=true", "data.bits=17"}}) {
     const auto cfg = makeConfig(sets);
     const auto prod = units::buildIp(cfg);
-    const auto fi = units::buildIp(cfg, units::BuildOptions{true});
+    const auto fi = units::buildIp(cfg, units::BuildOptions{true, true});
     INFO(prod.top);
     REQUIRE(prod.top != fi.top);
     test::TempDir dir;

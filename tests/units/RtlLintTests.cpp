@@ -21,7 +21,7 @@ struct LintTarget {
 
 void lint(const LintTarget& t) {
   auto cfg = config::loadConfigText("", "lint", t.sets);
-  auto ip = units::buildIp(cfg, units::BuildOptions{t.faultPorts});
+  auto ip = units::buildIp(cfg, units::BuildOptions{t.faultPorts, t.faultPorts});
   test::TempDir dir;
   flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
   std::vector<std::string> files;
