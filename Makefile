@@ -35,6 +35,9 @@ test: build
 demo: build
 	$(FTACCEL) generate --out $(BUILD)/demo/ftaccel_ws8x8_d8
 	$(FTACCEL) sim --vectors 5000 --batch 64 --pattern mixed
+	@# 2,000 single-bit upsets over every flip-flop and cycle, classified against the golden model.
+	rm -f $(BUILD)/demo/seu.jsonl
+	$(FTACCEL) campaign --model seu --faults 2000 --seed 1 -j $(JOBS) --out $(BUILD)/demo/seu.jsonl
 	$(FTACCEL) synth
 	@# SkyWater 130 nm HD: the 8-bit MAC needs about 8 ns, so the report uses a 10 ns clock.
 	@if [ -f $(SKY130) ]; then $(FTACCEL) synth --liberty $(SKY130) --clock-ns 10; \

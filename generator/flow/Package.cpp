@@ -58,16 +58,17 @@ nlohmann::json osProtocol(const config::Config& cfg) {
 }  // namespace
 
 // Every flip-flop of the IP with its place in the simulation variant's fi_xor_i/fi_clr_i buses
-// (ftaccel campaign uses the same table). The production RTL has no injection logic.
+// (ftaccel campaign uses the same table). The production RTL has no injection logic. Sites are
+// rows of `site_columns`, printed one per line (a 64x64 array has 20k of them).
 nlohmann::json faultSitesJson(const config::Config& cfg) {
   units::IpDesign fi = units::buildIp(cfg, units::BuildOptions{true});
   nlohmann::json sites = nlohmann::json::array();
   std::map<std::string, nlohmann::json> kinds;
   for (const auto& s : fi.faultSites) {
-    nlohmann::json site = {{"id", sites.size()}, {"path", s.path}, {"width", s.width},
-                           {"offset", s.offset}, {"kind", s.kind}};
-    site["pe"] = s.peRow < 0 ? nlohmann::json(nullptr) : nlohmann::json::array({s.peRow, s.peCol});
-    sites.push_back(site);
+    nlohmann::json row = nlohmann::json::array({sites.size(), s.path, s.width, s.offset, s.kind});
+    row.push_back(s.peRow < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.peRow));
+    row.push_back(s.peCol < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.peCol));
+    sites.push_back(row);
     auto& k = kinds[s.kind];
     if (k.is_null()) k = {{"sites", 0}, {"bits", 0}};
     k["sites"] = k["sites"].get<int>() + 1;
@@ -79,8 +80,27 @@ nlohmann::json faultSitesJson(const config::Config& cfg) {
           {"alarms", fi.alarmPorts},
           {"bits", fi.faultBits},
           {"kinds", kinds},
+          {"site_columns", {"id", "path", "width", "offset", "kind", "pe_row", "pe_col"}},
           {"sites", sites}};
 }
+
+namespace {
+
+// dump(2), except that the fault-site rows take one line each.
+std::string formatManifest(nlohmann::json manifest) {
+  nlohmann::json sites = std::move(manifest["fault_injection"]["sites"]);
+  const std::string marker = "@sites@";
+  manifest["fault_injection"]["sites"] = marker;
+  std::string text = manifest.dump(2);
+  std::string rows = "[";
+  for (size_t i = 0; i < sites.size(); ++i) rows += (i ? ",\n      " : "\n      ") + sites[i].dump();
+  rows += sites.empty() ? "]" : "\n    ]";
+  const size_t at = text.find("\"" + marker + "\"");
+  FTACCEL_ASSERT(at != std::string::npos);
+  return text.replace(at, marker.size() + 2, rows) + "\n";
+}
+
+}  // namespace
 
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip) {
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
@@ -241,7 +261,7 @@ FileSet renderPackage(const config::Config& cfg, const units::IpDesign& ip) {
     files["rtl/" + m.module.name + ".sv"] = ir::printModule(m.module, opts);
   files[ip.top + ".f"] = fileList(ip);
   files[ip.top + ".core"] = fuseSocCore(cfg, ip);
-  files["manifest.json"] = buildManifest(cfg, ip).dump(2) + "\n";
+  files["manifest.json"] = formatManifest(buildManifest(cfg, ip));
   files["constraints/" + ip.top + ".sdc"] =
       scriptBanner(cfg, "#") + sdcText("clk_i", cfg.synth.clockNs);
   // Per-module Yosys scripts for the built-in technology, runnable from the package root:

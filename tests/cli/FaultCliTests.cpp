@@ -56,10 +56,12 @@ TEST_CASE("cli: generate --fault-injection writes the variant with its site tabl
   auto manifest = nlohmann::json::parse(test::readFile(dir / "fi" / "manifest.json"));
   const auto& fi = manifest["fault_injection"];
   long bits = 0, pes = 0;
+  REQUIRE(fi["site_columns"] ==
+          nlohmann::json({"id", "path", "width", "offset", "kind", "pe_row", "pe_col"}));
   for (const auto& s : fi["sites"]) {
-    CHECK(s["offset"] == bits);  // the sites tile the injection buses in order
-    bits += s["width"].get<long>();
-    pes += !s["pe"].is_null();
+    CHECK(s[3] == bits);  // the sites tile the injection buses in order
+    bits += s[2].get<long>();
+    pes += !s[5].is_null();
   }
   CHECK(fi["bits"] == bits);
   CHECK(pes == 2 * 3 * 5);  // act, swap flag, psum, shadow and weight per WS PE
