@@ -45,20 +45,34 @@ class Liveness {
         if (k < kRows) return k < kRows - s.row;
         return t > first_ + rc;
       }
-      case Kind::SkewIn: {  // stage 0 (low bits) is the newest; the swap tag has no rule
-        const int stage = bit / (kBits + 1);
-        if (bit % (kBits + 1) == kBits) return false;
+      case Kind::SkewIn: {  // stage 0 (low bits) is the newest; swap tag / OS flags have no rule
+        const int stage = bit / kSkewLaneBits;
+        if (bit % kSkewLaneBits >= kBits) return false;
         return !accepted(t - stage);
       }
       case Kind::Deskew: {
         const int stage = bit / kAccBits;
         return !accepted(t - (kRows + r.lane + 1 + stage));
       }
+      // OS: beat k meets at PE(r,c) in cycle a_k+1+r+c; the tile's results go to hold_q on the
+      // last beat, column c snapshots them into the drain chain at edge S_c = a_last+rows+c+1,
+      // and row j leaves the top of the chain after edge S_c + j.
+      case Kind::WeightPass: return s.row == kRows - 1 || !accepted(t - 1 - rc);
+      case Kind::SkewW: return !accepted(t - bit / kBits);
+      case Kind::Acc: return count_ == 0 || t < first_ + 1 + rc || t >= last_ + 1 + rc;
+      case Kind::Hold: return count_ == 0 || t < last_ + 1 + rc || t > last_ + kRows + s.col;
+      case Kind::Drain: {
+        const long since = t - (last_ + kRows + s.col + 1);
+        return count_ == 0 || since < 0 || since >= kRows - s.row;
+      }
+      case Kind::DeskewOs: {
+        const long row = t - (last_ + kRows + r.lane + 1) - 1 - bit / kAccBits;
+        return count_ == 0 || row < 0 || row >= kRows;
+      }
     }
     return false;
   }
 
- public:
   // A live flip of a stationary register (weight_q, shadow_q) changes nothing but the one
   // operand of every later product at its PE: y[m][c] += x[m][j] * (w' - w), j the row the
   // flipped value ends up in. Exact because the accumulator is wide enough for any in-range
@@ -91,15 +105,24 @@ class Liveness {
   }
 
  private:
-  enum class Kind { None, Act, Psum, Weight, Shadow, SkewIn, Deskew };
+  enum class Kind { None, Act, Psum, Weight, Shadow, SkewIn, Deskew, WeightPass, SkewW, Acc, Hold, Drain, DeskewOs };
+  // Bits per input skew lane: the activation plus the swap tag (WS/IS) or first/last (OS).
+  static constexpr int kSkewLaneBits = kBits + (FTACCEL_DATAFLOW_OS ? 2 : 1);
   struct Rule {
     Kind kind = Kind::None;
     int lane = 0;
   };
   static Rule ruleOf(const FiSiteInfo& s) {
-    if (FTACCEL_DATAFLOW_OS) return {};  // the rules follow the WS/IS schedule only
     const std::string p(s.path);
     const std::string reg = p.substr(p.rfind('.') + 1);
+    if (s.row >= 0 && FTACCEL_DATAFLOW_OS) {
+      if (reg == "act_q") return {Kind::Act};
+      if (reg == "w_q") return {Kind::WeightPass};
+      if (reg == "acc_q") return {Kind::Acc};
+      if (reg == "hold_q") return {Kind::Hold};
+      if (reg == "drain_q") return {Kind::Drain};
+      return {};
+    }
     if (s.row >= 0) {
       if (reg == "act_q") return {Kind::Act};
       if (reg == "psum_q") return {Kind::Psum};
@@ -111,7 +134,8 @@ class Liveness {
     if (lb == std::string::npos) return {};
     const int lane = std::atoi(p.c_str() + lb + 9);
     if (p.rfind("u_in_skew.", 0) == 0) return {Kind::SkewIn, lane};
-    if (p.rfind("u_out_deskew.", 0) == 0) return {Kind::Deskew, lane};
+    if (p.rfind("u_w_skew.", 0) == 0) return {Kind::SkewW, lane};
+    if (p.rfind("u_out_deskew.", 0) == 0) return {FTACCEL_DATAFLOW_OS ? Kind::DeskewOs : Kind::Deskew, lane};
     return {};
   }
   bool accepted(long edge) const { return edge >= 0 && edge < (long)accepted_.size() && accepted_[(size_t)edge]; }

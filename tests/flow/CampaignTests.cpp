@@ -2,6 +2,7 @@
 // the fast engine against the naive one, the live-window rules, every fault model, bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -250,7 +251,11 @@ TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated
            kIp, {"--set", "array.rows=3", "--set", "array.cols=5", "--set", "data.bits=6"},
            {"--set", "array.rows=4", "--set", "array.cols=4", "--set", "array.dataflow=is"},
            {"--set", "array.rows=1", "--set", "array.cols=1"},
-           {"--set", "array.rows=5", "--set", "array.cols=1", "--set", "protect.bypass=true"}}) {
+           {"--set", "array.rows=5", "--set", "array.cols=1", "--set", "protect.bypass=true"},
+           {"--set", "array.dataflow=os", "--set", "array.rows=3", "--set", "array.cols=4", "--set", "array.max_k=16"},
+           {"--set", "array.dataflow=os", "--set", "array.rows=4", "--set", "array.cols=2", "--set", "array.max_k=8",
+            "--set", "protect.bypass=true", "--set", "data.bits=5"}}) {
+    const bool os = std::find(ip.begin(), ip.end(), "array.dataflow=os") != ip.end();
     auto run = campaign(dir / "v.jsonl", {"--faults", "1500", "--seed", "8", "--verify-pruned", "-j", "2"}, ip);
     INFO(run.output);
     CHECK(run.exitCode == 0);  // a violation exits 1
@@ -262,7 +267,7 @@ TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated
       analytic += f.value("analytic", false);
     }
     CHECK(pruned > 100);
-    CHECK(analytic > 10);
+    if (!os) CHECK(analytic > 10);  // OS has no stationary registers
     std::filesystem::remove(dir / "v.jsonl");
   }
 }
