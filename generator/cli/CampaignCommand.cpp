@@ -1,5 +1,7 @@
 // `ftaccel campaign`: fault-injection campaign on the simulation variant of the configured IP.
+#include <algorithm>
 #include <iostream>
+#include <thread>
 #include <memory>
 #include <optional>
 
@@ -77,7 +79,8 @@ Command addCampaignCommand(CLI::App& parent) {
                         ->check(CLI::Range(1L, 1000000000L));
   app->add_option("--seed", a->run.seed, "Campaign seed: fault k is derived from (seed, k) alone");
   app->add_option("--shard", a->run.shard, "i/n: run the faults k with k % n == i (default 0/1)");
-  app->add_option("-j,--jobs", a->run.jobs, "Worker processes")->check(CLI::Range(1, 256));
+  a->run.jobs = std::max(1u, std::thread::hardware_concurrency());
+  app->add_option("-j,--jobs", a->run.jobs, "Worker processes (default: all cores)")->check(CLI::Range(1, 256));
   app->add_option("-o,--out", a->out,
                   "Results (JSON Lines, appended; an interrupted campaign resumes where it stopped)")
       ->required();
@@ -99,7 +102,8 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_option("--timing-scale", a->run.timingScale, "timing: multiply every table probability")
       ->check(CLI::Range(0.0, 1e9));
   app->add_flag("--verify-pruned", a->run.verifyPruned,
-                "Also simulate the faults classified from live windows and check they are masked");
+                "Also simulate the faults classified without simulation (dead in their live window, or "
+                "by the stationary-register rule) and exit 1 if any record would differ");
   app->add_option("--snapshot-mib", a->run.snapshotMib,
                   "Memory for fault-free state snapshots; beyond it every k-th edge is kept and the "
                   "cycles in between are replayed")
