@@ -30,6 +30,8 @@ extern const std::string_view kCampaignCommonH;
 extern const std::string_view kCampaignFaultsH;
 extern const std::string_view kCampaignLivenessH;
 extern const std::string_view kCampaignRecordsH;
+extern const std::string_view kCampaignRunnerH;
+extern const std::string_view kCampaignWorkersH;
 extern const std::string_view kCampaignSimulatorH;
 extern const std::string_view kCampaignWorkloadH;
 extern const std::string_view kTimingTableH;
@@ -59,6 +61,8 @@ const std::vector<HarnessFile>& harnessFiles() {
       {"tb/campaign/Faults.h", embedded::kCampaignFaultsH},
       {"tb/campaign/Liveness.h", embedded::kCampaignLivenessH},
       {"tb/campaign/Records.h", embedded::kCampaignRecordsH},
+      {"tb/campaign/Runner.h", embedded::kCampaignRunnerH},
+      {"tb/campaign/Workers.h", embedded::kCampaignWorkersH},
       {"tb/campaign/Simulator.h", embedded::kCampaignSimulatorH},
       {"tb/campaign/Workload.h", embedded::kCampaignWorkloadH},
       {"tb/fault/TimingTable.h", embedded::kTimingTableH},
