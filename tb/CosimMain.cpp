@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "Campaign.h"
+#include "ModelReset.h"
 #include "PortAccess.h"
 #include "Vtop.h"
 #include "cosim_config.h"
@@ -251,31 +252,9 @@ void tick(Vtop& top) {
   top.eval();
 }
 
-// Asynchronous reset needs a falling edge on rst_ni; clock twice while it is low.
 void reset(Vtop& top) {
-#if FTACCEL_FAULT_PORTS
-  // Inputs start random (randReset): no PE is faulty unless a fault says so.
-  for (int b = 0; b < kRows * kCols * kAccBits; ++b) {
-    setBit(top.fi_mask_i, b, false);
-    setBit(top.fi_value_i, b, false);
-  }
-#if FTACCEL_TIMING_PORTS
-  for (int b = 0; b < kRows * kCols * 2 * kBits; ++b) setBit(top.fi_pxor_i, b, false);
-#endif
-  for (int b = 0; b < FTACCEL_FI_BITS; ++b) {
-    setBit(top.fi_xor_i, b, false);
-    setBit(top.fi_clr_i, b, false);
-  }
-#endif
-  top.clk_i = 0;
-  top.rst_ni = 1;
-  top.eval();
-  top.rst_ni = 0;
-  top.eval();
-  tick(top);
-  tick(top);
-  top.rst_ni = 1;
-  top.eval();
+  clearFaultInputs(top);
+  applyReset(top);
 }
 
 // Shifts the bypass mask in through the configuration chain: row 0 first, it ends up on top.

@@ -2,11 +2,19 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "verilated.h"
 
 namespace ftaccel::tb {
+
+// Sets every bit of a port of any width to zero.
+template <typename T>
+inline void clearPort(T& port) {
+  if constexpr (std::is_integral_v<T>) port = 0;
+  else std::memset(&port[0], 0, sizeof(port));
+}
 
 template <typename T>
 inline bool getBit(const T& port, int bit) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "cli/ConfigArgs.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 #include "golden/BitErrors.h"
@@ -21,21 +22,6 @@ namespace ftaccel::cli {
 
 namespace {
 
-// Same flags as the ConfigArgs of Main.cpp (kept local so this file stands alone).
-struct ConfigArgs {
-  std::string file;
-  std::vector<std::string> sets;
-
-  void attach(CLI::App* app) {
-    app->add_option("-c,--config", file, "TOML configuration file (default: embedded default)");
-    app->add_option("-s,--set", sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
-  }
-  config::Config load() const {
-    std::optional<std::filesystem::path> path;
-    if (!file.empty()) path = file;
-    return config::loadConfig(path, sets);
-  }
-};
 
 struct BerArgs {
   ConfigArgs config;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/Commands.h"
+#include "cli/ConfigArgs.h"
 #include "diag/Diagnostics.h"
 #include "fault/CampaignReport.h"
 #include "flow/Campaign.h"
@@ -18,8 +19,7 @@ namespace ftaccel::cli {
 namespace {
 
 struct CampaignArgs {
-  std::string configFile;
-  std::vector<std::string> sets;
+  ConfigArgs config;
   flow::CampaignOptions run;
   std::string out, timingTable;
   bool json = false;
@@ -28,9 +28,7 @@ struct CampaignArgs {
 };
 
 int run(const CampaignArgs& a) {
-  std::optional<std::filesystem::path> path;
-  if (!a.configFile.empty()) path = a.configFile;
-  const config::Config cfg = config::loadConfig(path, a.sets);
+  const config::Config cfg = a.config.load();
   flow::CampaignOptions o = a.run;
   o.out = a.out;
   o.timingTable = a.timingTable;
@@ -68,8 +66,7 @@ Command addCampaignCommand(CLI::App& parent) {
   auto a = std::make_shared<CampaignArgs>();
   CLI::App* app = parent.add_subcommand(
       "campaign", "Fault-injection campaign: inject, simulate against the golden model, classify");
-  app->add_option("-c,--config", a->configFile, "TOML configuration file (default: embedded default)");
-  app->add_option("-s,--set", a->sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
+  a->config.attach(app);
   app->add_option("--model", a->run.model,
                   "seu (one bit flip), mbu (burst of adjacent bits), stuck (stuck-at-0/1), pe (whole PE "
                   "outputs random), timing (multiplier error table), list (--inject)")

@@ -1,9 +1,9 @@
 // `ftaccel campaign-report`: merge campaign result shards, print the outcome table (or JSON),
 // optionally export the fault patterns as CSV.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -13,6 +13,7 @@
 #include "cli/Commands.h"
 #include "diag/Diagnostics.h"
 #include "fault/CampaignReport.h"
+#include "flow/FileIo.h"
 
 namespace ftaccel::cli {
 
@@ -25,27 +26,6 @@ struct CampaignReportArgs {
   bool json = false;
   std::string patterns;
 };
-
-// Writes FILE.tmp and renames it, so a reader never sees a half-written pattern file.
-void writePatternsAtomically(const fault::CampaignData& data, const fs::path& path) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (out) fault::writeFaultPatterns(data, out);
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("cannot write the fault patterns to {}", tmp.string()));
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("cannot rename {} to {}", tmp.string(), path.string()));
-  }
-}
 
 int run(const CampaignReportArgs& args) {
   const std::vector<fs::path> files(args.files.begin(), args.files.end());
@@ -64,7 +44,9 @@ int run(const CampaignReportArgs& args) {
   else
     std::cout << fault::formatReport(summary);
   if (!args.patterns.empty()) {
-    writePatternsAtomically(data, args.patterns);
+    std::ostringstream csv;
+    fault::writeFaultPatterns(data, csv);
+    flow::writeFile(args.patterns, csv.str());  // atomic: FILE.part, then rename
     std::cerr << fmt::format("wrote fault patterns to {}\n", args.patterns);
   }
   return 0;

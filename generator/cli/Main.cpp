@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/Commands.h"
+#include "cli/ConfigArgs.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 #include "flow/BypassMask.h"
@@ -30,20 +31,7 @@ constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitToolFailed = 3;
 
-struct ConfigArgs {
-  std::string file;
-  std::vector<std::string> sets;
-
-  void attach(CLI::App* app) {
-    app->add_option("-c,--config", file, "TOML configuration file (default: embedded default)");
-    app->add_option("-s,--set", sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
-  }
-  config::Config load() const {
-    std::optional<fs::path> path;
-    if (!file.empty()) path = file;
-    return config::loadConfig(path, sets);
-  }
-};
+using cli::ConfigArgs;
 
 void progress(const std::string& line) { std::cerr << "[ftaccel] " << line << "\n"; }
 

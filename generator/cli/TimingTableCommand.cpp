@@ -12,6 +12,7 @@
 #include "diag/Diagnostics.h"
 #include "fault/TimingTable.h"
 #include "fault/TimingTableExample.h"
+#include "flow/FileIo.h"
 
 namespace ftaccel::cli {
 
@@ -27,28 +28,7 @@ struct TimingTableArgs {
 };
 
 [[noreturn]] void badInput(const std::string& flag, const std::string& message) {
-  diag::DiagnosticBag bag;
-  bag.error("timing-table.args", diag::Location{flag, 0, 0}, message);
-  throw diag::DiagnosticError(bag);
-}
-
-// FILE.tmp then rename, so a reader never sees a half-written table.
-void writeAtomically(const fs::path& path, const std::string& text) {
-  if (path.has_parent_path()) fs::create_directories(path.parent_path());
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot rename " + tmp.string() + " to " + path.string());
-  }
+  diag::throwError("timing-table.args", diag::Location{flag, 0, 0}, message);
 }
 
 int run(const TimingTableArgs& a) {
@@ -75,7 +55,7 @@ int run(const TimingTableArgs& a) {
   model.bits = a.bits;
   const std::string text = fault::renderExampleTable(model);
   fault::parseTimingTable(text, a.out);  // the example must always be valid
-  writeAtomically(a.out, text);
+  flow::writeFile(a.out, text);  // atomic: FILE.part, then rename
   std::cout << fmt::format("wrote the {}-bit example timing-error table to {}\n", a.bits, a.out);
   return 0;
 }

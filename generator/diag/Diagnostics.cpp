@@ -8,6 +8,12 @@
 
 namespace ftaccel::diag {
 
+void throwError(std::string code, std::optional<Location> loc, std::string message) {
+  DiagnosticBag bag;
+  bag.error(std::move(code), std::move(loc), std::move(message));
+  throw DiagnosticError(std::move(bag));
+}
+
 void DiagnosticBag::error(std::string code, std::optional<Location> loc, std::string message) {
   add({Severity::Error, std::move(code), std::move(loc), std::move(message)});
 }

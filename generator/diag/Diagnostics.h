@@ -49,6 +49,9 @@ class DiagnosticError : public std::runtime_error {
   DiagnosticBag bag_;
 };
 
+// One error at a phase boundary: builds the bag and throws it.
+[[noreturn]] void throwError(std::string code, std::optional<Location> loc, std::string message);
+
 // Internal invariant check: a failure is a bug in ftaccel, not in the user's input.
 [[noreturn]] void assertionFailed(const char* expr, const char* file, int line);
 #define FTACCEL_ASSERT(cond) \

@@ -17,9 +17,7 @@ namespace ftaccel::flow {
 namespace {
 
 [[noreturn]] void bad(const std::string& flag, const std::string& message) {
-  diag::DiagnosticBag bag;
-  bag.error("campaign.bad-option", diag::Location{flag, 0, 0}, message);
-  throw diag::DiagnosticError(bag);
+  diag::throwError("campaign.bad-option", diag::Location{flag, 0, 0}, message);
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -120,9 +118,7 @@ std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o
     try {
       t = fault::loadTimingTable(o.timingTable.string());
     } catch (const std::exception& e) {
-      diag::DiagnosticBag bag;
-      bag.error("campaign.timing-table", std::nullopt, e.what());
-      throw diag::DiagnosticError(bag);
+      diag::throwError("campaign.timing-table", std::nullopt, e.what());
     }
     if (t.dataBits != cfg.data.bits)
       bad("--timing-table " + o.timingTable.string(),
@@ -164,11 +160,8 @@ CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, cons
   ProcessResult r = runProcess(argv, model.dir, "-");
   CampaignRun run;
   run.exitCode = r.exitCode;
-  if (r.exitCode == 2) {
-    diag::DiagnosticBag bag;
-    bag.error("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
-    throw diag::DiagnosticError(bag);
-  }
+  if (r.exitCode == 2)
+    diag::throwError("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
   try {
     run.stats = nlohmann::json::parse(r.output);
   } catch (const nlohmann::json::exception&) {

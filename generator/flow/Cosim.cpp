@@ -22,6 +22,7 @@
 namespace ftaccel::embedded {
 extern const std::string_view kCosimMainCpp;
 extern const std::string_view kPortAccessH;
+extern const std::string_view kModelResetH;
 extern const std::string_view kGoldenModelH;
 extern const std::string_view kGoldenModelCpp;
 extern const std::string_view kCampaignCpp;
@@ -53,6 +54,7 @@ const std::vector<HarnessFile>& harnessFiles() {
   static const std::vector<HarnessFile> files = {
       {"tb/CosimMain.cpp", embedded::kCosimMainCpp},
       {"tb/PortAccess.h", embedded::kPortAccessH},
+      {"tb/ModelReset.h", embedded::kModelResetH},
       {"tb/golden/GoldenModel.h", embedded::kGoldenModelH},
       {"tb/golden/GoldenModel.cpp", embedded::kGoldenModelCpp},
       {"tb/Campaign.cpp", embedded::kCampaignCpp},

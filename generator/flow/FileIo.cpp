@@ -20,12 +20,19 @@ std::string readFile(const fs::path& path) {
 void writeFile(const fs::path& path, std::string_view text) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   const fs::path tmp = path.string() + ".part";
+  bool written = false;
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    out.flush();
+    written = static_cast<bool>(out);
   }
-  fs::rename(tmp, path);
+  std::error_code ec;
+  if (written) fs::rename(tmp, path, ec);
+  if (!written || ec) {
+    fs::remove(tmp, ec);  // never leave the partial file behind
+    throw std::runtime_error("cannot write " + path.string());
+  }
 }
 
 }  // namespace ftaccel::flow

@@ -11,7 +11,7 @@ namespace ftaccel::flow {
 std::string readFile(const std::filesystem::path& path);
 
 // Creates parent directories and writes through "<path>.part" + rename, so a reader never
-// sees a truncated file. Throws std::runtime_error naming the file.
+// sees a truncated file. Throws std::runtime_error naming the file (and removes the partial one).
 void writeFile(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace ftaccel::flow

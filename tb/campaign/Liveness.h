@@ -41,7 +41,7 @@ class Liveness {
       case Kind::Psum: return !accepted(t - 1 - rc);
       case Kind::Weight: return count_ < 2 || t < first_ + 1 + rc || t > last_ + rc;
       case Kind::Shadow: {
-        const long k = std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin();
+        const long k = loadsBy(t);
         if (k < kRows) return k < kRows - s.row;
         return t > first_ + rc;
       }
@@ -88,7 +88,7 @@ class Liveness {
     if (r.kind == Kind::Weight) {
       firstVector = 1;     // vector 0 multiplies with shadow_q at the swap
     } else {
-      const long k = std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin();
+      const long k = loadsBy(t);
       if (k < kRows) row = (int)(k + s.row - kRows);  // still travelling up the load chain
     }
     const uint64_t mask = (uint64_t{1} << kBits) - 1;
@@ -138,6 +138,8 @@ class Liveness {
     if (p.rfind("u_out_deskew.", 0) == 0) return {FTACCEL_DATAFLOW_OS ? Kind::DeskewOs : Kind::Deskew, lane};
     return {};
   }
+  // Weight beats taken at or before edge t: after k beats, shadow row r holds beat k + r - rows.
+  long loadsBy(long t) const { return std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin(); }
   bool accepted(long edge) const { return edge >= 0 && edge < (long)accepted_.size() && accepted_[(size_t)edge]; }
 
   std::vector<bool> accepted_;

@@ -17,11 +17,6 @@ using namespace ftaccel::tb;
 // ---- ports ------------------------------------------------------------------------------
 
 template <typename T>
-inline void clearPort(T& p) {
-  if constexpr (std::is_integral_v<T>) p = 0;
-  else std::memset(&p[0], 0, sizeof(p));
-}
-template <typename T>
 using PortT = std::remove_reference_t<T>;
 #if FTACCEL_DATAFLOW_OS
 // OS: one beat stream carries the activations of every batch row and the weights of every
