@@ -254,20 +254,14 @@ void tick(Vtop& top) {
 
 void reset(Vtop& top) {
   clearFaultInputs(top);
+  clearUnitInputs(top);
   applyReset(top);
 }
 
 // Shifts the bypass mask in through the configuration chain: row 0 first, it ends up on top.
 void loadBypass(Vtop& top, const std::vector<std::vector<bool>>& mask) {
-#if FTACCEL_BYPASS
-  top.bypass_valid_i = 1;
-  for (int k = 0; k < kRows; ++k) {
-    for (int c = 0; c < kCols; ++c) setBit(top.bypass_data_i, c, mask[k][c]);
-    top.eval();
-    tick(top);
-  }
-  top.bypass_valid_i = 0;
-  top.eval();
+#if FTACCEL_UNIT_BYPASS
+  bypass::loadMask(top, mask, kCols, [](Vtop& t) { tick(t); });
 #else
   (void)top;
   (void)mask;
@@ -320,7 +314,7 @@ FaultSetup faultSetup(const Options& opt) {
     for (const auto& f : fs.faults) fs.mask[f.row][f.col] = true;
   for (const auto& row : fs.mask)
     for (bool b : row) fs.bypassed += b;
-#if !FTACCEL_BYPASS
+#if !FTACCEL_UNIT_BYPASS
   if (fs.bypassed) usage("--bypass needs an IP generated with protect.bypass = true");
 #endif
   return fs;

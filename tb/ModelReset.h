@@ -3,6 +3,7 @@
 
 #include "PortAccess.h"
 #include "cosim_config.h"
+#include "cosim_units.h"
 
 namespace ftaccel::tb {
 

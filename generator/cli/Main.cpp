@@ -13,7 +13,7 @@
 #include "cli/ConfigArgs.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
-#include "flow/BypassMask.h"
+#include "protect/bypass/BypassMask.h"
 #include "flow/Cosim.h"
 #include "flow/IpSynth.h"
 #include "flow/Package.h"

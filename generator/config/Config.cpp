@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "diag/Diagnostics.h"
+#include "config/KeyRow.h"
 #include "ir/SvPrinter.h"
 
 namespace ftaccel::embedded {
@@ -48,38 +49,6 @@ int minAccBits(int bits, int rows) {
 
 namespace {
 
-enum class Kind { Int, Float, String, Bool };
-
-// One configuration key: its type, range and where it lands in Config.
-struct KeySpec {
-  std::string_view path;
-  Kind kind;
-  double min = 0;
-  double max = 0;
-  std::vector<std::string_view> choices;  // for strings; empty = free text
-};
-
-const std::vector<KeySpec>& keySpecs() {
-  static const std::vector<KeySpec> specs = {
-      {"ip.name", Kind::String, 0, 48, {}},
-      {"array.rows", Kind::Int, 1, 256, {}},
-      {"array.cols", Kind::Int, 1, 256, {}},
-      {"array.dataflow", Kind::String, 0, 0, {"ws", "is", "os"}},
-      {"array.max_k", Kind::Int, 1, 65536, {}},
-      {"data.bits", Kind::Int, 4, 32, {}},
-      {"data.acc_bits", Kind::Int, 8, 96, {}},
-      {"protect.bypass", Kind::Bool, 0, 1, {}},
-      {"synth.clock_ns", Kind::Float, 0.05, 1000, {}},
-  };
-  return specs;
-}
-
-const KeySpec* findSpec(std::string_view path) {
-  for (const auto& s : keySpecs())
-    if (s.path == path) return &s;
-  return nullptr;
-}
-
 std::string kindName(Kind k) {
   switch (k) {
     case Kind::Int: return "an integer";
@@ -92,7 +61,7 @@ std::string kindName(Kind k) {
 
 std::string knownKeys() {
   std::string out;
-  for (const auto& s : keySpecs()) out += fmt::format("{}{}", out.empty() ? "" : ", ", s.path);
+  for (const auto& s : keyTable()) out += fmt::format("{}{}", out.empty() ? "" : ", ", s.path);
   return out;
 }
 
@@ -118,7 +87,7 @@ void collectLeaves(const toml::table& table, const std::string& prefix, std::str
     std::string path = prefix.empty() ? std::string(key.str())
                                       : fmt::format("{}.{}", prefix, key.str());
     if (const auto* sub = node.as_table()) {
-      bool isSection = std::any_of(keySpecs().begin(), keySpecs().end(), [&](const KeySpec& s) {
+      bool isSection = std::any_of(keyTable().begin(), keyTable().end(), [&](const KeyRow& s) {
         return s.path.substr(0, path.size() + 1) == path + ".";
       });
       if (!isSection) {
@@ -129,7 +98,7 @@ void collectLeaves(const toml::table& table, const std::string& prefix, std::str
       collectLeaves(*sub, path, file, out, diags);
       continue;
     }
-    if (!findSpec(path)) {
+    if (!findKey(path)) {
       diags.error("config.unknown-key", locationOf(node, file),
                   fmt::format("unknown key '{}'; known keys: {}", path, knownKeys()));
       continue;
@@ -155,7 +124,7 @@ void applyOverride(const std::string& text, Sources& src, DiagnosticBag& diags) 
   std::string key = text.substr(0, eq);
   std::string value = text.substr(eq + 1);
   key.erase(key.find_last_not_of(" \t") + 1);
-  if (!findSpec(key)) {
+  if (!findKey(key)) {
     diags.error("config.unknown-key", loc,
                 fmt::format("unknown key '{}'; known keys: {}", key, knownKeys()));
     return;
@@ -180,11 +149,11 @@ std::string describe(const toml::node& node) {
   return os.str();
 }
 
-// Checks type and range of every given key and stores it into `cfg`.
-void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& nameGiven,
+// Checks type and range of every given key and stores it into `cfg` through its table row.
+void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags,
                  std::optional<std::pair<int, Location>>& accBits) {
   for (const auto& [path, raw] : src.leaves) {
-    const KeySpec& spec = *findSpec(path);
+    const KeyRow& spec = *findKey(path);
     const toml::node& node = *raw.node;
     auto rangeError = [&](const std::string& shown) {
       diags.error("config.out-of-range", raw.loc,
@@ -196,17 +165,13 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
                   fmt::format("'{}' must be {}, got {}", path, kindName(spec.kind),
                               describe(node)));
     };
+    std::optional<Value> value;
     switch (spec.kind) {
       case Kind::Int: {
         auto v = node.value_exact<int64_t>();
         if (!v) { typeError(); break; }
         if (*v < spec.min || *v > spec.max) { rangeError(std::to_string(*v)); break; }
-        int iv = static_cast<int>(*v);
-        if (path == "array.rows") cfg.array.rows = iv;
-        else if (path == "array.cols") cfg.array.cols = iv;
-        else if (path == "array.max_k") cfg.array.maxK = iv;
-        else if (path == "data.bits") cfg.data.bits = iv;
-        else if (path == "data.acc_bits") accBits = std::make_pair(iv, raw.loc);
+        value = *v;
         break;
       }
       case Kind::Float: {
@@ -215,13 +180,13 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
         else if (node.is_floating_point()) v = node.value<double>();
         if (!v) { typeError(); break; }
         if (*v < spec.min || *v > spec.max) { rangeError(fmt::format("{}", *v)); break; }
-        if (path == "synth.clock_ns") cfg.synth.clockNs = *v;
+        value = *v;
         break;
       }
       case Kind::Bool: {
         auto v = node.value_exact<bool>();
         if (!v) { typeError(); break; }
-        if (path == "protect.bypass") cfg.protect.bypass = *v;
+        value = *v;
         break;
       }
       case Kind::String: {
@@ -235,9 +200,7 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
                       fmt::format("'{}' = \"{}\" is not allowed; allowed: {}", path, *v, allowed));
           break;
         }
-        if (path == "array.dataflow") {
-          cfg.array.dataflow = *v == "ws" ? Dataflow::WS : *v == "is" ? Dataflow::IS : Dataflow::OS;
-        } else if (path == "ip.name") {
+        if (path == "ip.name") {
           static const std::regex namePattern("[a-z][a-z0-9_]*");
           if (!v->empty() && (v->size() > 48 || !std::regex_match(*v, namePattern))) {
             diags.error("config.bad-name", raw.loc,
@@ -250,12 +213,15 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
                         fmt::format("'ip.name' = \"{}\" is a SystemVerilog keyword", *v));
             break;
           }
-          cfg.ip.name = *v;
-          nameGiven = !v->empty();
         }
+        value = *v;
         break;
       }
     }
+    if (!value) continue;
+    // The accumulator width is checked against the minimum once all keys are known.
+    if (path == "data.acc_bits") accBits = std::make_pair(static_cast<int>(std::get<int64_t>(*value)), raw.loc);
+    else spec.set(cfg, *value);
   }
 }
 
@@ -265,9 +231,8 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
   for (const auto& o : overrides) applyOverride(o, src, diags);
 
   Config cfg;
-  bool nameGiven = false;
   std::optional<std::pair<int, Location>> accBits;
-  applyLeaves(src, cfg, diags, nameGiven, accBits);
+  applyLeaves(src, cfg, diags, accBits);
 
   int minAcc = minAccBits(cfg.data.bits, reductionLength(cfg));
   cfg.data.accBits = minAcc;
@@ -284,14 +249,9 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
       cfg.data.accBitsExplicit = true;
     }
   }
-  if (!nameGiven) {
-    cfg.ip.name = fmt::format("ftaccel_{}{}x{}_d{}", toString(cfg.array.dataflow), cfg.array.rows,
-                              cfg.array.cols, cfg.data.bits);
-    if (cfg.data.accBitsExplicit) cfg.ip.name += fmt::format("a{}", cfg.data.accBits);
-    if (cfg.protect.bypass) cfg.ip.name += "_byp";
+  if (cfg.ip.name.empty()) {
+    cfg.ip.name = derivedName(cfg);
     cfg.ip.nameDerived = true;
-  } else {
-    cfg.ip.nameDerived = false;
   }
   if (diags.hasErrors()) throw diag::DiagnosticError(diags);
   return cfg;
@@ -329,17 +289,20 @@ Config loadConfig(const std::optional<std::filesystem::path>& file,
   return loadConfigText(buffer.str(), file->string(), overrides);
 }
 
+std::string derivedName(const Config& cfg) {
+  std::string name = fmt::format("ftaccel_{}{}x{}_d{}", toString(cfg.array.dataflow), cfg.array.rows,
+                                 cfg.array.cols, cfg.data.bits);
+  for (const KeyRow& r : keyTable())
+    if (r.nameSuffix) name += r.nameSuffix(cfg);
+  return name;
+}
+
 std::string Config::canonicalToml() const {
+  std::vector<std::string> lines;
+  for (const KeyRow& r : keyTable()) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
+  std::sort(lines.begin(), lines.end());
   std::string out;
-  out += fmt::format("array.cols = {}\n", array.cols);
-  out += fmt::format("array.dataflow = \"{}\"\n", toString(array.dataflow));
-  out += fmt::format("array.max_k = {}\n", array.maxK);
-  out += fmt::format("array.rows = {}\n", array.rows);
-  out += fmt::format("data.acc_bits = {}\n", data.accBits);
-  out += fmt::format("data.bits = {}\n", data.bits);
-  out += fmt::format("ip.name = \"{}\"\n", ip.name);
-  out += fmt::format("protect.bypass = {}\n", protect.bypass);
-  out += fmt::format("synth.clock_ns = {}\n", synth.clockNs);
+  for (const auto& l : lines) out += l;
   return out;
 }
 
@@ -354,15 +317,14 @@ std::string Config::hash() const {
 }
 
 nlohmann::json Config::toJson() const {
-  return {
-      {"ip", {{"name", ip.name}}},
-      {"array", {{"rows", array.rows}, {"cols", array.cols},
-                 {"dataflow", std::string(toString(array.dataflow))}, {"max_k", array.maxK}}},
-      {"data", {{"bits", data.bits}, {"acc_bits", data.accBits},
-                {"acc_bits_explicit", data.accBitsExplicit}}},
-      {"protect", {{"bypass", protect.bypass}}},
-      {"synth", {{"clock_ns", synth.clockNs}}},
-  };
+  nlohmann::json out = nlohmann::json::object();
+  for (const KeyRow& r : keyTable()) {
+    const auto dot = r.path.find('.');
+    const std::string section(r.path.substr(0, dot)), key(r.path.substr(dot + 1));
+    std::visit([&](const auto& v) { out[section][key] = v; }, r.get(*this));
+  }
+  out["data"]["acc_bits_explicit"] = data.accBitsExplicit;
+  return out;
 }
 
 }  // namespace ftaccel::config

@@ -60,6 +60,10 @@ int minAccBits(int bits, int rows);
 // The number of products one accumulator sums: the column length (WS/IS) or max_k (OS).
 int reductionLength(const Config& cfg);
 
+// The IP name derived from the configuration (used when ip.name is empty): dataflow, size and
+// width, then every key's name suffix in table order (e.g. "_byp").
+std::string derivedName(const Config& cfg);
+
 // The embedded default TOML text, documented key by key.
 std::string_view defaultConfigToml();
 

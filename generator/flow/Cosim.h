@@ -20,7 +20,7 @@ struct CosimOptions {
   double inValidProb = 1.0;
   double outReadyProb = 1.0;
   double wloadValidProb = 1.0;
-  std::string bypass = "none";  // see flow/BypassMask.h: none, random:P, row:R, col:C, pe:R,C, file:PATH
+  std::string bypass = "none";  // see protect/bypass/BypassMask.h: none, random:P, row:R, col:C, pe:R,C, file:PATH
   // Permanent PE faults (needs a model built with fault ports), joined by '+':
   // s0:R,C,BIT | s1:R,C,BIT (stuck-at on the MAC result) | rnd:R,C (random-output PE) |
   // rndrow:R | rndcol:C. With bypassFaulty the bypass mask is exactly the faulty PEs.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "flow/Package.h"
+#include "protect/ProtectionUnit.h"
 #include "units/IpDesign.h"
 
 namespace ftaccel::flow {
@@ -37,12 +38,10 @@ SynthResult synthesizeIp(const config::Config& cfg, const IpSynthOptions& option
 
 std::vector<std::pair<std::string, config::Config>> baselinesFor(const config::Config& cfg) {
   std::vector<std::pair<std::string, config::Config>> out;
-  if (cfg.protect.bypass) {
-    config::Config base = cfg;
-    base.protect.bypass = false;
-    if (cfg.ip.nameDerived) base.ip.name = cfg.ip.name.substr(0, cfg.ip.name.size() - 4);  // "_byp"
-    else base.ip.name = cfg.ip.name + "_base";
-    out.emplace_back("bypass", base);
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
+    config::Config base = unit->baseline(cfg);
+    base.ip.name = cfg.ip.nameDerived ? config::derivedName(base) : cfg.ip.name + "_base";
+    out.emplace_back(std::string(unit->name()), base);
   }
   return out;
 }
@@ -78,15 +77,8 @@ OverheadEntry overheadOf(const std::string& protection, const config::Config& cf
   e.pePowerProtected = peP.ownPowerW;
   e.pathBase = peB.criticalPathNs;
   e.pathProtected = peP.criticalPathNs;
-  if (protection == "bypass") {
-    // Table 10.1 gives 8-bit fixed-point and 32-bit float PEs; other widths show both.
-    const bool os = cfg.array.dataflow == config::Dataflow::OS;
-    e.reference = fmt::format(
-        "dissertation Table 10.1 (DesignCompiler, 15 nm), {} PE: 8-bit fixed area {} power {}, "
-        "32-bit float area {} power {}; delay <= +2.2 %",
-        os ? "OS" : "WS/IS", os ? "+4.00 %" : "+7.09 %", os ? "+2.27 %" : "+5.36 %",
-        os ? "+0.52 %" : "+0.79 %", os ? "+0.22 %" : "+0.50 %");
-  }
+  for (const protect::ProtectionUnit* unit : protect::registry())
+    if (unit->name() == protection) e.reference = unit->referenceFigures(cfg);
   return e;
 }
 

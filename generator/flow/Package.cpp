@@ -9,28 +9,23 @@
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "config/KeyRow.h"
 #include "flow/FileIo.h"
 #include "flow/Synth.h"
 #include "ir/SvPrinter.h"
+#include "protect/ProtectionUnit.h"
 
 namespace ftaccel::flow {
 
 namespace fs = std::filesystem;
 
 std::string regenerateCommand(const config::Config& cfg) {
-  config::Config def = config::loadConfig(std::nullopt);
+  const config::Config def = config::loadConfig(std::nullopt);
   std::string cmd = "ftaccel generate";
-  if (cfg.array.rows != def.array.rows) cmd += fmt::format(" --set array.rows={}", cfg.array.rows);
-  if (cfg.array.cols != def.array.cols) cmd += fmt::format(" --set array.cols={}", cfg.array.cols);
-  if (cfg.array.dataflow != def.array.dataflow)
-    cmd += fmt::format(" --set array.dataflow={}", config::toString(cfg.array.dataflow));
-  if (cfg.array.maxK != def.array.maxK) cmd += fmt::format(" --set array.max_k={}", cfg.array.maxK);
-  if (cfg.data.bits != def.data.bits) cmd += fmt::format(" --set data.bits={}", cfg.data.bits);
-  if (cfg.data.accBitsExplicit) cmd += fmt::format(" --set data.acc_bits={}", cfg.data.accBits);
-  if (cfg.protect.bypass) cmd += " --set protect.bypass=true";
-  if (!cfg.ip.nameDerived) cmd += fmt::format(" --set ip.name={}", cfg.ip.name);
-  if (cfg.synth.clockNs != def.synth.clockNs)
-    cmd += fmt::format(" --set synth.clock_ns={}", cfg.synth.clockNs);
+  for (const config::KeyRow& r : config::keyTable()) {
+    const bool named = r.inRegenerate ? r.inRegenerate(cfg, def) : r.get(cfg) != r.get(def);
+    if (named) cmd += fmt::format(" --set {}={}", r.path, config::setText(r.get(cfg)));
+  }
   return cmd + " --out DIR";
 }
 
@@ -47,10 +42,6 @@ nlohmann::json osProtocol(const config::Config& cfg) {
           {"out", fmt::format("rows result rows per tile, row 0 first; lane c = y[r][c] = "
                               "sum_k X[r][k]*W[k][c], signed, exact, {} bits",
                               cfg.data.accBits)},
-          {"bypass", cfg.protect.bypass
-                         ? "bypass_valid_i shifts one row of bypass bits into the chain, row 0 "
-                           "first, rows beats per mask; a bypassed PE's result is forced to zero"
-                         : "not generated (protect.bypass = false)"},
           {"combinational_paths", "out_ready_i -> in_ready_o (global pipeline enable); "
                                   "in_valid_i, in_last_i -> in_ready_o"}};
 }
@@ -141,11 +132,6 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
                        "sum_k X[c][k]*W[k][co], signed, exact"
                      : "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
                        "sum_k x[k]*W[k][c], signed, exact"},
-        {"bypass", cfg.protect.bypass
-                       ? "bypass_valid_i shifts one row of bypass bits into the chain, row 0 "
-                         "first, rows beats per mask; lane c = column c; change only while idle; "
-                         "a bypassed PE forwards its partial sum (its weight is pruned)"
-                       : "not generated (protect.bypass = false)"},
         {"combinational_paths",
          fmt::format("out_ready_i -> {0}_ready_o (global pipeline enable); {0}_valid_i, {2} -> "
                      "{0}_ready_o, {1}_ready_o", sp.stream, sp.load, sp.swap)}}},
@@ -177,6 +163,11 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
   manifest["fault_injection"] = faultSitesJson(cfg);
   if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["protocol"] = osProtocol(cfg);
+  }
+  // Every registered protection unit states its protocol, or how to enable it.
+  for (const protect::ProtectionUnit* unit : protect::registry())
+    manifest["protocol"][std::string(unit->name())] = unit->protocol(cfg);
+  if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["mapping"] = "eq. 10.5: output (c_o, b) -> PE(row b mod rows, column c_o mod cols)";
     manifest["latency"]["definition"] =
         "rising edges from the handshake of a tile's last beat to its first result row";

@@ -1,7 +1,9 @@
 // A small typed tree of SystemVerilog modules, built by the units and printed by SvPrinter.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -10,12 +12,14 @@
 namespace ftaccel::ir {
 
 // Widths and expressions are SystemVerilog expression text ("DataBits", "Rows*DataBits");
-// an empty width means a single bit.
+// an empty width means a single bit. ir::resolve (Resolve.h) fills in the evaluated integer
+// beside every printed expression, so passes read numbers instead of parsing text.
 struct Param {
   std::string name;   // UpperCamelCase
   std::string value;  // default value expression
   bool local = false; // localparam (derived)
   std::string comment;
+  int64_t evaluated = 0;  // filled by ir::resolve
 };
 
 enum class Dir { In, Out };
@@ -25,6 +29,39 @@ struct Port {
   std::string name;   // with _i / _o suffix
   std::string width;  // "" = 1 bit, else the vector width expression
   std::string comment;
+  int bits = 0;       // evaluated width, filled by ir::resolve
+};
+
+// What a register is, declared where the register is declared. The fault-injection pass, the
+// manifest's site list and the campaign's live-window rules all read it.
+enum class LiveClass {
+  None,        // no live-window rule: always live (control, flags, configuration)
+  Act,         // streamed operand passing a PE (WS/IS/OS)
+  Psum,        // WS/IS partial sum
+  Weight,      // WS/IS active stationary operand
+  Shadow,      // WS/IS shadow (next) stationary operand
+  SkewIn,      // input skew stage (operand bits; tags have no rule)
+  Deskew,      // WS/IS output de-skew stage
+  WeightPass,  // OS streamed weight passing a PE
+  SkewW,       // OS weight skew stage
+  Acc,         // OS accumulator
+  Hold,        // OS finished result
+  Drain,       // OS drain chain
+  DeskewOs,    // OS output de-skew stage
+};
+// Enumerator names in declaration order, for tables handed to the harness.
+inline const char* liveClassNames() {
+  return "None, Act, Psum, Weight, Shadow, SkewIn, Deskew, WeightPass, SkewW, Acc, Hold, Drain, DeskewOs";
+}
+inline const char* liveClassName(LiveClass c) {
+  static const char* const names[] = {"None",   "Act",   "Psum", "Weight", "Shadow", "SkewIn", "Deskew",
+                                      "WeightPass", "SkewW", "Acc", "Hold",   "Drain",  "DeskewOs"};
+  return names[static_cast<int>(c)];
+}
+
+struct RegInfo {
+  std::string kind;  // site kind in the manifest: act, psum, weight, control, skew, ...
+  LiveClass live = LiveClass::None;
 };
 
 struct Signal {
@@ -32,9 +69,19 @@ struct Signal {
   std::string width;
   std::string comment;
   bool isSigned = false;
+  std::optional<RegInfo> reg{};  // set on every register (a signal assigned in an always_ff)
+  int bits = 0;                // evaluated width; 0 inside generate blocks (per iteration)
 };
 
-// Procedural statements; always_ff prints assignments as <=, always_comb as =.
+// A register declaration: a signal with its fault-site kind and live-window class.
+inline Signal reg(std::string name, std::string width, std::string comment, RegInfo info) {
+  Signal s{std::move(name), std::move(width), std::move(comment)};
+  s.reg = std::move(info);
+  return s;
+}
+
+// Procedural statements; always_ff prints assignments as <=, always_comb as =. An If whose
+// elseBody is a single If with chainElse set prints as "end else if (...) begin".
 struct Stmt {
   enum class Kind { Assign, If, Comment };
   Kind kind = Kind::Assign;
@@ -43,6 +90,7 @@ struct Stmt {
   std::string cond;
   std::vector<Stmt> thenBody;
   std::vector<Stmt> elseBody;
+  bool chainElse = false;
 
   static Stmt assign(std::string l, std::string r) {
     Stmt s;
@@ -57,6 +105,24 @@ struct Stmt {
     s.thenBody = std::move(t);
     s.elseBody = std::move(e);
     return s;
+  }
+  // if (c0) t0 else if (c1) t1 ... else e
+  static Stmt ifElseIf(std::vector<std::pair<std::string, std::vector<Stmt>>> branches,
+                       std::vector<Stmt> e = {}) {
+    Stmt tail;
+    bool first = true;
+    for (auto it = branches.rbegin(); it != branches.rend(); ++it) {
+      Stmt s = ifThen(std::move(it->first), std::move(it->second));
+      if (first) {
+        s.elseBody = std::move(e);
+      } else {
+        s.elseBody.push_back(std::move(tail));
+        s.chainElse = true;
+      }
+      tail = std::move(s);
+      first = false;
+    }
+    return tail;
   }
   static Stmt comment(std::string text) {
     Stmt s;
@@ -98,10 +164,12 @@ struct Comment {
   std::string text;
 };
 
-// localparam inside a generate block.
+// localparam item (inside a generate block, or a table at module level).
 struct LocalParam {
   std::string name;
   std::string value;
+  std::string type = "int";
+  bool opaque = false;  // not an integer expression (a table): elaboration leaves it alone
 };
 
 // Simulation-only parameter legality check: prints an `ifndef SYNTHESIS initial block.
@@ -110,10 +178,35 @@ struct ParamCheck {
   std::string message;  // $fatal message when it does not
 };
 
+// Owning pointer with value semantics: copying a Box copies what it holds, so a copied Module
+// is a deep copy (generate blocks are recursive and need the indirection).
+template <class T>
+class Box {
+ public:
+  explicit Box(T value) : p_(std::make_unique<T>(std::move(value))) {}
+  Box(const Box& other) : p_(std::make_unique<T>(*other.p_)) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& other) {
+    if (this != &other) p_ = std::make_unique<T>(*other.p_);
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 struct Generate;
 struct GenerateIf;
 using Item = std::variant<Signal, ContAssign, AlwaysFF, AlwaysComb, Instance, Comment, LocalParam,
-                          std::shared_ptr<Generate>, std::shared_ptr<GenerateIf>>;
+                          Box<Generate>, Box<GenerateIf>>;
+
+// The two loops of a PE grid say so, so passes can find PE coordinates without reading labels.
+enum class GridAxis { None, Row, Col };
 
 // for (genvar var = 0; var < count; var++) begin : label ... end
 struct Generate {
@@ -121,6 +214,7 @@ struct Generate {
   std::string var;
   std::string count;
   std::vector<Item> items;
+  GridAxis axis = GridAxis::None;
 };
 
 // if (cond) begin : label ... end else begin : elseLabel ... end
@@ -142,19 +236,17 @@ struct Module {
   std::vector<std::string> lintWaivers;  // justification text printed with each waiver
 };
 
-inline std::shared_ptr<Generate> makeGenerate(std::string label, std::string var,
-                                              std::string count, std::vector<Item> items) {
-  return std::make_shared<Generate>(
-      Generate{std::move(label), std::move(var), std::move(count), std::move(items)});
+inline Box<Generate> makeGenerate(std::string label, std::string var, std::string count,
+                                  std::vector<Item> items, GridAxis axis = GridAxis::None) {
+  return Box<Generate>(
+      Generate{std::move(label), std::move(var), std::move(count), std::move(items), axis});
 }
 
-inline std::shared_ptr<GenerateIf> makeGenerateIf(std::string cond, std::string label,
-                                                  std::vector<Item> thenItems,
-                                                  std::string elseLabel = "",
-                                                  std::vector<Item> elseItems = {}) {
-  return std::make_shared<GenerateIf>(GenerateIf{std::move(cond), std::move(label),
-                                                 std::move(thenItems), std::move(elseLabel),
-                                                 std::move(elseItems)});
+inline Box<GenerateIf> makeGenerateIf(std::string cond, std::string label,
+                                      std::vector<Item> thenItems, std::string elseLabel = "",
+                                      std::vector<Item> elseItems = {}) {
+  return Box<GenerateIf>(GenerateIf{std::move(cond), std::move(label), std::move(thenItems),
+                                    std::move(elseLabel), std::move(elseItems)});
 }
 
 }  // namespace ftaccel::ir

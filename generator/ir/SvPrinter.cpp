@@ -126,14 +126,24 @@ class Printer {
         case Stmt::Kind::If:
           emit(level, fmt::format("if ({}) begin", s.cond));
           printStmts(s.thenBody, level + 1, op);
-          if (!s.elseBody.empty()) {
-            emit(level, "end else begin");
-            printStmts(s.elseBody, level + 1, op);
-          }
+          printElse(s, level, op);
           emit(level, "end");
           break;
       }
     }
+  }
+
+  void printElse(const Stmt& s, int level, const char* op) {
+    if (s.elseBody.empty()) return;
+    if (s.chainElse && s.elseBody.size() == 1 && s.elseBody[0].kind == Stmt::Kind::If) {
+      const Stmt& next = s.elseBody[0];
+      emit(level, fmt::format("end else if ({}) begin", next.cond));
+      printStmts(next.thenBody, level + 1, op);
+      printElse(next, level, op);
+      return;
+    }
+    emit(level, "end else begin");
+    printStmts(s.elseBody, level + 1, op);
   }
 
   void printItem(const Item& item, int level) {
@@ -201,7 +211,7 @@ class Printer {
   }
 
   void printOne(const LocalParam& p, int level) {
-    emit(level, fmt::format("localparam int {} = {};", p.name, p.value));
+    emit(level, fmt::format("localparam {} {} = {};", p.type, p.name, p.value));
   }
 
   void printOne(const Comment& c, int level) {
@@ -209,7 +219,7 @@ class Printer {
     emit(level, "// " + c.text);
   }
 
-  void printOne(const std::shared_ptr<Generate>& g, int level) {
+  void printOne(const Box<Generate>& g, int level) {
     emit(0, "");
     emit(level, fmt::format("for (genvar {0} = 0; {0} < {1}; {0}++) begin : {2}", g->var, g->count,
                             g->label));
@@ -217,7 +227,7 @@ class Printer {
     emit(level, "end");
   }
 
-  void printOne(const std::shared_ptr<GenerateIf>& g, int level) {
+  void printOne(const Box<GenerateIf>& g, int level) {
     emit(0, "");
     emit(level, fmt::format("if ({}) begin : {}", g->cond, g->label));
     for (const auto& item : g->thenItems) printItem(item, level + 1);

@@ -76,7 +76,9 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
                {"drain_o", slice("drain_net", "r*Cols+c", "AccBits")}},
               ""};
   addArrayProtection(m, pe, cfg, options);
-  m.items.push_back(makeGenerate("gen_row", "r", "Rows", {makeGenerate("gen_col", "c", "Cols", {pe})}));
+  m.items.push_back(makeGenerate("gen_row", "r", "Rows",
+                                  {makeGenerate("gen_col", "c", "Cols", {pe}, GridAxis::Col)},
+                                  GridAxis::Row));
   return m;
 }
 

@@ -72,7 +72,8 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
                {"wchain_o", slice("wchain_net", "r*Cols+c", "DataBits")}},
               ""};
   addArrayProtection(m, pe, cfg, options);
-  auto grid = makeGenerate("gen_row", "r", "Rows", {makeGenerate("gen_col", "c", "Cols", {pe})});
+  auto grid = makeGenerate("gen_row", "r", "Rows",
+                           {makeGenerate("gen_col", "c", "Cols", {pe}, GridAxis::Col)}, GridAxis::Row);
   m.items.push_back(rowEdges);
   m.items.push_back(colEdges);
   m.items.push_back(grid);

@@ -1,5 +1,6 @@
 // Handshake and pipeline control of the OS array: advance, tile flags, tile spacing and the
 // valid window of the drained result rows.
+#include "units/PipelineModel.h"
 #include "units/Units.h"
 
 namespace ftaccel::units {
@@ -19,7 +20,7 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
   m.params = {
       {"Rows", std::to_string(cfg.array.rows), false, ""},
       {"Cols", std::to_string(cfg.array.cols), false, ""},
-      {"Latency", "Rows + Cols", true, "last beat to first result row, derived"},
+      {"Latency", pipelineModel(cfg).ctrlLatencySv(), true, "last beat to first result row, derived"},
       {"RowBits", "$clog2(Rows + 1)", true, "derived"},
   };
   m.ports = {
@@ -36,10 +37,10 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
   };
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
   m.items = {
-      Signal{"end_q", "Latency", "tile ends on their way to the north edge"},
-      Signal{"since_q", "RowBits", "cycles since the last tile end, saturating at Rows-1"},
-      Signal{"open_q", "", "a tile has started and not ended"},
-      Signal{"rows_q", "RowBits", "result rows still to deliver"},
+      reg("end_q", "Latency", "tile ends on their way to the north edge", {"control"}),
+      reg("since_q", "RowBits", "cycles since the last tile end, saturating at Rows-1", {"control"}),
+      reg("open_q", "", "a tile has started and not ended", {"control"}),
+      reg("rows_q", "RowBits", "result rows still to deliver", {"control"}),
       Signal{"en", "", ""},
       Signal{"last_ok", "", ""},
       Signal{"accept", "", ""},

@@ -1,4 +1,5 @@
 // Handshake and pipeline control of the WS array: advance, valid pipe, weight-load sequencing.
+#include "units/PipelineModel.h"
 #include "units/Units.h"
 
 namespace ftaccel::units {
@@ -6,6 +7,7 @@ namespace ftaccel::units {
 using namespace ir;
 
 Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
+  const PipelineModel pipe = pipelineModel(cfg);
   Module m;
   m.name = names.ctrl;
   m.description = {
@@ -17,8 +19,8 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
   m.params = {
       {"Rows", std::to_string(cfg.array.rows), false, ""},
       {"Cols", std::to_string(cfg.array.cols), false, ""},
-      {"Latency", "Rows + Cols", true, "input handshake to output valid, derived"},
-      {"SwapSpan", "Rows + Cols - 1", true, "cycles a swap needs to reach the last PE, derived"},
+      {"Latency", pipe.ctrlLatencySv(), true, "input handshake to output valid, derived"},
+      {"SwapSpan", pipe.swapSpanSv(), true, "cycles a swap needs to reach the last PE, derived"},
       {"RowBits", "(Rows > 1) ? $clog2(Rows) : 1", true, "derived"},
       {"SpanBits", "$clog2(SwapSpan + 1)", true, "derived"},
   };
@@ -39,10 +41,10 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
 
   m.items = {
-      Signal{"valid_q", "Latency", "valid bit of every pipeline stage"},
-      Signal{"swap_cnt_q", "SpanBits", "advances until the last swap has reached every PE"},
-      Signal{"wrow_q", "RowBits", "weight rows received of the current load"},
-      Signal{"loaded_q", "", "a complete weight matrix waits in the shadow registers"},
+      reg("valid_q", "Latency", "valid bit of every pipeline stage", {"control"}),
+      reg("swap_cnt_q", "SpanBits", "advances until the last swap has reached every PE", {"control"}),
+      reg("wrow_q", "RowBits", "weight rows received of the current load", {"control"}),
+      reg("loaded_q", "", "a complete weight matrix waits in the shadow registers", {"control"}),
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
       Signal{"wload", "", ""},

@@ -1,14 +1,15 @@
-// Register-level fault injection: rewrites always_ff blocks and threads the fi buses.
+// Register-level fault injection: one generic pass that rewrites always_ff blocks of any module
+// and threads the fi buses, reading widths and register kinds from the typed IR.
 #include "units/FaultInjection.h"
 
 #include <algorithm>
-#include <functional>
 #include <map>
-#include <memory>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "ir/Resolve.h"
 #include "units/IpDesign.h"
 
 namespace ftaccel::units {
@@ -17,16 +18,23 @@ using namespace ir;
 
 namespace {
 
-int clog2(int n) {
-  int bits = 0;
-  while ((1 << bits) < n) ++bits;
-  return bits;
-}
-
-// Sites of one module relative to its own fi bus; PE coordinates are filled in by the array.
-struct LocalLayout {
+// Sites of one module relative to its own fi bus.
+struct Layout {
   std::vector<FaultSite> sites;
   int bits = 0;
+};
+
+// One elaborated contributor to a module's fi bus: a register or a child instance.
+struct Entry {
+  const AlwaysFF* ff = nullptr;  // register: its block
+  std::string reg;               // register name
+  const Signal* decl = nullptr;
+  const Instance* inst = nullptr;  // child instance
+  const Layout* child = nullptr;
+  ElabPoint point;
+  int bits = 0;
+  int offset = 0;
+  const Generate* nest() const { return point.loops.empty() ? nullptr : point.loops.front().loop; }
 };
 
 std::string gated(const std::string& expr, const std::string& xorSlice, const std::string& clrSlice) {
@@ -63,187 +71,230 @@ void gateBlock(AlwaysFF& ff, const std::map<std::string, RegMask>& masks) {
   ff.body.insert(ff.body.begin(), holds.begin(), holds.end());
 }
 
-void addFiPorts(Module& m, const std::string& width) {
-  m.ports.push_back({Dir::In, "fi_xor_i", width, "simulation only: flip these register bits"});
-  m.ports.push_back({Dir::In, "fi_clr_i", width, "simulation only: clear these register bits"});
+RegMask maskAt(const std::string& base, const std::string& width) {
+  return {fmt::format("fi_xor_i[{} +: {}]", base, width), fmt::format("fi_clr_i[{} +: {}]", base, width)};
 }
 
-// Kind of a PE register. In IS the stationary operand is the input and the streamed one the
-// weight (same datapath as WS, eq. 10.4).
-std::string peKind(const std::string& reg, config::Dataflow df) {
-  const bool is = df == config::Dataflow::IS;
-  static const std::map<std::string, std::string> ws = {
-      {"act_q", "act"},   {"swap_q", "flag"},     {"psum_q", "psum"},   {"shadow_q", "weight_shadow"},
-      {"weight_q", "weight"}, {"bypass_q", "config"}, {"first_q", "flag"}, {"last_q", "flag"},
-      {"w_q", "weight"},  {"acc_q", "acc"},       {"hold_q", "acc_hold"}, {"drain_q", "drain"}};
-  std::string kind = ws.at(reg);
-  if (is && reg == "act_q") return "weight";
-  if (is && reg == "weight_q") return "act";
-  if (is && reg == "shadow_q") return "act_shadow";
-  return kind;
-}
-
-// Leaf modules whose registers are declared at module level (PEs, control).
-LocalLayout gateLeaf(Module& m, const std::map<std::string, int>& widthOf,
-                     const std::function<std::string(const std::string&)>& kindOf) {
-  std::map<std::string, std::string> declared;
-  for (const Item& item : m.items)
-    if (const auto* s = std::get_if<Signal>(&item)) declared[s->name] = s->width;
-  LocalLayout layout;
-  for (Item& item : m.items) {
-    auto* ff = std::get_if<AlwaysFF>(&item);
-    if (!ff) continue;
-    std::map<std::string, RegMask> masks;
-    for (const Stmt& r : ff->reset) {
-      auto w = widthOf.find(declared.at(r.lhs));
-      FTACCEL_ASSERT(w != widthOf.end());  // a new width expression needs its value here
-      masks[r.lhs] = {fmt::format("fi_xor_i[{} +: {}]", layout.bits, w->second),
-                      fmt::format("fi_clr_i[{} +: {}]", layout.bits, w->second)};
-      layout.sites.push_back({r.lhs, w->second, layout.bits, kindOf(r.lhs), -1, -1});
-      layout.bits += w->second;
-    }
-    gateBlock(*ff, masks);
-  }
-  if (layout.bits > 0) addFiPorts(m, std::to_string(layout.bits));
-  return layout;
-}
-
-int paramValue(const Module& m, const std::string& name) {
-  for (const Param& p : m.params)
-    if (p.name == name) return std::stoi(p.value);
-  FTACCEL_ASSERT(false);
-  return 0;
-}
-
-// The delay-line bank: lane i holds Depth(i)*Width bits in gen_lane[i].gen_regs.gen_*.stage_q.
-LocalLayout gateSkew(Module& m, const std::string& kind) {
-  const int lanes = paramValue(m, "Lanes"), width = paramValue(m, "Width"),
-            offset = paramValue(m, "Offset"), reverse = paramValue(m, "Reverse");
-  LocalLayout layout;
-  for (int i = 0; i < lanes; ++i) {
-    const int depth = offset + (reverse ? lanes - 1 - i : i);
-    if (depth == 0) continue;
-    layout.sites.push_back({fmt::format("gen_lane[{}].gen_regs.{}.stage_q", i,
-                                        depth == 1 ? "gen_single" : "gen_chain"),
-                            depth * width, layout.bits, kind, -1, -1});
-    layout.bits += depth * width;
-  }
-  if (layout.bits == 0) return layout;
-  // Lanes before i hold Width * sum(Depth) bits; the closed forms match the loop above.
-  m.params.push_back({"FiBits", "Width * (Lanes*Offset + (Lanes*(Lanes-1))/2)", true,
-                      "fault-injection bits, derived"});
-  addFiPorts(m, "FiBits");
-  auto& lane = std::get<std::shared_ptr<Generate>>(m.items.at(0));
-  lane->items.insert(lane->items.begin() + 1,
-                     LocalParam{"FiBase", "Width * (Offset*i + ((Reverse != 0) ? (i*(2*Lanes-1-i))/2 "
-                                          ": (i*(i-1))/2))"});
-  auto& regs = std::get<std::shared_ptr<GenerateIf>>(lane->items.back());
-  auto& depthIf = std::get<std::shared_ptr<GenerateIf>>(regs->elseItems.at(0));
-  for (auto* items : {&depthIf->thenItems, &depthIf->elseItems}) {
-    for (Item& item : *items) {
-      if (auto* ff = std::get_if<AlwaysFF>(&item)) {
-        const std::string w = items == &depthIf->thenItems ? "Width" : "Depth*Width";
-        gateBlock(*ff, {{"stage_q", {"fi_xor_i[FiBase +: " + w + "]", "fi_clr_i[FiBase +: " + w + "]"}}});
+// Collects the registers and fi-carrying child instances of `m` as elaboration sees them.
+std::vector<Entry> collect(const Module& m, const std::map<std::string, Layout>& layouts) {
+  std::map<std::string, const Signal*> decls;  // by elaborated path
+  std::vector<Entry> regs, loopEntries, insts;
+  elaborate(m, [&](const Item& item, const ElabPoint& point) {
+    if (const auto* s = std::get_if<Signal>(&item)) {
+      decls[point.path + s->name] = s;
+    } else if (const auto* ff = std::get_if<AlwaysFF>(&item)) {
+      for (const Stmt& r : ff->reset) {
+        auto it = decls.find(point.path + r.lhs);
+        if (it == decls.end() || !it->second->reg)
+          throw std::logic_error(fmt::format("module {}: register {}{} has no RegInfo (declare it with ir::reg)",
+                                             m.name, point.path, r.lhs));
+        Entry e{ff, r.lhs, it->second, nullptr, nullptr, point,
+                evalWidth(it->second->width, point.scope), 0};
+        (point.loops.empty() ? regs : loopEntries).push_back(e);
       }
+    } else if (const auto* inst = std::get_if<Instance>(&item)) {
+      auto it = layouts.find(inst->module);
+      if (it == layouts.end() || it->second.bits == 0) return;
+      Entry e{nullptr, "", nullptr, inst, &it->second, point, it->second.bits, 0};
+      (point.loops.empty() ? insts : loopEntries).push_back(e);
     }
+  });
+  // Module-level instances go largest first, so the biggest child (the array) starts at bit 0
+  // and Verilator reads its slices straight from the port instead of copying a shifted bus.
+  std::stable_sort(insts.begin(), insts.end(), [](const Entry& a, const Entry& b) { return a.bits > b.bits; });
+  std::vector<Entry> all = regs;
+  all.insert(all.end(), loopEntries.begin(), loopEntries.end());
+  all.insert(all.end(), insts.begin(), insts.end());
+  int offset = 0;
+  for (Entry& e : all) {
+    e.offset = offset;
+    offset += e.bits;
   }
-  return layout;
+  return all;
 }
 
-// The grid: PE(r,c) owns bits [(r*Cols+c)*peBits, +peBits) of the array's bus.
-LocalLayout connectArray(Module& m, const LocalLayout& pe, int rows, int cols) {
-  LocalLayout layout;
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c)
-      for (FaultSite s : pe.sites) {
-        s.path = fmt::format("gen_row[{}].gen_col[{}].u_pe.{}", r, c, s.path);
-        s.offset += (r * cols + c) * pe.bits;
-        s.peRow = r;
-        s.peCol = c;
+// Flattened iteration index of a loop nest, as SV text and as a number ("r*Cols+c").
+std::string flatIndexText(const std::vector<LoopLevel>& loops) {
+  std::string text = loops.front().loop->var;
+  for (size_t i = 1; i < loops.size(); ++i) text = text + "*" + loops[i].loop->count + "+" + loops[i].loop->var;
+  return text;
+}
+
+// Per generate nest: the base of every iteration (by flattened index; an iteration without
+// registers gets the base of the next one) and each contributor's offset inside it, which
+// must not depend on the iteration (the rewritten text is shared by all of them).
+struct NestPlan {
+  std::vector<int> iterationBase;
+  std::map<const void*, int> within;  // AlwaysFF/Instance node -> offset inside its iteration
+  bool uniform = true;
+  int stride = 0;
+  int first = 0;
+};
+
+int64_t flatIndex(const ElabPoint& p, int64_t* total) {
+  int64_t flat = 0, count = 1;
+  for (const LoopLevel& l : p.loops) {
+    const int64_t n = evalConst(l.loop->count, p.scope);
+    flat = flat * n + l.index;
+    count *= n;
+  }
+  if (total) *total = count;
+  return flat;
+}
+
+std::map<const Generate*, NestPlan> planNests(const Module& m, const std::vector<Entry>& entries) {
+  std::map<const Generate*, NestPlan> plans;
+  std::map<const Generate*, std::map<int64_t, int>> baseOf;  // flat iteration -> first offset
+  std::map<const Generate*, int> endOf;
+  std::map<const Generate*, std::map<std::string, int>> withinByKey;
+  std::map<const Generate*, int64_t> iterations;
+  for (const Entry& e : entries) {
+    const Generate* nest = e.nest();
+    if (!nest) continue;
+    const int64_t flat = flatIndex(e.point, &iterations[nest]);
+    const int base = baseOf[nest].emplace(flat, e.offset).first->second;
+    endOf[nest] = e.offset + e.bits;
+    const std::string key = e.inst ? "inst:" + e.inst->name : "reg:" + e.reg;
+    auto [it, inserted] = withinByKey[nest].emplace(key, e.offset - base);
+    if (!inserted && it->second != e.offset - base)
+      throw std::logic_error(fmt::format("module {}: {} sits at different offsets in different iterations of {}",
+                                         m.name, key, nest->label));
+    plans[nest].within[e.inst ? static_cast<const void*>(e.inst) : static_cast<const void*>(e.ff)] =
+        e.offset - base;
+  }
+  for (auto& [nest, plan] : plans) {
+    const auto& bases = baseOf[nest];
+    plan.iterationBase.assign(static_cast<size_t>(iterations[nest]), endOf[nest]);
+    for (int64_t i = iterations[nest] - 1; i >= 0; --i) {
+      auto it = bases.find(i);
+      if (it != bases.end()) plan.iterationBase[i] = it->second;
+      else if (i + 1 < iterations[nest]) plan.iterationBase[i] = plan.iterationBase[i + 1];
+    }
+    plan.uniform = static_cast<int64_t>(bases.size()) == iterations[nest];
+    plan.first = plan.iterationBase.front();
+    if (plan.iterationBase.size() > 1) plan.stride = plan.iterationBase[1] - plan.iterationBase[0];
+    for (size_t i = 1; i < plan.iterationBase.size(); ++i)
+      if (plan.iterationBase[i] - plan.iterationBase[i - 1] != plan.stride) plan.uniform = false;
+  }
+  return plans;
+}
+
+// Base expression of the current iteration of `nest` (table lookup or first + flat*stride).
+std::string iterationBaseText(const NestPlan& plan, const std::vector<LoopLevel>& loops, int bitsOfIteration) {
+  const std::string flat = flatIndexText(loops);
+  if (!plan.uniform) return "FiBase";
+  const int stride = plan.iterationBase.size() > 1 ? plan.stride : bitsOfIteration;
+  std::string text = fmt::format("({})*{}", flat, stride);
+  return plan.first ? fmt::format("{} + {}", plan.first, text) : text;
+}
+
+// Finds the innermost loop body of a nest that holds `node` and inserts the FiBase localparam
+// (a lookup in the module-level FiBases table) at its start, once.
+bool insertFiBase(std::vector<Item>& items, const std::string& flat, bool inLoop) {
+  for (Item& item : items) {
+    if (auto* g = std::get_if<Box<Generate>>(&item)) {
+      bool nestedLoop = std::any_of((*g)->items.begin(), (*g)->items.end(), [](const Item& i) {
+        return std::holds_alternative<Box<Generate>>(i);
+      });
+      if (!nestedLoop) {
+        auto pos = (*g)->items.begin();
+        while (pos != (*g)->items.end() && std::holds_alternative<LocalParam>(*pos)) ++pos;
+        (*g)->items.insert(pos, LocalParam{"FiBase", fmt::format("FiBases[({})*32 +: 32]", flat), "int", true});
+        return true;
+      }
+      if (insertFiBase((*g)->items, flat, true)) return true;
+    }
+  }
+  (void)inLoop;
+  return false;
+}
+
+Layout gateModule(Module& m, const std::map<std::string, Layout>& layouts) {
+  std::vector<Entry> entries = collect(m, layouts);
+  Layout layout;
+  for (const Entry& e : entries) layout.bits += e.bits;
+  if (layout.bits == 0) return layout;
+  auto plans = planNests(m, entries);
+
+  // Site list.
+  for (const Entry& e : entries) {
+    int row = -1, col = -1, lane = -1;
+    for (const LoopLevel& l : e.point.loops) {
+      if (l.loop->axis == GridAxis::Row) row = static_cast<int>(l.index);
+      else if (l.loop->axis == GridAxis::Col) col = static_cast<int>(l.index);
+      else lane = static_cast<int>(l.index);
+    }
+    if (e.inst) {
+      for (FaultSite s : e.child->sites) {
+        s.path = e.point.path + e.inst->name + "." + s.path;
+        s.offset += e.offset;
+        if (row >= 0) s.peRow = row;
+        if (col >= 0) s.peCol = col;
         layout.sites.push_back(s);
       }
-  layout.bits = rows * cols * pe.bits;
-  addFiPorts(m, std::to_string(layout.bits));
-  for (Item& item : m.items) {
-    auto* row = std::get_if<std::shared_ptr<Generate>>(&item);
-    if (!row || (*row)->label != "gen_row") continue;
-    auto& col = std::get<std::shared_ptr<Generate>>((*row)->items.at(0));
-    auto& inst = std::get<Instance>(col->items.at(0));
-    inst.ports.push_back({"fi_xor_i", slice("fi_xor_i", "r*Cols+c", std::to_string(pe.bits))});
-    inst.ports.push_back({"fi_clr_i", slice("fi_clr_i", "r*Cols+c", std::to_string(pe.bits))});
-  }
-  return layout;
-}
-
-// A module that instantiates children at module level (the top): consecutive slices.
-// A module that instantiates children at module level (the top): consecutive slices, the
-// largest child (the array) first so its slice starts at bit 0: Verilator then reads the PE
-// slices straight from the port instead of copying a shifted bus for each of them.
-LocalLayout connectChildren(Module& m, const std::map<std::string, LocalLayout>& layouts) {
-  std::vector<Instance*> children;
-  for (Item& item : m.items) {
-    auto* inst = std::get_if<Instance>(&item);
-    if (!inst) continue;
-    auto it = layouts.find(inst->module);
-    if (it != layouts.end() && it->second.bits > 0) children.push_back(inst);
-  }
-  std::stable_sort(children.begin(), children.end(), [&](const Instance* a, const Instance* b) {
-    return layouts.at(a->module).bits > layouts.at(b->module).bits;
-  });
-  LocalLayout layout;
-  for (Instance* inst : children) {
-    const LocalLayout& child = layouts.at(inst->module);
-    inst->ports.push_back({"fi_xor_i", fmt::format("fi_xor_i[{} +: {}]", layout.bits, child.bits)});
-    inst->ports.push_back({"fi_clr_i", fmt::format("fi_clr_i[{} +: {}]", layout.bits, child.bits)});
-    for (FaultSite s : child.sites) {
-      s.path = inst->name + "." + s.path;
-      s.offset += layout.bits;
-      layout.sites.push_back(s);
+    } else {
+      layout.sites.push_back({e.point.path + e.reg, e.bits, e.offset, e.decl->reg->kind, row, col,
+                              e.decl->reg->live, lane});
     }
-    layout.bits += child.bits;
   }
-  if (layout.bits > 0) addFiPorts(m, std::to_string(layout.bits));
+
+  // Rewrite. The module is ours to change; the entries point into it.
+  std::map<const AlwaysFF*, std::map<std::string, RegMask>> masks;
+  std::map<const Instance*, std::string> instBase;
+  for (const Entry& e : entries) {
+    std::string base = std::to_string(e.offset);
+    if (const Generate* nest = e.nest()) {
+      const NestPlan& plan = plans.at(nest);
+      const int within = plan.within.at(e.inst ? static_cast<const void*>(e.inst) : static_cast<const void*>(e.ff));
+      base = iterationBaseText(plan, e.point.loops, e.bits);
+      if (within) base += " + " + std::to_string(within);
+    }
+    if (e.inst) {
+      instBase[e.inst] = base;
+    } else {
+      const std::string width = e.point.loops.empty() ? std::to_string(e.bits) : (e.decl->width.empty() ? "1" : e.decl->width);
+      masks[e.ff][e.reg] = maskAt(base, width);
+    }
+  }
+  for (auto& [ff, regMasks] : masks) gateBlock(const_cast<AlwaysFF&>(*ff), regMasks);
+  for (auto& [inst, base] : instBase) {
+    auto& ports = const_cast<Instance&>(*inst).ports;
+    const int bits = layouts.at(inst->module).bits;
+    ports.push_back({"fi_xor_i", fmt::format("fi_xor_i[{} +: {}]", base, bits)});
+    ports.push_back({"fi_clr_i", fmt::format("fi_clr_i[{} +: {}]", base, bits)});
+  }
+  for (auto& [nest, plan] : plans) {
+    if (plan.uniform) continue;
+    std::string table;
+    for (auto it = plan.iterationBase.rbegin(); it != plan.iterationBase.rend(); ++it)
+      table += fmt::format("{}32'd{}", table.empty() ? "" : ", ", *it);
+    // Iteration bases differ (skew lanes of different depth): a table, newest entry last.
+    FTACCEL_ASSERT(std::none_of(m.items.begin(), m.items.end(), [](const Item& i) {
+      const auto* lp = std::get_if<LocalParam>(&i);
+      return lp && lp->name == "FiBases";
+    }));  // one irregular nest per module
+    m.items.insert(m.items.begin(),
+                   LocalParam{"FiBases", "{" + table + "}",
+                              fmt::format("logic [{}-1:0]", 32 * plan.iterationBase.size()), true});
+    std::vector<LoopLevel> loops;
+    for (const Entry& e : entries)
+      if (e.nest() == nest) { loops = e.point.loops; break; }
+    insertFiBase(m.items, flatIndexText(loops), false);
+  }
+  const std::string width = std::to_string(layout.bits);
+  m.ports.push_back({Dir::In, "fi_xor_i", width, "simulation only: flip these register bits"});
+  m.ports.push_back({Dir::In, "fi_clr_i", width, "simulation only: clear these register bits"});
   return layout;
 }
 
 }  // namespace
 
-void addRegisterInjection(IpDesign& ip, const config::Config& cfg) {
-  const int rows = cfg.array.rows, cols = cfg.array.cols;
-  const bool os = cfg.array.dataflow == config::Dataflow::OS;
-  const std::map<std::string, int> peWidths = {
-      {"", 1}, {"DataBits", cfg.data.bits}, {"AccBits", cfg.data.accBits}};
-  const std::map<std::string, int> ctrlWidths = {
-      {"", 1},
-      {"Latency", rows + cols},
-      {"SpanBits", clog2(rows + cols)},  // $clog2(SwapSpan + 1), SwapSpan = rows + cols - 1
-      {"RowBits", os ? clog2(rows + 1) : (rows > 1 ? clog2(rows) : 1)}};
-  std::map<std::string, LocalLayout> layouts;
-  const std::string prefix = ip.top;
-  for (ModuleSpec& spec : ip.modules) {
-    Module& m = spec.module;
-    const std::string role = m.name.substr(prefix.size());
-    if (role == "_pe") {
-      layouts[m.name] = gateLeaf(m, peWidths, [&](const std::string& r) {
-        return peKind(r, cfg.array.dataflow);
-      });
-    } else if (role == "_ctrl") {
-      layouts[m.name] = gateLeaf(m, ctrlWidths, [](const std::string&) { return "control"; });
-    } else if (role == "_skew_in") {
-      layouts[m.name] = gateSkew(m, "skew");
-    } else if (role == "_skew_w") {
-      layouts[m.name] = gateSkew(m, "skew_w");
-    } else if (role == "_skew_out") {
-      layouts[m.name] = gateSkew(m, "deskew");
-    } else if (role == "_array") {
-      layouts[m.name] = connectArray(m, layouts.at(prefix + "_pe"), rows, cols);
-    } else {
-      FTACCEL_ASSERT(role.empty());
-      LocalLayout top = connectChildren(m, layouts);
-      ip.faultSites = std::move(top.sites);
-      ip.faultBits = top.bits;
-    }
-  }
+void addRegisterInjection(IpDesign& ip) {
+  std::map<std::string, Layout> layouts;
+  for (ModuleSpec& spec : ip.modules) layouts[spec.module.name] = gateModule(spec.module, layouts);
+  const Layout& top = layouts.at(ip.top);
+  ip.faultSites = top.sites;
+  ip.faultBits = top.bits;
 }
 
 }  // namespace ftaccel::units

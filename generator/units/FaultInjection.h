@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/Config.h"
+#include "ir/Ir.h"
 
 namespace ftaccel::units {
 
@@ -24,10 +25,14 @@ struct FaultSite {
   std::string kind;  // weight, weight_shadow, act, psum, acc, flag, control, skew, deskew, ...
   int peRow = -1;    // PE coordinates, -1 outside the grid
   int peCol = -1;
+  ir::LiveClass live = ir::LiveClass::None;  // live-window rule of the campaign engine
+  int lane = -1;     // index of the innermost non-grid generate loop (skew lanes), else -1
 };
 
 // Rewrites the registers of every module of `ip`, threads fi_xor_i/fi_clr_i from the top and
-// fills ip.faultSites / ip.faultBits. Called by buildIp for the simulation variant only.
-void addRegisterInjection(IpDesign& ip, const config::Config& cfg);
+// fills ip.faultSites / ip.faultBits. Called by buildIp for the simulation variant only. The
+// pass is generic: it reads each register's width and RegInfo from its declaration and the
+// PE coordinates from the grid loops; a register without RegInfo is an internal error.
+void addRegisterInjection(IpDesign& ip);
 
 }  // namespace ftaccel::units

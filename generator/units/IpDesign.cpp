@@ -1,8 +1,15 @@
 // Assembles the module set of one IP and the interface facts the manifest reports.
 #include "units/IpDesign.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
+#include "diag/Diagnostics.h"
+
+#include "ir/Resolve.h"
+#include "protect/ProtectionUnit.h"
+#include "units/PipelineModel.h"
 #include "units/Units.h"
 
 namespace ftaccel::units {
@@ -47,41 +54,49 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   }
   ip.modules.push_back({os ? buildTopOs(cfg, names, options) : buildTopWs(cfg, names, options),
                         topChildren});
+  for (ModuleSpec& spec : ip.modules) ir::resolve(spec.module);
   for (const auto& p : ip.modules.back().module.ports) {
-    int width = p.width.empty() ? 1 : std::stoi(p.width);
+    const int width = p.bits;
     const StreamPortNames sp = streamPortNames(cfg.array.dataflow);
     std::string group = p.name.starts_with(sp.stream + "_") ? sp.stream
                         : p.name.starts_with(sp.load + "_") ? sp.load
-                        : p.name.starts_with("bypass_") ? "bypass"
                         : p.name.starts_with("fi_")    ? "fault_injection"
                         : p.name.starts_with("out_")   ? "out"
                                                        : "clock_reset";
+    for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+      for (const protect::PortGroup& g : unit->portGroups())
+        if (p.name.starts_with(g.prefix)) group = g.group;
     ip.ports.push_back({p.name, p.dir, width, group, p.comment});
   }
   if (options.faultPorts) {
-    addRegisterInjection(ip, cfg);
+    addRegisterInjection(ip);
+    for (ModuleSpec& spec : ip.modules) ir::resolve(spec.module);
     for (const auto& p : ip.modules.back().module.ports)
       if (p.name == "fi_xor_i" || p.name == "fi_clr_i")
         ip.ports.push_back({p.name, p.dir, ip.faultBits, "fault_injection", p.comment});
   }
-  ip.latencyCycles = rows + cols;
-  ip.latencyFormula = "rows + cols";
-  ip.batchFormula = "rows + cols + M - 1";
+  const PipelineModel pipe = pipelineModel(cfg);
+  ip.peEdge0 = pipe.peEdge0();
+  ip.latencyCycles = pipe.latency();
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    for (const std::string& alarm : unit->alarmPorts(cfg)) ip.alarmPorts.push_back(alarm);
+  ip.latencyFormula = pipe.latencyFormula();
+  ip.batchFormula = ip.latencyFormula + " + M - 1";
   if (os) {
-    // From the last beat of a tile to its first result row; rows rows follow back to back.
-    // Row 0 is registered at the north edge rows+cols cycles after the last beat and taken
-    // one cycle later.
-    ip.latencyCycles = rows + cols + 1;
-    ip.latencyFormula = "rows + cols + 1";
-    ip.batchFormula = "K + 2*rows + cols - 1 (tile of K beats: first beat to last result row)";
+    // From the last beat of a tile to its first result row; rows rows follow back to back:
+    // K - 1 beats after the first, the latency, then rows - 1 more rows.
+    const int extra = pipe.latency() - rows - cols - 2;
+    ip.batchFormula = fmt::format("K + 2*rows + cols {} {} (tile of K beats: first beat to last result row)",
+                                  extra < 0 ? '-' : '+', std::abs(extra));
     ip.weightLoadBeats = 0;
     ip.minStallFreeBatch = rows;
     ip.minStallFreeBatchFormula = "rows (tiles shorter than rows get bubbles)";
     return ip;
   }
   ip.weightLoadBeats = rows;
-  // A swap blocks loads for rows+cols-1 cycles plus its own; then rows beats load the next matrix.
-  ip.minStallFreeBatch = 2 * rows + cols;
+  // A swap blocks loads for the swap span plus its own cycle; then rows beats load the next matrix.
+  ip.minStallFreeBatch = pipe.swapSpan() + 1 + rows;
+  FTACCEL_ASSERT(ip.minStallFreeBatch == 2 * rows + cols);  // the formula below says so
   ip.minStallFreeBatchFormula = "2*rows + cols";
   return ip;
 }

@@ -38,6 +38,7 @@ struct IpDesign {
   std::vector<ModuleSpec> modules;  // leaves first, top last
   std::vector<TopPort> ports;
   int latencyCycles = 0;            // input handshake to output handshake, consumer ready
+  int peEdge0 = 1;                  // PE(r,c) computes on a vector accepted at edge a at a+peEdge0+r+c
   std::string latencyFormula;
   std::string batchFormula;         // cycles from first input to last output of M vectors
   int weightLoadBeats = 0;          // beats per weight matrix

@@ -9,7 +9,6 @@ namespace ftaccel::units {
 using namespace ir;
 
 Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const BuildOptions& options) {
-  const bool bypass = cfg.protect.bypass;
   Module m;
   m.name = names.pe;
   m.description = {
@@ -37,16 +36,15 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   const std::string macOut = macResult(options);
-  // The AND gates of the OS bypass: a bypassed PE delivers zero.
-  const std::string result = bypass ? macOut + " & {AccBits{!bypass_q}}" : macOut;
+  const std::string result = peResult(cfg, macOut, "");
   m.items = {
-      Signal{"act_q", "DataBits", ""},
-      Signal{"first_q", "", ""},
-      Signal{"last_q", "", ""},
-      Signal{"w_q", "DataBits", ""},
-      Signal{"acc_q", "AccBits", "running sum of this tile"},
-      Signal{"hold_q", "AccBits", "result of the last finished tile"},
-      Signal{"drain_q", "AccBits", ""},
+      reg("act_q", "DataBits", "", {"act", LiveClass::Act}),
+      reg("first_q", "", "", {"flag", LiveClass::None}),
+      reg("last_q", "", "", {"flag", LiveClass::None}),
+      reg("w_q", "DataBits", "", {"weight", LiveClass::WeightPass}),
+      reg("acc_q", "AccBits", "running sum of this tile", {"acc", LiveClass::Acc}),
+      reg("hold_q", "AccBits", "result of the last finished tile", {"acc_hold", LiveClass::Hold}),
+      reg("drain_q", "AccBits", "", {"drain", LiveClass::Drain}),
       Signal{"product", "ProdBits", "", true},
       Signal{"mac", "AccBits", "multiply-accumulate result"},
       ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(w_i))", ""},
@@ -68,9 +66,7 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.items.push_back(ContAssign{"last_o", "last_q", ""});
   m.items.push_back(ContAssign{"w_o", "w_q", ""});
   m.items.push_back(ContAssign{"drain_o", "drain_q", ""});
-  addPeProtection(m, cfg, options,
-                  {"Bypass (ch. 10.3.1, OS): AND gates force a bypassed PE's result to zero."},
-                  {"act_i", "w_i"});
+  addPeProtection(m, cfg, options, {"act_i", "w_i"});
   return m;
 }
 

@@ -31,17 +31,20 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::In, "wchain_i", "DataBits", "shadow weight from the PE below"},
       {Dir::Out, "wchain_o", "DataBits", "shadow weight to the PE above"},
   };
-  const bool bypass = cfg.protect.bypass;
+  // IS runs the same datapath with the operands swapped (eq. 10.4): the streamed register holds
+  // a weight and the stationary ones hold inputs.
+  const bool is = cfg.array.dataflow == config::Dataflow::IS;
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   // The fault sits on the MAC result, inside the part that the bypass multiplexer routes around.
   const std::string macOut = macResult(options);
   m.items = {
-      Signal{"act_q", "DataBits", ""},
-      Signal{"swap_q", "", ""},
-      Signal{"psum_q", "AccBits", ""},
-      Signal{"shadow_q", "DataBits", "next weight, loaded in the background"},
-      Signal{"weight_q", "DataBits", "weight in use"},
+      reg("act_q", "DataBits", "", {is ? "weight" : "act", LiveClass::Act}),
+      reg("swap_q", "", "", {"flag", LiveClass::None}),
+      reg("psum_q", "AccBits", "", {"psum", LiveClass::Psum}),
+      reg("shadow_q", "DataBits", "next weight, loaded in the background",
+          {is ? "act_shadow" : "weight_shadow", LiveClass::Shadow}),
+      reg("weight_q", "DataBits", "weight in use", {is ? "act" : "weight", LiveClass::Weight}),
       Signal{"weight", "DataBits", ""},
       Signal{"product", "ProdBits", "", true},
       Signal{"mac", "AccBits", "multiply-accumulate result"},
@@ -54,7 +57,7 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
                 Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
                {Stmt::ifThen("en_i",
                              {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
-                              Stmt::assign("psum_q", bypass ? "bypass_q ? psum_i : " + macOut : macOut),
+                              Stmt::assign("psum_q", peResult(cfg, macOut, "psum_i")),
                               Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
       AlwaysFF{"p_shadow", "",
                {Stmt::assign("shadow_q", "'0")},
@@ -64,10 +67,7 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       ContAssign{"psum_o", "psum_q", ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
-  addPeProtection(m, cfg, options,
-                  {"Bypass (ch. 10.3.1): with bypass_q set the PE forwards psum_i unchanged, so",
-                   "its weight is pruned; bypass_q is one stage of a vertical configuration chain."},
-                  {"act_i", "weight"});
+  addPeProtection(m, cfg, options, {"act_i", "weight"});
   return m;
 }
 

@@ -1,5 +1,7 @@
-// Bypass chain and fault-port plumbing shared by every dataflow.
+// Protection-unit hooks and fault-port plumbing shared by every dataflow.
 #include "units/Protection.h"
+
+#include "protect/ProtectionUnit.h"
 
 namespace ftaccel::units {
 
@@ -24,21 +26,17 @@ std::vector<Param> arrayParams(const config::Config& cfg) {
 
 std::string macResult(const BuildOptions& options) { return options.faultPorts ? "mac_f" : "mac"; }
 
+std::string peResult(const config::Config& cfg, std::string result, const std::string& psumIn) {
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    result = unit->peResult(cfg, result, psumIn);
+  return result;
+}
+
 void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& options,
-                     const std::vector<std::string>& bypassDescription, const MacOperands& operands) {
+                     const MacOperands& operands) {
   std::vector<Item> declarations;
-  if (cfg.protect.bypass) {
-    pe.description.insert(pe.description.end(), bypassDescription.begin(), bypassDescription.end());
-    pe.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chain"});
-    pe.ports.push_back({Dir::In, "bypass_chain_i", "", "bypass bit from the PE below"});
-    pe.ports.push_back({Dir::Out, "bypass_chain_o", "", "bypass bit to the PE above"});
-    declarations.push_back(Signal{"bypass_q", "", "this PE is bypassed"});
-    pe.items.push_back(AlwaysFF{"p_bypass", "",
-                                {Stmt::assign("bypass_q", "1'b0")},
-                                {Stmt::ifThen("bypass_shift_i",
-                                              {Stmt::assign("bypass_q", "bypass_chain_i")})}});
-    pe.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
-  }
+  protect::PeHook hook{pe, cfg, declarations};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachPe(hook);
   if (options.faultPorts) {
     pe.description.push_back(
         "Simulation variant: fi_mask_i bits of the MAC result are replaced by fi_value_i.");
@@ -67,17 +65,7 @@ void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& 
 
 void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
                         const BuildOptions& options) {
-  if (cfg.protect.bypass) {
-    array.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chains"});
-    array.ports.push_back({Dir::In, "bypass_data_i", "Cols", "bypass row entering the south edge"});
-    array.items.push_back(Signal{"bypass_net", "(Rows+1)*Cols", "index r*Cols+c: output of PE(r,c)"});
-    array.items.push_back(Signal{"unused_bypass_north", "Cols", "the bypass chain ends at row 0"});
-    array.items.push_back(ContAssign{"bypass_net[Rows*Cols +: Cols]", "bypass_data_i", ""});
-    array.items.push_back(ContAssign{"unused_bypass_north", "bypass_net[0 +: Cols]", ""});
-    pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
-    pe.ports.push_back({"bypass_chain_i", "bypass_net[(r+1)*Cols+c]"});
-    pe.ports.push_back({"bypass_chain_o", "bypass_net[r*Cols+c]"});
-  }
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachArray(array, pe, cfg);
   if (options.faultPorts) {
     array.ports.push_back({Dir::In, "fi_mask_i", "Rows*Cols*AccBits", "fault masks, index r*Cols+c"});
     array.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
@@ -96,16 +84,7 @@ void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
 
 void addTopProtection(Module& top, Instance& array, const config::Config& cfg,
                       const BuildOptions& options) {
-  if (cfg.protect.bypass) {
-    top.description.push_back(
-        "Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column");
-    top.description.push_back(
-        "c) into the chain, row 0 first, rows beats in all; change it only while idle.");
-    top.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
-    top.ports.push_back({Dir::In, "bypass_data_i", std::to_string(cfg.array.cols), "Cols bypass bits"});
-    array.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
-    array.ports.push_back({"bypass_data_i", "bypass_data_i"});
-  }
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachTop(top, array, cfg);
   if (options.faultPorts) {
     const std::string w = std::to_string(cfg.array.rows * cfg.array.cols * cfg.data.accBits);
     top.ports.push_back({Dir::In, "fi_mask_i", w, "simulation only: per-PE fault masks"});

@@ -1,5 +1,5 @@
-// Protection and simulation hooks shared by the WS/IS and OS builders: bypass configuration
-// chain (SPEC §3) and the fault ports of the simulation variant.
+// Attachment points shared by the WS/IS and OS builders: the registered protection units'
+// hooks (protect/ProtectionUnit.h) and the fault ports of the simulation variant.
 #pragma once
 
 #include <string>
@@ -19,20 +19,23 @@ std::vector<ir::Param> arrayParams(const config::Config& cfg);
 // The MAC result a PE stores: "mac", or "mac_f" after the fault ports of the variant.
 std::string macResult(const BuildOptions& options);
 
-// PE: bypass_q with its chain ports, and fi_mask_i/fi_value_i applied to `mac` as `mac_f`.
-// Declarations go first, logic last; the builder uses bypass_q and macResult() itself.
+// The PE result with every enabled unit's peResult hook applied (e.g. the bypass mux).
+std::string peResult(const config::Config& cfg, std::string result, const std::string& psumIn);
+
+// PE: every enabled unit's attachPe hook, then fi_mask_i/fi_value_i applied to `mac` as
+// `mac_f`. Declarations go first, logic last.
 struct MacOperands {
   std::string a;  // activation operand of the multiplier
   std::string b;  // weight operand
 };
 void addPeProtection(ir::Module& pe, const config::Config& cfg, const BuildOptions& options,
-                     const std::vector<std::string>& bypassDescription, const MacOperands& operands);
+                     const MacOperands& operands);
 
-// Array: the vertical bypass chain (rows beats enter at the south edge) and per-PE fault ports.
+// Array: every enabled unit's attachArray hook, then the per-PE fault ports.
 void addArrayProtection(ir::Module& array, ir::Instance& pe, const config::Config& cfg,
                         const BuildOptions& options);
 
-// Top: bypass_valid_i/bypass_data_i and fi_* ports, connected to the array instance.
+// Top: every enabled unit's attachTop hook, then the fi_* ports, connected to the array.
 void addTopProtection(ir::Module& top, ir::Instance& array, const config::Config& cfg,
                       const BuildOptions& options);
 

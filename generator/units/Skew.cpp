@@ -12,10 +12,13 @@ Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind k
   // Lanes, width, offset and direction of each use; every use is its own module.
   int lanes = cfg.array.rows, width = cfg.data.bits + (os ? 2 : 1), offset = 1, reverse = 0;
   std::string name = names.skewIn;
+  RegInfo site{"skew", LiveClass::SkewIn};
   if (kind == SkewKind::Output) {
     lanes = cfg.array.cols, width = cfg.data.accBits, offset = 0, reverse = 1, name = names.skewOut;
+    site = {"deskew", os ? LiveClass::DeskewOs : LiveClass::Deskew};
   } else if (kind == SkewKind::Weights) {
     lanes = cfg.array.cols, width = cfg.data.bits, offset = 1, reverse = 0, name = names.skewW;
+    site = {"skew_w", LiveClass::SkewW};
   }
   Module m;
   m.name = name;
@@ -44,12 +47,12 @@ Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind k
   std::string out = slice("data_o", "i", "Width");
   auto deep = makeGenerateIf(
       "Depth == 1", "gen_single",
-      {Signal{"stage_q", "Width", ""},
+      {reg("stage_q", "Width", "", site),
        AlwaysFF{"p_stage", "", {Stmt::assign("stage_q", "'0")},
                 {Stmt::ifThen("en_i", {Stmt::assign("stage_q", in)})}},
        ContAssign{out, "stage_q", ""}},
       "gen_chain",
-      {Signal{"stage_q", "Depth*Width", "newest entry in the low bits"},
+      {reg("stage_q", "Depth*Width", "newest entry in the low bits", site),
        AlwaysFF{"p_stage", "", {Stmt::assign("stage_q", "'0")},
                 {Stmt::ifThen("en_i", {Stmt::assign(
                                           "stage_q", "{stage_q[(Depth-1)*Width-1:0], " + in + "}")})}},

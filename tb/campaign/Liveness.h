@@ -15,8 +15,10 @@ using namespace ftaccel::tb;
 
 // Which register bits can matter at an edge, derived from the schedule of the reference run
 // (docs/fault-injection.md derives each rule; --verify-pruned checks them by simulation).
-// A vector accepted at edge a reaches PE(r,c) as act_i during cycle a+1+r+c. Sites without a
-// rule (control, flags, swap tags, bypass) are always live.
+// A vector accepted at edge a reaches PE(r,c) as act_i during cycle a+kPeEdge0+r+c (kPeEdge0
+// comes from the generator's pipeline model). Each site's rule is the live-window class its
+// register was declared with (fi_sites.h); sites without one (control, flags, swap tags,
+// bypass) are always live.
 class Liveness {
  public:
   Liveness(const std::vector<long>& accepts, const std::vector<long>& wloads)
@@ -27,7 +29,7 @@ class Liveness {
     first_ = accepts.empty() ? 0 : accepts.front();
     last_ = accepts.empty() ? 0 : accepts.back();
     count_ = (long)accepts.size();
-    for (int i = 0; i < kFiSiteCount; ++i) rules_.push_back(ruleOf(kFiSites[i]));
+    for (int i = 0; i < kFiSiteCount; ++i) rules_.push_back({kFiSites[i].live, kFiSites[i].lane});
   }
 
   // True when bit `bit` of `site`, written at edge t, can never reach a result.
@@ -35,38 +37,39 @@ class Liveness {
     const Rule& r = rules_[site];
     const FiSiteInfo& s = kFiSites[site];
     const long rc = s.row + s.col;
+    const long e0 = kPeEdge0;  // PE(r,c) computes at edge a + e0 + r + c
     switch (r.kind) {
       case Kind::None: return false;
-      case Kind::Act: return s.col == kCols - 1 || !accepted(t - 1 - rc);
-      case Kind::Psum: return !accepted(t - 1 - rc);
-      case Kind::Weight: return count_ < 2 || t < first_ + 1 + rc || t > last_ + rc;
+      case Kind::Act: return s.col == kCols - 1 || !accepted(t - e0 - rc);
+      case Kind::Psum: return !accepted(t - e0 - rc);
+      case Kind::Weight: return count_ < 2 || t < first_ + e0 + rc || t > last_ + e0 - 1 + rc;
       case Kind::Shadow: {
         const long k = loadsBy(t);
         if (k < kRows) return k < kRows - s.row;
-        return t > first_ + rc;
+        return t > first_ + e0 - 1 + rc;
       }
       case Kind::SkewIn: {  // stage 0 (low bits) is the newest; swap tag / OS flags have no rule
         const int stage = bit / kSkewLaneBits;
         if (bit % kSkewLaneBits >= kBits) return false;
-        return !accepted(t - stage);
+        return !accepted(t - (e0 - 1) - stage);
       }
-      case Kind::Deskew: {
+      case Kind::Deskew: {  // column c's bottom PE registers at a + e0 + rows - 1 + c
         const int stage = bit / kAccBits;
-        return !accepted(t - (kRows + r.lane + 1 + stage));
+        return !accepted(t - (e0 + kRows + r.lane + stage));
       }
       // OS: beat k meets at PE(r,c) in cycle a_k+1+r+c; the tile's results go to hold_q on the
       // last beat, column c snapshots them into the drain chain at edge S_c = a_last+rows+c+1,
       // and row j leaves the top of the chain after edge S_c + j.
-      case Kind::WeightPass: return s.row == kRows - 1 || !accepted(t - 1 - rc);
-      case Kind::SkewW: return !accepted(t - bit / kBits);
-      case Kind::Acc: return count_ == 0 || t < first_ + 1 + rc || t >= last_ + 1 + rc;
-      case Kind::Hold: return count_ == 0 || t < last_ + 1 + rc || t > last_ + kRows + s.col;
+      case Kind::WeightPass: return s.row == kRows - 1 || !accepted(t - e0 - rc);
+      case Kind::SkewW: return !accepted(t - (e0 - 1) - bit / kBits);
+      case Kind::Acc: return count_ == 0 || t < first_ + e0 + rc || t >= last_ + e0 + rc;
+      case Kind::Hold: return count_ == 0 || t < last_ + e0 + rc || t > last_ + e0 - 1 + kRows + s.col;
       case Kind::Drain: {
-        const long since = t - (last_ + kRows + s.col + 1);
+        const long since = t - (last_ + e0 + kRows + s.col);
         return count_ == 0 || since < 0 || since >= kRows - s.row;
       }
       case Kind::DeskewOs: {
-        const long row = t - (last_ + kRows + r.lane + 1) - 1 - bit / kAccBits;
+        const long row = t - (last_ + e0 + kRows + r.lane) - 1 - bit / kAccBits;
         return count_ == 0 || row < 0 || row >= kRows;
       }
     }
@@ -82,7 +85,7 @@ class Liveness {
     const Rule& r = rules_[i.site];
     if (r.kind != Kind::Weight && r.kind != Kind::Shadow) return false;
     const FiSiteInfo& s = kFiSites[i.site];
-    const long t = i.c0, rc = s.row + s.col;
+    const long t = i.c0, rc = s.row + s.col, e0 = kPeEdge0;
     int row = s.row;
     long firstVector = 0;  // shadow: every vector, vector 0 included, uses the new weight
     if (r.kind == Kind::Weight) {
@@ -97,7 +100,7 @@ class Liveness {
     const int64_t w = wl.stationary.at(row, s.col);
     const int64_t w2 = ftaccel::golden::signExtend(((uint64_t)w & mask) ^ flip, kBits);
     for (long m = firstVector; m < (long)wl.vectors.size(); ++m) {
-      if (r.kind == Kind::Weight && acceptAt_[(size_t)m] + rc < t) continue;  // read before the flip
+      if (r.kind == Kind::Weight && acceptAt_[(size_t)m] + e0 - 1 + rc < t) continue;  // read before the flip
       const Wide d = (Wide)wl.vectors[(size_t)m][(size_t)row] * (Wide)(w2 - w);
       if (d != 0) errors.push_back({(int)m, s.col, d});
     }
@@ -105,39 +108,14 @@ class Liveness {
   }
 
  private:
-  enum class Kind { None, Act, Psum, Weight, Shadow, SkewIn, Deskew, WeightPass, SkewW, Acc, Hold, Drain, DeskewOs };
+  using Kind = FiLive;
+  static constexpr long kPeEdge0 = FTACCEL_PE_EDGE0;
   // Bits per input skew lane: the activation plus the swap tag (WS/IS) or first/last (OS).
   static constexpr int kSkewLaneBits = kBits + (FTACCEL_DATAFLOW_OS ? 2 : 1);
   struct Rule {
     Kind kind = Kind::None;
     int lane = 0;
   };
-  static Rule ruleOf(const FiSiteInfo& s) {
-    const std::string p(s.path);
-    const std::string reg = p.substr(p.rfind('.') + 1);
-    if (s.row >= 0 && FTACCEL_DATAFLOW_OS) {
-      if (reg == "act_q") return {Kind::Act};
-      if (reg == "w_q") return {Kind::WeightPass};
-      if (reg == "acc_q") return {Kind::Acc};
-      if (reg == "hold_q") return {Kind::Hold};
-      if (reg == "drain_q") return {Kind::Drain};
-      return {};
-    }
-    if (s.row >= 0) {
-      if (reg == "act_q") return {Kind::Act};
-      if (reg == "psum_q") return {Kind::Psum};
-      if (reg == "weight_q") return {Kind::Weight};
-      if (reg == "shadow_q") return {Kind::Shadow};
-      return {};
-    }
-    const size_t lb = p.find("gen_lane[");
-    if (lb == std::string::npos) return {};
-    const int lane = std::atoi(p.c_str() + lb + 9);
-    if (p.rfind("u_in_skew.", 0) == 0) return {Kind::SkewIn, lane};
-    if (p.rfind("u_w_skew.", 0) == 0) return {Kind::SkewW, lane};
-    if (p.rfind("u_out_deskew.", 0) == 0) return {FTACCEL_DATAFLOW_OS ? Kind::DeskewOs : Kind::Deskew, lane};
-    return {};
-  }
   // Weight beats taken at or before edge t: after k beats, shadow row r holds beat k + r - rows.
   long loadsBy(long t) const { return std::upper_bound(wloads_.begin(), wloads_.end(), t) - wloads_.begin(); }
   bool accepted(long edge) const { return edge >= 0 && edge < (long)accepted_.size() && accepted_[(size_t)edge]; }

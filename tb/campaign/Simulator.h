@@ -53,10 +53,7 @@ class Simulator {
     top_.FTACCEL_S_SWAP = 0;
 #endif
     top_.out_ready_i = 1;
-#if FTACCEL_BYPASS
-    top_.bypass_valid_i = 0;
-    clearPort(top_.bypass_data_i);
-#endif
+    clearUnitInputs(top_);
     applyReset(top_);
     prevA_.assign(kRows * kCols, 0);
     prevB_.assign(kRows * kCols, 0);

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "TestUtil.h"
-#include "flow/BypassMask.h"
+#include "protect/bypass/BypassMask.h"
 
 using namespace ftaccel;
 

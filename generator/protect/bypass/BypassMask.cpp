@@ -1,5 +1,5 @@
 // Bypass mask specifications and mask files.
-#include "flow/BypassMask.h"
+#include "protect/bypass/BypassMask.h"
 
 #include <fstream>
 #include <random>

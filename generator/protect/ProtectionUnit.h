@@ -1,0 +1,79 @@
+// The protection-unit plug-in interface: what a unit declares (keys, hooks into the PE, array
+// and top, ports, alarms, pipeline stages, synthesis baseline, harness driver) and the registry.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/Config.h"
+#include "config/KeyRow.h"
+#include "ir/Ir.h"
+#include "units/PipelineModel.h"
+
+namespace ftaccel::protect {
+
+// PE attachment point. `result` is the expression a PE stores as its result (WS/IS: into
+// psum_q, with psumIn the partial sum from the north; OS: into hold_q); a unit may wrap it.
+// Ports, items and description lines are appended; `declarations` go to the top of the module.
+struct PeHook {
+  ir::Module& pe;
+  const config::Config& cfg;
+  std::vector<ir::Item>& declarations;
+};
+
+// A top-level port group a unit owns: ports whose name starts with `prefix`.
+struct PortGroup {
+  std::string prefix;  // "bypass_"
+  std::string group;   // manifest group name
+};
+
+class ProtectionUnit {
+ public:
+  virtual ~ProtectionUnit() = default;
+
+  virtual std::string_view name() const = 0;  // "bypass": manifest, overhead table, registry
+  virtual std::vector<config::KeyRow> configKeys() const = 0;
+  virtual bool enabled(const config::Config& cfg) const = 0;
+
+  // The PE result with this unit applied (e.g. the bypass mux); called only when enabled.
+  virtual std::string peResult(const config::Config& cfg, const std::string& result,
+                               const std::string& psumIn) const {
+    (void)cfg; (void)psumIn;
+    return result;
+  }
+  // Hooks, called by the builders (only when enabled) after the module's own items.
+  virtual void attachPe(PeHook& hook) const { (void)hook; }
+  virtual void attachArray(ir::Module& array, ir::Instance& pe, const config::Config& cfg) const {
+    (void)array; (void)pe; (void)cfg;
+  }
+  virtual void attachTop(ir::Module& top, ir::Instance& array, const config::Config& cfg) const {
+    (void)top; (void)array; (void)cfg;
+  }
+  // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.
+  virtual std::vector<ir::Module> extraModules(const config::Config& cfg) const { (void)cfg; return {}; }
+  virtual std::vector<units::PipelineStage> inputStages(const config::Config& cfg) const { (void)cfg; return {}; }
+
+  // Manifest: its port groups, its protocol entry (also when disabled: says how to enable it),
+  // and the top-level alarm outputs that a campaign classifies as detected.
+  virtual std::vector<PortGroup> portGroups() const { return {}; }
+  virtual std::string protocol(const config::Config& cfg) const = 0;
+  virtual std::vector<std::string> alarmPorts(const config::Config& cfg) const { (void)cfg; return {}; }
+
+  // Synthesis: the same configuration without this unit, and the published figures printed
+  // beside its measured overhead.
+  virtual config::Config baseline(const config::Config& cfg) const = 0;
+  virtual std::string referenceFigures(const config::Config& cfg) const { (void)cfg; return ""; }
+
+  // Harness: the header (path inside the harness tree) that drives this unit's ports; it must
+  // define ftaccel::tb::<name>::clearInputs(top). Included only into models that have the unit.
+  virtual std::string harnessDriver() const { return ""; }
+};
+
+// Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.
+const std::vector<const ProtectionUnit*>& registry();
+
+// The units a configuration enables, in registry order.
+std::vector<const ProtectionUnit*> enabledUnits(const config::Config& cfg);
+
+}  // namespace ftaccel::protect
