@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "protect/ProtectionUnit.h"
+
 namespace ftaccel::units {
 
 namespace {
@@ -63,7 +65,10 @@ PipelineModel pipelineModel(const config::Config& cfg) {
   PipelineModel m;
   m.rows = cfg.array.rows;
   m.cols = cfg.array.cols;
-  // The input gate (idle lanes forced to zero) is combinational: no stage.
+  // The input gate (idle lanes forced to zero) is combinational: no stage. Units' stages (e.g.
+  // activation filters) come next, in registry order, in front of the input register and skew.
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    for (const PipelineStage& s : unit->inputStages(cfg)) m.stages.push_back(s);
   m.stages.push_back({"input register", Scale::None, 1});
   // Row skew plus one PE per row: the bottom PE of column 0 computes rows - 1 edges after the
   // top one, and its partial sum is registered on that edge.

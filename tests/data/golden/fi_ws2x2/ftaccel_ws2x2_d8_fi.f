@@ -1,0 +1,6 @@
+rtl/ftaccel_ws2x2_d8_fi_pe.sv
+rtl/ftaccel_ws2x2_d8_fi_skew_in.sv
+rtl/ftaccel_ws2x2_d8_fi_ctrl.sv
+rtl/ftaccel_ws2x2_d8_fi_array.sv
+rtl/ftaccel_ws2x2_d8_fi_skew_out.sv
+rtl/ftaccel_ws2x2_d8_fi.sv

@@ -1,0 +1,7 @@
+rtl/ftaccel_os2x3_d8_byp_pe.sv
+rtl/ftaccel_os2x3_d8_byp_skew_in.sv
+rtl/ftaccel_os2x3_d8_byp_skew_w.sv
+rtl/ftaccel_os2x3_d8_byp_ctrl.sv
+rtl/ftaccel_os2x3_d8_byp_array.sv
+rtl/ftaccel_os2x3_d8_byp_skew_out.sv
+rtl/ftaccel_os2x3_d8_byp.sv

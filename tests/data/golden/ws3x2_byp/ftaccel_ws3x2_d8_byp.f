@@ -1,0 +1,6 @@
+rtl/ftaccel_ws3x2_d8_byp_pe.sv
+rtl/ftaccel_ws3x2_d8_byp_skew_in.sv
+rtl/ftaccel_ws3x2_d8_byp_ctrl.sv
+rtl/ftaccel_ws3x2_d8_byp_array.sv
+rtl/ftaccel_ws3x2_d8_byp_skew_out.sv
+rtl/ftaccel_ws3x2_d8_byp.sv
