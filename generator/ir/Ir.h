@@ -19,6 +19,7 @@ struct Param {
   std::string value;  // default value expression
   bool local = false; // localparam (derived)
   std::string comment;
+  bool header = false;    // local: printed in the #() list (usable in port widths)
   int64_t evaluated = 0;  // filled by ir::resolve
 };
 
@@ -226,6 +227,14 @@ struct GenerateIf {
   std::vector<Item> elseItems;
 };
 
+// A concurrent assertion that users' simulators check (not synthesized; Icarus 11 cannot parse
+// concurrent assertions, so it skips them too): label : assert property (...) else $error(...).
+struct Assertion {
+  std::string label;     // a_*
+  std::string property;  // without clock and reset: "a |=> b"
+  std::string message;
+};
+
 struct Module {
   std::string name;
   std::vector<std::string> description;  // comment lines printed above the module
@@ -234,6 +243,7 @@ struct Module {
   std::vector<ParamCheck> checks;
   std::vector<Item> items;
   std::vector<std::string> lintWaivers;  // justification text printed with each waiver
+  std::vector<Assertion> assertions;     // clocked by clk_i, disabled in reset (rst_ni low)
 };
 
 inline Box<Generate> makeGenerate(std::string label, std::string var, std::string count,

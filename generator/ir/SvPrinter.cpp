@@ -31,6 +31,7 @@ class Printer {
     printHeader(m);
     if (!m.checks.empty()) printChecks(m.checks);
     for (const auto& item : m.items) printItem(item, 1);
+    if (!m.assertions.empty()) printAssertions(m.assertions);
     emit(0, "endmodule");
     emit(0, fmt::format("// end of {}", m.name));
     return out_;
@@ -56,14 +57,14 @@ class Printer {
   void printHeader(const Module& m) {
     std::vector<const Param*> params;
     std::vector<const Param*> locals;
-    for (const auto& p : m.params) (p.local ? locals : params).push_back(&p);
+    for (const auto& p : m.params) (p.local && !p.header ? locals : params).push_back(&p);
     if (params.empty()) {
       emit(0, fmt::format("module {} (", m.name));
     } else {
       emit(0, fmt::format("module {} #(", m.name));
       for (size_t i = 0; i < params.size(); ++i) {
-        std::string line = fmt::format("parameter int {} = {}{}", params[i]->name,
-                                       params[i]->value, i + 1 < params.size() ? "," : "");
+        std::string line = fmt::format("{} int {} = {}{}", params[i]->local ? "localparam" : "parameter",
+                                       params[i]->name, params[i]->value, i + 1 < params.size() ? "," : "");
         if (!params[i]->comment.empty()) line += "  // " + params[i]->comment;
         emit(1, line);
       }
@@ -98,6 +99,19 @@ class Printer {
       emit(1, line);
     }
     emit(0, "");
+  }
+
+  void printAssertions(const std::vector<Assertion>& assertions) {
+    emit(0, "");
+    emit(0, "`ifndef SYNTHESIS");
+    emit(0, "`ifndef __ICARUS__");
+    emit(1, "// Interface assertions, checked by simulators that support concurrent assertions.");
+    for (const auto& a : assertions) {
+      emit(1, fmt::format("{} : assert property (@(posedge clk_i) disable iff (!rst_ni) {})", a.label, a.property));
+      emit(2, fmt::format("else $error(\"{}\");", a.message));
+    }
+    emit(0, "`endif");
+    emit(0, "`endif");
   }
 
   void printChecks(const std::vector<ParamCheck>& checks) {

@@ -22,6 +22,15 @@ struct PeHook {
   std::vector<ir::Item>& declarations;
 };
 
+// A module a unit adds, and which module instantiates it (its hook writes the instance): the
+// synthesis roll-up counts it `instances` times per parent.
+struct ExtraModule {
+  enum class Parent { Top, Array, Pe };
+  ir::Module module;
+  Parent parent = Parent::Top;
+  int instances = 1;
+};
+
 // A top-level port group a unit owns: ports whose name starts with `prefix`.
 struct PortGroup {
   std::string prefix;  // "bypass_"
@@ -51,7 +60,8 @@ class ProtectionUnit {
     (void)top; (void)array; (void)cfg;
   }
   // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.
-  virtual std::vector<ir::Module> extraModules(const config::Config& cfg) const { (void)cfg; return {}; }
+  // Module names should start with units::ModuleNames(cfg).top + "_" so two IPs never clash.
+  virtual std::vector<ExtraModule> extraModules(const config::Config& cfg) const { (void)cfg; return {}; }
   virtual std::vector<units::PipelineStage> inputStages(const config::Config& cfg) const { (void)cfg; return {}; }
 
   // Manifest: its port groups, its protocol entry (also when disabled: says how to enable it),

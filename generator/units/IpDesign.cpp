@@ -1,6 +1,7 @@
 // Assembles the module set of one IP and the interface facts the manifest reports.
 #include "units/IpDesign.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -51,6 +52,19 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   if (cols > 1) {  // a single column needs no de-skew
     ip.modules.push_back({buildSkew(cfg, names, SkewKind::Output), {}});
     topChildren[names.skewOut] = 1;
+  }
+  // Units' own modules go in front of the module that instantiates them (leaves first).
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
+    for (protect::ExtraModule& extra : unit->extraModules(cfg)) {
+      using Parent = protect::ExtraModule::Parent;
+      const std::string parent = extra.parent == Parent::Top ? names.top
+                                 : extra.parent == Parent::Array ? names.array : names.pe;
+      if (parent == names.top) topChildren[extra.module.name] += extra.instances;
+      auto at = std::find_if(ip.modules.begin(), ip.modules.end(),
+                             [&](const ModuleSpec& m) { return m.module.name == parent; });
+      if (at != ip.modules.end()) at->children[extra.module.name] += extra.instances;
+      ip.modules.insert(at, {std::move(extra.module), {}});
+    }
   }
   ip.modules.push_back({os ? buildTopOs(cfg, names, options) : buildTopWs(cfg, names, options),
                         topChildren});

@@ -1,6 +1,8 @@
 // Protection-unit hooks and fault-port plumbing shared by every dataflow.
 #include "units/Protection.h"
 
+#include <fmt/format.h>
+
 #include "protect/ProtectionUnit.h"
 
 namespace ftaccel::units {
@@ -21,6 +23,18 @@ std::vector<Param> arrayParams(const config::Config& cfg) {
       {"Cols", std::to_string(cfg.array.cols), false, ""},
       {"DataBits", std::to_string(cfg.data.bits), false, ""},
       {"AccBits", std::to_string(cfg.data.accBits), false, ""},
+  };
+}
+
+std::vector<Assertion> interfaceAssertions(const std::vector<std::string>& handshakeOutputs) {
+  std::string outputs;
+  for (const auto& o : handshakeOutputs) outputs += (outputs.empty() ? "" : ", ") + o;
+  return {
+      {"a_handshake_known", fmt::format("!$isunknown({{{}}})", outputs),
+       "a handshake output is unknown after reset"},
+      {"a_out_data_known", "out_valid_o |-> !$isunknown(out_data_o)", "out_data_o is unknown while out_valid_o is high"},
+      {"a_out_held", "out_valid_o && !out_ready_i |=> out_valid_o && $stable(out_data_o)",
+       "a result not taken was withdrawn or changed before out_ready_i"},
   };
 }
 

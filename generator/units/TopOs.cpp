@@ -19,10 +19,10 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       "follow on out_* (row r first to last, lane c = y[r][c]), without stalling the next tile.",
   };
   m.params = {
-      {"Rows", rows, true, ""},
-      {"Cols", cols, true, ""},
-      {"DataBits", std::to_string(cfg.data.bits), true, ""},
-      {"AccBits", std::to_string(cfg.data.accBits), true, ""},
+      {"Rows", rows, true, "", true},
+      {"Cols", cols, true, "", true},
+      {"DataBits", std::to_string(cfg.data.bits), true, "", true},
+      {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
       {"LaneBits", "DataBits + 2", true, "activation plus first/last flags, derived"},
   };
   m.ports = {
@@ -31,11 +31,11 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       {Dir::In, "in_valid_i", "", "reduction-step stream"},
       {Dir::Out, "in_ready_o", "", ""},
       {Dir::In, "in_last_i", "", "last step of a tile"},
-      {Dir::In, "in_x_i", std::to_string(cfg.array.rows * cfg.data.bits), "Rows x DataBits"},
-      {Dir::In, "in_w_i", std::to_string(cfg.array.cols * cfg.data.bits), "Cols x DataBits"},
+      {Dir::In, "in_x_i", "Rows*DataBits", "Rows x DataBits"},
+      {Dir::In, "in_w_i", "Cols*DataBits", "Cols x DataBits"},
       {Dir::Out, "out_valid_o", "", "result row stream"},
       {Dir::In, "out_ready_i", "", ""},
-      {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
+      {Dir::Out, "out_data_o", "Cols*AccBits", "Cols x AccBits"},
   };
   Instance array{names.array,
                  "u_array",
@@ -50,6 +50,7 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                   {"drain_o", "array_out"}},
                  ""};
   addTopProtection(m, array, cfg, options);
+  m.assertions = interfaceAssertions({"in_ready_o", "out_valid_o"});
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},

@@ -34,10 +34,10 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
     };
   }
   m.params = {
-      {"Rows", std::to_string(cfg.array.rows), true, ""},
-      {"Cols", std::to_string(cfg.array.cols), true, ""},
-      {"DataBits", std::to_string(cfg.data.bits), true, ""},
-      {"AccBits", std::to_string(cfg.data.accBits), true, ""},
+      {"Rows", std::to_string(cfg.array.rows), true, "", true},
+      {"Cols", std::to_string(cfg.array.cols), true, "", true},
+      {"DataBits", std::to_string(cfg.data.bits), true, "", true},
+      {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
       {"LaneBits", "DataBits + 1", true, "activation plus swap tag, derived"},
   };
   m.ports = {
@@ -46,13 +46,13 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::In, sValid, "", "streamed operand"},
       {Dir::Out, sReady, "", ""},
       {Dir::In, sp.swap, "", "first vector of a batch: use the newly loaded operand"},
-      {Dir::In, sData, std::to_string(cfg.array.rows * cfg.data.bits), "Rows x DataBits"},
+      {Dir::In, sData, "Rows*DataBits", "Rows x DataBits"},
       {Dir::In, lValid, "", "stationary operand, one row per beat"},
       {Dir::Out, lReady, "", ""},
-      {Dir::In, lData, std::to_string(cfg.array.cols * cfg.data.bits), "Cols x DataBits"},
+      {Dir::In, lData, "Cols*DataBits", "Cols x DataBits"},
       {Dir::Out, "out_valid_o", "", "result vector stream"},
       {Dir::In, "out_ready_i", "", ""},
-      {Dir::Out, "out_data_o", std::to_string(cfg.array.cols * cfg.data.accBits), "Cols x AccBits"},
+      {Dir::Out, "out_data_o", "Cols*AccBits", "Cols x AccBits"},
   };
   m.items = {
       Signal{"en", "", ""},
@@ -110,6 +110,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                ""},
   };
   addTopProtection(m, std::get<Instance>(m.items.back()), cfg, options);
+  m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
   if (cfg.array.cols > 1) {
     m.items.push_back(
         Instance{names.skewOut,

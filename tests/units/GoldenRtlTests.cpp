@@ -17,12 +17,16 @@ namespace {
 
 const fs::path kGoldenDir = fs::path(FTACCEL_SOURCE_DIR) / "tests" / "data" / "golden";
 
+// Golden copies are stored as FILE.golden so no tool takes them for sources.
+constexpr std::string_view kSuffix = ".golden";
+
 // Every file of a package except the bundled Liberty library (tested on its own).
 std::map<std::string, std::string> packageFiles(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
     if (!e.is_regular_file()) continue;
-    const std::string rel = fs::relative(e.path(), root).generic_string();
+    std::string rel = fs::relative(e.path(), root).generic_string();
+    if (rel.ends_with(kSuffix)) rel.resize(rel.size() - kSuffix.size());
     if (rel.starts_with("synth/lib/")) continue;
     files[rel] = test::readFile(e.path());
   }
@@ -41,7 +45,7 @@ void checkGolden(const std::string& name, std::vector<std::string> args) {
   if (const char* u = std::getenv("FTACCEL_UPDATE_GOLDEN"); u && std::string(u) == "1") {
     fs::remove_all(golden);
     fs::create_directories(golden);
-    for (const auto& [rel, text] : packageFiles(out)) test::writeFile(golden / rel, text);
+    for (const auto& [rel, text] : packageFiles(out)) test::writeFile(golden / (rel + std::string(kSuffix)), text);
     SUCCEED("updated " << golden);
     return;
   }
