@@ -66,7 +66,8 @@ Options parse(int argc, char** argv) {
   }
   const auto& patterns = ftaccel::contract::simPatterns();
   if (o.vectors < 1 || o.batch < 1) usage("vectors and batch must be positive");
-  if (std::find(patterns.begin(), patterns.end(), o.pattern) == patterns.end()) usage("unknown pattern " + o.pattern);
+  if (std::find(patterns.begin(), patterns.end(), o.pattern) == patterns.end())
+    usage("unknown pattern " + o.pattern);
   return o;
 }
 
@@ -245,6 +246,10 @@ struct FaultSetup {
 FaultSetup faultSetup(const Options& opt) {
   FaultSetup fs;
   fs.faults = opt.faults;
+  // flow/PeFaultSpec checked them; a hand-made options file must not index outside the ports.
+  for (const auto& f : fs.faults)
+    if (f.row < 0 || f.row >= kRows || f.col < 0 || f.col >= kCols || f.bit < -1 || f.bit >= kAccBits)
+      usage("a PE fault lies outside the array or the MAC result");
 #if !FTACCEL_FAULT_PORTS
   if (!fs.faults.empty()) usage("PE faults need a model built with fault ports");
 #endif

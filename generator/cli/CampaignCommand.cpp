@@ -72,7 +72,8 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_option("--seed", a->request.run.seed, "Campaign seed: fault k is derived from (seed, k) alone");
   app->add_option("--shard", a->request.shard, "i/n: run the faults k with k % n == i (default 0/1)");
   a->request.run.jobs = std::max(1u, std::thread::hardware_concurrency());
-  app->add_option("-j,--jobs", a->request.run.jobs, "Worker processes (default: all cores)")->check(CLI::Range(1, 256));
+  app->add_option("-j,--jobs", a->request.run.jobs, "Worker processes (default: all cores)")
+      ->check(CLI::Range(1, 256));
   app->add_option("-o,--out", a->request.run.out,
                   "Results (JSON Lines, appended; an interrupted campaign resumes where it stopped)")
       ->required();
@@ -83,7 +84,8 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_option("--workload-seed", a->request.run.workloadSeed, "Seed of the workload operands");
   app->add_option("--burst", a->request.run.burst, "mbu: adjacent bits per upset (0 = random 2..8)")
       ->check(CLI::Range(0, 8));
-  app->add_option("--stuck-cycles", a->request.run.stuckCycles, "stuck: cycles per transient stuck-at (0 = permanent)")
+  app->add_option("--stuck-cycles", a->request.run.stuckCycles,
+                  "stuck: cycles per transient stuck-at (0 = permanent)")
       ->check(CLI::Range(0L, 1000000L));
   app->add_option("--multi", a->request.run.multi, "seu/mbu/stuck: independent upsets per run (multi-site)")
       ->check(CLI::Range(1, 64));

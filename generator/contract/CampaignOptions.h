@@ -18,29 +18,29 @@ inline const std::vector<std::string>& campaignModels() {
 }
 
 struct CampaignOptions {
-  std::string model = "seu";   // campaignModels()
-  long faults = 1000;          // the whole campaign (all shards)
-  uint64_t seed = 1;           // fault k is derived from (seed, k) alone
-  int shardIndex = 0;          // this process runs the fault indices k with k % shardCount == shardIndex
+  std::string model = "seu";  // campaignModels()
+  long faults = 1000;         // the whole campaign (all shards)
+  uint64_t seed = 1;          // fault k is derived from (seed, k) alone
+  int shardIndex = 0;         // this process runs the fault indices k with k % shardCount == shardIndex
   int shardCount = 1;
   int jobs = 1;
-  std::string out;             // results file (JSON Lines, appended), absolute
-  std::string engine = "fast"; // fast | naive (re-simulate every fault from reset)
-  int vectors = 64;            // workload: vectors streamed through freshly loaded weights
+  std::string out;              // results file (JSON Lines, appended), absolute
+  std::string engine = "fast";  // fast | naive (re-simulate every fault from reset)
+  int vectors = 64;             // workload: vectors streamed through freshly loaded weights
   uint64_t workloadSeed = 1;
-  int burst = 0;               // mbu: burst length 1..8, 0 = random 2..8
-  long stuckCycles = 0;        // stuck: cycles per transient stuck-at, 0 = permanent
-  int multi = 1;               // independent upsets per run (multi-site)
+  int burst = 0;         // mbu: burst length 1..8, 0 = random 2..8
+  long stuckCycles = 0;  // stuck: cycles per transient stuck-at, 0 = permanent
+  int multi = 1;         // independent upsets per run (multi-site)
   // list: SITE:BITS@C0-C1:EFFECT joined by ';'. The user may name sites by path; the generator
   // (flow::validateCampaign) hands over numeric site ids, bit lists and explicit ranges.
   std::string inject;
-  std::string timingTable;     // timing: error table (docs/timing-tables.md), absolute
-  double timingScale = 1.0;    // multiplies every probability of the timing table
-  bool verifyPruned = false;   // also simulate the faults the live windows classify
-  long snapshotMib = 2048;     // memory for the reference snapshots (fewer kept beyond it)
-  long snapshotStride = 0;     // keep every n-th edge's state (0 = as the memory allows)
+  std::string timingTable;    // timing: error table (docs/timing-tables.md), absolute
+  double timingScale = 1.0;   // multiplies every probability of the timing table
+  bool verifyPruned = false;  // also simulate the faults the live windows classify
+  long snapshotMib = 2048;    // memory for the reference snapshots (fewer kept beyond it)
+  long snapshotStride = 0;    // keep every n-th edge's state (0 = as the memory allows)
   bool progress = true;
-  std::string configHash;      // recorded in the results header
+  std::string configHash;  // recorded in the results header
   bool operator==(const CampaignOptions&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CampaignOptions, model, faults, seed, shardIndex, shardCount, jobs, out, engine,

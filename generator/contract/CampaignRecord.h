@@ -84,14 +84,14 @@ struct FaultFreeRecord {
 };
 
 struct RecordInjection {
-  std::optional<std::string> site;       // null for PE-level effects (kind "pe")
-  std::optional<int> id;                 // site id of the manifest; null for PE-level effects
+  std::optional<std::string> site;  // null for PE-level effects (kind "pe")
+  std::optional<int> id;            // site id of the manifest; null for PE-level effects
   std::string kind;
   std::optional<std::array<int, 2>> pe;  // null for sites outside the PE grid
   std::vector<int> bits;
-  std::string effect;                    // flip | stuck0 | stuck1 | random | timing
+  std::string effect;  // flip | stuck0 | stuck1 | random | timing
   long cycle = 0;
-  std::optional<long> lastCycle;         // null: until the end of the run
+  std::optional<long> lastCycle;               // null: until the end of the run
   std::optional<int64_t> correct, wrongValue;  // timing: the product and what the multiplier gave
   bool operator==(const RecordInjection&) const = default;
 };
@@ -106,7 +106,7 @@ struct OutputError {
 struct FaultRecord {
   long index = 0;
   Outcome outcome = Outcome::Masked;
-  bool pruned = false;                      // classified from its live window
+  bool pruned = false;  // classified from its live window
   long simCycles = 0;
   std::vector<RecordInjection> injections;  // empty when a timing fault never struck
   long wrong = 0;  // wrong outputs: errors.size() plus (reader side) results that never came
@@ -115,8 +115,8 @@ struct FaultRecord {
   long missingResults = 0, extraResults = 0;
   bool converged = false;  // the fast engine stopped because the state equalled the reference
   std::vector<std::string> alarms;
-  bool analytic = false;         // classified by the stationary-register rule
-  long timingErrors = 0;         // timing: wrong products drawn (at most 64 listed)
+  bool analytic = false;          // classified by the stationary-register rule
+  long timingErrors = 0;          // timing: wrong products drawn (at most 64 listed)
   bool pruningViolation = false;  // --verify-pruned: the shortcut disagreed with simulation
   bool operator==(const FaultRecord&) const = default;
 };
@@ -266,7 +266,8 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
   using namespace detail;
   if (!j.contains("type") || j["type"] != "header")
     bad("campaign.no-header", "line 1 must be the campaign header (\"type\":\"header\")");
-  if (stringField(j, "format") != "ftaccel-campaign") bad("campaign.no-header", "'format' must be \"ftaccel-campaign\"");
+  if (stringField(j, "format") != "ftaccel-campaign")
+    bad("campaign.no-header", "'format' must be \"ftaccel-campaign\"");
   if (long v = intField(j, "version"); v != 1)
     bad("campaign.version",
         "format version " + std::to_string(v) + " is not supported; this ftaccel reads version 1");
@@ -377,7 +378,8 @@ inline void to_json(nlohmann::ordered_json& j, const FaultRecord& r) {
   j["wrong"] = r.wrong;
   j["max_abs_error"] = wideJson<J>(r.maxAbsError);
   j["errors"] = J::array();
-  for (const auto& e : r.errors) j["errors"].push_back(J::array({J(e.batchRow), J(e.outputChannel), wideJson<J>(e.delta)}));
+  for (const auto& e : r.errors)
+    j["errors"].push_back(J::array({J(e.batchRow), J(e.outputChannel), wideJson<J>(e.delta)}));
   j["missing_results"] = r.missingResults;
   j["extra_results"] = r.extraResults;
   j["converged"] = r.converged;
@@ -421,9 +423,10 @@ inline void from_json(const nlohmann::json& j, FaultRecord& r) {
     bad("campaign.inconsistent", "'wrong' is " + std::to_string(r.wrong) + " but 'errors' lists " +
                                      std::to_string(r.errors.size()) + " elements");
   if (j.contains("max_abs_error") && wideValue(j["max_abs_error"], "'max_abs_error'") != r.maxAbsError)
-    bad("campaign.inconsistent", "'max_abs_error' is " + j["max_abs_error"].dump() + " but the largest |delta| is " +
-                                     golden::toString(r.maxAbsError));
-  if (r.outcome == Outcome::Masked && r.wrong > 0) bad("campaign.inconsistent", "a masked fault cannot have wrong outputs");
+    bad("campaign.inconsistent", "'max_abs_error' is " + j["max_abs_error"].dump() +
+                                     " but the largest |delta| is " + golden::toString(r.maxAbsError));
+  if (r.outcome == Outcome::Masked && r.wrong > 0)
+    bad("campaign.inconsistent", "a masked fault cannot have wrong outputs");
   r.missingResults = optIntField(j, "missing_results", 0);
   r.extraResults = optIntField(j, "extra_results", 0);
   r.converged = optBoolField(j, "converged");

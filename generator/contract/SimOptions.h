@@ -34,19 +34,19 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MatmulShape, b, ci, co)
 
 struct SimOptions {
   long vectors = 256;
-  long batch = 64;                  // vectors per weight matrix (OS: tile length K)
+  long batch = 64;  // vectors per weight matrix (OS: tile length K)
   uint64_t seed = 1;
-  std::string pattern = "random";   // random | neg | zero | alt | max | mixed
-  double inValidProb = 1.0;         // probability that the producer offers a vector
-  double outReadyProb = 1.0;        // probability that the consumer takes a result
+  std::string pattern = "random";  // random | neg | zero | alt | max | mixed
+  double inValidProb = 1.0;        // probability that the producer offers a vector
+  double outReadyProb = 1.0;       // probability that the consumer takes a result
   double wloadValidProb = 1.0;
-  long maxCycles = 0;               // 0 = derived from the workload
-  MatmulShape product;              // --matmul, host-side tiler; b == 0: independent random batches
-  int shift = 0;                    // diagonal shift of the eq. 10.3-10.5 mapping (§10.3.4)
-  bool noSwap = false;              // negative test: the host never switches to the loaded weights
-  std::vector<PeFault> faults;      // --pe-fault; needs a model built with fault ports
-  bool bypassFaulty = false;        // bypass exactly the faulty PEs (on top of bypassBits)
-  std::string bypassBits;           // rows*cols '0'/'1', row-major (flow/BypassMask); empty = none
+  long maxCycles = 0;           // 0 = derived from the workload
+  MatmulShape product;          // --matmul, host-side tiler; b == 0: independent random batches
+  int shift = 0;                // diagonal shift of the eq. 10.3-10.5 mapping (§10.3.4)
+  bool noSwap = false;          // negative test: the host never switches to the loaded weights
+  std::vector<PeFault> faults;  // --pe-fault; needs a model built with fault ports
+  bool bypassFaulty = false;    // bypass exactly the faulty PEs (on top of bypassBits)
+  std::string bypassBits;       // rows*cols '0'/'1', row-major (flow/BypassMask); empty = none
   bool operator==(const SimOptions&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,

@@ -9,23 +9,23 @@
 namespace ftaccel::contract {
 
 struct SimReport {
-  long vectors = 0;               // vectors (OS: result rows) of the workload
-  long checked = 0;               // outputs compared with the golden model
-  long mismatches = 0;            // wrong outputs (plus wrong --matmul elements)
+  long vectors = 0;     // vectors (OS: result rows) of the workload
+  long checked = 0;     // outputs compared with the golden model
+  long mismatches = 0;  // wrong outputs (plus wrong --matmul elements)
   long cycles = 0;
-  long batches = 0;               // weight matrices (OS: tiles)
-  long latencyExpected = 0;       // the manifest's latency
+  long batches = 0;          // weight matrices (OS: tiles)
+  long latencyExpected = 0;  // the manifest's latency
   long latencyMin = 0, latencyMax = 0;
-  long batchCycles = 0;           // first input handshake to last output handshake
+  long batchCycles = 0;  // first input handshake to last output handshake
   long inputStallCycles = 0;
-  long spuriousOutputs = 0;       // output valid with nothing in flight
+  long spuriousOutputs = 0;  // output valid with nothing in flight
   double throughputVectorsPerCycle = 0;
-  bool timeout = false;           // not every vector came out
+  bool timeout = false;  // not every vector came out
   long bypassedPes = 0;
-  long pruningVisibleVectors = 0; // vectors whose result the bypass pruning changed
+  long pruningVisibleVectors = 0;  // vectors whose result the bypass pruning changed
   long faultyPes = 0;
   long matmulElements = 0, matmulMismatches = 0, tiles = 0;
-  std::string matmulResultHash;   // FNV-1a over the --matmul result, 16 hex digits
+  std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };

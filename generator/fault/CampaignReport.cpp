@@ -60,7 +60,8 @@ std::string firstDifference(const FaultRecord& a, const FaultRecord& b) {
   if (a.pruned != b.pruned) return "pruned differs";
   if (a.simCycles != b.simCycles) return "sim_cycles differs";
   if (a.alarms != b.alarms) return "alarms differ";
-  if (a.missingResults != b.missingResults || a.extraResults != b.extraResults) return "missing/extra results differ";
+  if (a.missingResults != b.missingResults || a.extraResults != b.extraResults)
+    return "missing/extra results differ";
   if (a.converged != b.converged) return "converged differs";
   if (a.analytic != b.analytic) return "analytic differs";
   return "timing_errors or pruning_violation differ";
@@ -363,7 +364,9 @@ json toJson(const CampaignSummary& s) {
   j["fault_free"] = {{"runs", s.faultFree.runs},
                      {"false_alarms", s.faultFree.falseAlarms},
                      {"mismatches", s.faultFree.mismatches}};
-  j["sdc"] = {{"count", s.sdc}, {"mean_wrong", s.meanWrongSdc}, {"max_abs_error", contract::wideJson(s.maxAbsErrorSdc)}};
+  j["sdc"] = {{"count", s.sdc},
+              {"mean_wrong", s.meanWrongSdc},
+              {"max_abs_error", contract::wideJson(s.maxAbsErrorSdc)}};
   return j;
 }
 

@@ -12,7 +12,8 @@ namespace ftaccel::flow {
 
 namespace {
 
-constexpr const char* kForms = "expected none, s0:R,C,BIT, s1:R,C,BIT, rnd:R,C, rndrow:R or rndcol:C (joined with '+')";
+constexpr const char* kForms =
+    "expected none, s0:R,C,BIT, s1:R,C,BIT, rnd:R,C, rndrow:R or rndcol:C (joined with '+')";
 
 [[noreturn]] void fail(const std::string& part, const std::string& message) {
   diag::throwError("sim.bad-pe-fault", diag::Location{"--pe-fault " + part, 0, 0}, message);

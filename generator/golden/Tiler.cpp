@@ -56,14 +56,12 @@ std::vector<StreamTile> tileIs(const Matrix& x, const Matrix& w, int rows, int c
   return tiles;
 }
 
-void accumulateWs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols,
-                  int shift) {
+void accumulateWs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols, int shift) {
   for (int co = tileOut * cols; co < std::min(y.cols, (tileOut + 1) * cols); ++co)
     y.at(v, co) += lanes[wrap(co + shift, cols)];
 }
 
-void accumulateIs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols,
-                  int shift) {
+void accumulateIs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols, int shift) {
   for (int b = tileOut * cols; b < std::min(y.rows, (tileOut + 1) * cols); ++b)
     y.at(b, v) += lanes[wrap(b + shift, cols)];
 }

@@ -11,8 +11,8 @@ namespace ftaccel::golden {
 
 // WS/IS: one stationary tile loaded into the array and the vectors streamed through it.
 struct StreamTile {
-  int tileIn = 0;   // input-channel tile (CI / rows)
-  int tileOut = 0;  // WS: output-channel tile (CO / cols); IS: batch tile (B / cols)
+  int tileIn = 0;                             // input-channel tile (CI / rows)
+  int tileOut = 0;                            // WS: output-channel tile (CO / cols); IS: batch tile (B / cols)
   Matrix stationary;                          // rows x cols: the value PE(r, c) holds
   std::vector<std::vector<int64_t>> vectors;  // streamed vectors of rows lanes
 };
@@ -29,10 +29,8 @@ std::vector<StreamTile> tileIs(const Matrix& x, const Matrix& w, int rows, int c
 // Adds the array's output lanes (cols values) for vector `v` of a tile with `tileOut` into y
 // (B x CO):
 // WS: y[v][co] += lane (co+s) mod cols; IS: y[b][v] += lane (b+s) mod cols.
-void accumulateWs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols,
-                  int shift);
-void accumulateIs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols,
-                  int shift);
+void accumulateWs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols, int shift);
+void accumulateIs(WideMatrix& y, int tileOut, int v, const std::vector<Wide>& lanes, int cols, int shift);
 
 // OS (eq. 10.5): output (b, co) accumulates in PE((b+s) mod rows, (co+s) mod cols); the whole
 // reduction over CI runs inside one tile. Tiles ordered by batch tile, then output tile.

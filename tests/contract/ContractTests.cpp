@@ -75,16 +75,18 @@ TEST_CASE("contract: header and fault-free lines are written as documented", "[c
   h.siteBits = 3696;
   h.windowCycles = 88;
   // A header line of `ftaccel campaign --model seu --faults 600 --seed 3` on the default IP.
-  CHECK(contract::headerLine(h) ==
-        R"({"acc_bits":19,"alarms":[],"cols":8,"config_hash":"762a6d7457be536e","data_bits":8,"dataflow":"ws",)"
-        R"("engine":"fast","faults":600,"format":"ftaccel-campaign","ip":"ftaccel_ws8x8_d8","model":"seu",)"
-        R"("model_options":{"burst":0,"inject":"","multi":1,"stuck_cycles":0,"timing_scale":1.0,"timing_table":""},)"
-        R"("rows":8,"seed":3,"shard":[0,1],"site_bits":3696,"sites":339,"type":"header","version":1,)"
-        R"("window_cycles":88,"workload":{"seed":1,"vectors":64}})"
-        "\n");
+  CHECK(
+      contract::headerLine(h) ==
+      R"({"acc_bits":19,"alarms":[],"cols":8,"config_hash":"762a6d7457be536e","data_bits":8,"dataflow":"ws",)"
+      R"("engine":"fast","faults":600,"format":"ftaccel-campaign","ip":"ftaccel_ws8x8_d8","model":"seu",)"
+      R"("model_options":{"burst":0,"inject":"","multi":1,"stuck_cycles":0,"timing_scale":1.0,"timing_table":""},)"
+      R"("rows":8,"seed":3,"shard":[0,1],"site_bits":3696,"sites":339,"type":"header","version":1,)"
+      R"("window_cycles":88,"workload":{"seed":1,"vectors":64}})"
+      "\n");
   CHECK(reread<contract::CampaignHeader>(contract::headerLine(h)) == h);
   const contract::FaultFreeRecord ff{1, 0, 0};
-  CHECK(contract::faultFreeLine(ff) == R"({"type":"fault_free","runs":1,"false_alarms":0,"mismatches":0})" "\n");
+  CHECK(contract::faultFreeLine(ff) == R"({"type":"fault_free","runs":1,"false_alarms":0,"mismatches":0})"
+                                       "\n");
   CHECK(reread<contract::FaultFreeRecord>(contract::faultFreeLine(ff)) == ff);
 }
 
@@ -92,8 +94,16 @@ TEST_CASE("contract: fault records round-trip with every optional field", "[cont
   contract::FaultRecord r;
   r.index = 10;
   r.outcome = contract::Outcome::Sdc;
-  r.injections.push_back({"u_array.gen_row[5].gen_col[7].u_pe.weight_q", 238, "weight", std::array<int, 2>{5, 7},
-                          {6}, "flip", 59, 59, std::nullopt, std::nullopt});
+  r.injections.push_back({"u_array.gen_row[5].gen_col[7].u_pe.weight_q",
+                          238,
+                          "weight",
+                          std::array<int, 2>{5, 7},
+                          {6},
+                          "flip",
+                          59,
+                          59,
+                          std::nullopt,
+                          std::nullopt});
   r.errors = {{39, 7, 2112}, {40, 7, -768}};
   r.wrong = 2;
   r.maxAbsError = 2112;
@@ -113,10 +123,18 @@ TEST_CASE("contract: fault records round-trip with every optional field", "[cont
     t.index = 4;
     t.outcome = contract::Outcome::Sdc;
     t.simCycles = 90;
-    t.injections.push_back({std::nullopt, std::nullopt, "pe", std::array<int, 2>{1, 0}, {}, "random", 0,
-                            std::nullopt, std::nullopt, std::nullopt});
-    t.injections.push_back({std::nullopt, std::nullopt, "pe", std::array<int, 2>{2, 3}, {}, "timing", 17, 17,
-                            -56, 8});
+    t.injections.push_back({std::nullopt,
+                            std::nullopt,
+                            "pe",
+                            std::array<int, 2>{1, 0},
+                            {},
+                            "random",
+                            0,
+                            std::nullopt,
+                            std::nullopt,
+                            std::nullopt});
+    t.injections.push_back(
+        {std::nullopt, std::nullopt, "pe", std::array<int, 2>{2, 3}, {}, "timing", 17, 17, -56, 8});
     t.errors = {{0, 1, -(Wide{1} << 65)}, {3, 2, (Wide{1} << 53) + 1}, {4, 0, Wide{1} << 52}};
     t.wrong = 3;
     t.maxAbsError = Wide{1} << 65;
@@ -147,7 +165,8 @@ TEST_CASE("contract: the reader names what is wrong with a record", "[contract]"
     return "";
   };
   CHECK(error(R"({"outcome":"sdc","injections":[]})") == "campaign.missing-field: missing field 'index'");
-  CHECK(error(R"({"index":1,"outcome":"late","injections":[]})").find("unknown outcome 'late'") != std::string::npos);
+  CHECK(error(R"({"index":1,"outcome":"late","injections":[]})").find("unknown outcome 'late'") !=
+        std::string::npos);
   CHECK(error(R"({"index":1,"outcome":"sdc","injections":[],"errors":[[0,0,3]],"max_abs_error":4})") ==
         "campaign.inconsistent: 'max_abs_error' is 4 but the largest |delta| is 3");
   CHECK(error(R"({"index":1,"outcome":"sdc","injections":[],"converged":1})") ==

@@ -33,8 +33,10 @@ WideMatrix runStream(const std::vector<StreamTile>& tiles, int b, int co, int co
     for (size_t v = 0; v < t.vectors.size(); ++v) {
       const std::vector<Wide> lanes = arrayOutput(t.vectors[v], t.stationary);
       REQUIRE(lanes.size() == static_cast<size_t>(cols));
-      if (is) accumulateIs(y, t.tileOut, static_cast<int>(v), lanes, cols, shift);
-      else accumulateWs(y, t.tileOut, static_cast<int>(v), lanes, cols, shift);
+      if (is)
+        accumulateIs(y, t.tileOut, static_cast<int>(v), lanes, cols, shift);
+      else
+        accumulateWs(y, t.tileOut, static_cast<int>(v), lanes, cols, shift);
     }
   return y;
 }
