@@ -62,29 +62,18 @@ struct SimArgs {
 
 int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   config::Config cfg = args.load();
-  {
-    // Validate the mask before building anything, and say which outputs it makes impossible.
-    flow::BypassMask mask = flow::parseBypassMask(s.run.bypass, cfg.array.rows, cfg.array.cols, s.run.seed);
-    diag::DiagnosticBag warnings;
-    flow::warnUnproducibleOutputs(mask, cfg.array.dataflow, warnings);
-    std::cerr << warnings.format();
-    if (mask.count() > 0 && !cfg.protect.bypass) {
-      diag::DiagnosticBag bag;
-      bag.error("sim.no-bypass", diag::Location{"--bypass " + s.run.bypass, 0, 0},
-                "this IP has no bypass logic; generate it with --set protect.bypass=true");
-      throw diag::DiagnosticError(bag);
-    }
-  }
-  if (s.run.bypassFaulty && !cfg.protect.bypass) {
-    diag::DiagnosticBag bag;
-    bag.error("sim.no-bypass", diag::Location{"--bypass-faulty", 0, 0},
-              "this IP has no bypass logic; generate it with --set protect.bypass=true");
-    throw diag::DiagnosticError(bag);
-  }
-  if (!s.run.matmul.empty()) flow::parseMatmul(s.run.matmul);
   // Permanent faults need the simulation variant with per-PE fault ports.
   const bool faultPorts =
       !flow::parsePeFaults(s.run.peFaults, cfg.array.rows, cfg.array.cols, cfg.data.accBits).empty();
+  // Every specification is checked (diagnostics, exit 2) before anything is built.
+  flow::harnessOptions(flow::modelShape(cfg, faultPorts), s.run);
+  {
+    // Say which outputs the mask makes impossible.
+    const flow::BypassMask mask = flow::parseBypassMask(s.run.bypass, cfg.array.rows, cfg.array.cols, s.run.seed);
+    diag::DiagnosticBag warnings;
+    flow::warnUnproducibleOutputs(mask, cfg.array.dataflow, warnings);
+    std::cerr << warnings.format();
+  }
   flow::CosimModel model = flow::buildCosimModel(cfg, progress, faultPorts);
   const flow::CosimOptions& o = s.run;
   progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.run.vectors,

@@ -153,6 +153,18 @@ std::string faultSitesHeader(const units::IpDesign& ip) {
 
 }  // namespace
 
+CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
+  CosimModel model;
+  model.rows = cfg.array.rows;
+  model.cols = cfg.array.cols;
+  model.accBits = cfg.data.accBits;
+  model.maxK = cfg.array.maxK;
+  model.dataflow = cfg.array.dataflow;
+  model.bypass = cfg.protect.bypass;
+  model.faultPorts = faultPorts;
+  return model;
+}
+
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
   units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts, faultPorts && timingPorts});
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
@@ -186,14 +198,7 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
     if (rel.starts_with("rtl/")) keyText += rel + content;
   std::string key = fmt::format("{}-{}", ip.top, fnv(keyText));
   fs::path dir = cacheRoot() / "cosim" / key;
-  CosimModel model;
-  model.rows = cfg.array.rows;
-  model.cols = cfg.array.cols;
-  model.accBits = cfg.data.accBits;
-  model.maxK = cfg.array.maxK;
-  model.dataflow = cfg.array.dataflow;
-  model.bypass = cfg.protect.bypass;
-  model.faultPorts = faultPorts;
+  CosimModel model = modelShape(cfg, faultPorts);
   model.dir = dir;
   model.executable = dir / "obj" / "cosim";
 
@@ -238,6 +243,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   return model;
 }
 
+namespace {
+
+// "B,CI,CO" of --matmul: three positive integers.
 contract::MatmulShape parseMatmul(const std::string& spec) {
   contract::MatmulShape m;
   char extra = 0;
@@ -246,8 +254,6 @@ contract::MatmulShape parseMatmul(const std::string& spec) {
                      "expected B,CI,CO with positive integers, e.g. 16,20,12");
   return m;
 }
-
-namespace {
 
 [[noreturn]] void noBypass(const std::string& flag) {
   diag::throwError("sim.no-bypass", diag::Location{flag, 0, 0},

@@ -46,6 +46,10 @@ std::filesystem::path cacheRoot();
 
 using LogFn = std::function<void(const std::string&)>;
 
+// The shape fields of the model of a configuration (no dir, nothing built): enough for
+// harnessOptions to check a request before anything is verilated.
+CosimModel modelShape(const config::Config& cfg, bool faultPorts);
+
 // Generates the RTL and the harness into the cache and verilates them, unless an entry for the
 // same configuration, generator version and harness already exists. Safe to call concurrently
 // from several processes (file lock per entry). Throws std::runtime_error on build failure.
@@ -55,9 +59,6 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {},
 // Parses the specifications (throws diag::DiagnosticError naming the flag), writes the harness
 // options as one JSON file into a fresh temporary directory and runs `cosim run --options FILE`.
 CosimResult runCosim(const CosimModel& model, const CosimOptions& options);
-
-// "B,CI,CO" of --matmul; throws diag::DiagnosticError unless three positive integers.
-contract::MatmulShape parseMatmul(const std::string& spec);
 
 // The harness options of a request (also what runCosim hands over); throws like runCosim.
 contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions& options);

@@ -83,6 +83,8 @@ TEST_CASE("cli: sim names a bad --pe-fault or --matmul part before building anyt
       {{"--pe-fault", "s0:0,0,19"}, "bit (of the 19-bit MAC result) '19' is out of range; allowed: 0..18"},
       {{"--set", "array.rows=2", "--pe-fault", "rndrow:2"}, "row '2' is out of range; allowed: 0..1"},
       {{"--matmul", "4,0,3"}, "--matmul 4,0,3: error[sim.bad-matmul]: expected B,CI,CO with positive integers"},
+      {{"--set", "array.dataflow=os", "--matmul", "2,300,2"}, "CI = 300 exceeds array.max_k = 256"},
+      {{"--bypass-faulty", "--pe-fault", "rnd:0,0"}, "--bypass-faulty: error[sim.no-bypass]"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"sim"};
