@@ -63,18 +63,17 @@ int campaignMain(int argc, char** argv) {
   const long window = sim.refEnd();
   const Liveness live(sim.accepts(), sim.wloads());
 
-  const nlohmann::json header = headerJson(o, window);
+  const ftaccel::contract::CampaignHeader header = makeHeader(o, window);
   bool fresh = true;
   const std::set<long> done = resume(o, header, fresh);
   const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) fail("cannot open " + o.out);
   if (fresh) {
-    writeAll(fd, header.dump() + "\n");
-    writeAll(fd, std::string("{\"type\":\"fault_free\",\"runs\":1,\"false_alarms\":") +
-                     (sim.falseAlarm() ? "1" : "0") + ",\"mismatches\":0}\n");
+    writeAll(fd, ftaccel::contract::headerLine(header));
+    writeAll(fd, ftaccel::contract::faultFreeLine({1, sim.falseAlarm() ? 1 : 0, 0}));
   }
   std::vector<long> todo;
-  for (long k = o.shard; k < o.faults; k += o.shards)
+  for (long k = o.shardIndex; k < o.faults; k += o.shardCount)
     if (!done.count(k)) todo.push_back(k);
   if (o.progress)
     std::fprintf(stderr, "[campaign] %s, %zu faults to run (%zu already recorded), window %ld cycles, %d job(s)\n",
@@ -90,13 +89,22 @@ int campaignMain(int argc, char** argv) {
   ::close(fd);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.tick(total.done, true);
-  std::printf(
-      "{\"faults_run\": %ld, \"already_recorded\": %zu, \"seconds\": %.6f, \"injections_per_second\": %.1f, "
-      "\"pruned\": %ld, \"analytic\": %ld, \"pruning_violations\": %ld, \"simulated_cycles\": %ld, \"window_cycles\": %ld, "
-      "\"reference_seconds\": %.6f, \"snapshot_bytes\": %zu, \"snapshot_stride\": %ld, \"engine\": \"%s\", \"jobs\": %d}\n",
-      total.done, done.size(), secs, secs > 0 ? total.done / secs : 0.0, total.pruned, total.analytic, total.violations,
-      total.cycles, window, std::chrono::duration<double>(start - t0).count(), sim.rootSize(), sim.stride(),
-      o.engine.c_str(), jobs);
+  ftaccel::contract::CampaignStats stats;
+  stats.faultsRun = total.done;
+  stats.alreadyRecorded = (long)done.size();
+  stats.seconds = secs;
+  stats.injectionsPerSecond = secs > 0 ? total.done / secs : 0.0;
+  stats.pruned = total.pruned;
+  stats.analytic = total.analytic;
+  stats.pruningViolations = total.violations;
+  stats.simulatedCycles = total.cycles;
+  stats.windowCycles = window;
+  stats.referenceSeconds = std::chrono::duration<double>(start - t0).count();
+  stats.snapshotBytes = (long)sim.rootSize();
+  stats.snapshotStride = sim.stride();
+  stats.engine = o.engine;
+  stats.jobs = jobs;
+  std::printf("%s\n", nlohmann::json(stats).dump().c_str());
   top->final();
   return total.violations ? 1 : 0;
 }

@@ -1,20 +1,28 @@
 // Verilator co-simulation driver: streams random batches with weight reloads through the
-// generated WS IP and compares every output vector with the golden model.
+// generated IP and compares every output vector with the golden model. Invoked as
+// `cosim run --options FILE` (contract::SimOptions as JSON) or `cosim campaign --options FILE`.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "Campaign.h"
 #include "ModelReset.h"
 #include "PortAccess.h"
 #include "Vtop.h"
+#include "contract/SimOptions.h"
+#include "contract/SimReport.h"
 #include "cosim_config.h"
 #include "golden/GoldenModel.h"
+#include "golden/Tiler.h"
 #include "verilated.h"
 
 namespace {
@@ -29,65 +37,37 @@ constexpr int kBits = FTACCEL_DATA_BITS;
 constexpr int kAccBits = FTACCEL_ACC_BITS;
 constexpr int kLatency = FTACCEL_LATENCY;
 
-struct Options {
-  long vectors = 256;
-  long batch = 64;           // vectors per weight matrix
-  uint64_t seed = 1;
-  std::string pattern = "random";  // random | neg | zero | alt | max | mixed
-  double inValidProb = 1.0;  // probability that the producer offers a vector
-  double outReadyProb = 1.0; // probability that the consumer takes a result
-  double wloadValidProb = 1.0;
-  long maxCycles = 0;        // 0 = derived from the workload
-  int mmB = 0, mmCi = 0, mmCo = 0;  // --matmul B,CI,CO: tile a full product through the array
-  int shift = 0;             // diagonal shift of the eq. 10.3 mapping (§10.3.4)
-  bool noSwap = false;       // negative test: never switch weights, outputs must mismatch
-  std::string peFaults = "none";  // permanent PE faults, see parseFaults
-  bool bypassFaulty = false;      // bypass exactly the faulty PEs
-  std::string bypassBits;     // rows*cols '0'/'1', row-major; empty = nothing bypassed
-};
+using Options = ftaccel::contract::SimOptions;
+using ftaccel::contract::PeFault;
 
-[[noreturn]] void usage(const char* msg) {
-  std::fprintf(stderr,
-               "cosim: %s\nusage: cosim [--vectors N] [--batch M] [--seed S] "
-               "[--pattern random|neg|zero|alt|max|mixed] [--in-valid P] [--out-ready P] "
-               "[--wload-valid P] [--max-cycles N] [--no-swap 0|1] [--bypass-bits BITS] [--pe-fault SPEC] "
-               "[--bypass-faulty 0|1]\n",
-               msg);
+[[noreturn]] void usage(const std::string& msg) {
+  std::fprintf(stderr, "cosim: error: %s\nusage: cosim run --options FILE | cosim campaign --options FILE\n",
+               msg.c_str());
   std::exit(2);
 }
 
+// `run --options FILE`: the options were checked by ftaccel (flow/Cosim); this only reads them.
 Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
+  std::string file;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
     if (a.rfind("+verilator", 0) == 0) continue;
-    if (i + 1 >= argc) usage(("missing value for " + a).c_str());
-    std::string v = argv[++i];
-    if (a == "--vectors") o.vectors = std::stol(v);
-    else if (a == "--batch") o.batch = std::stol(v);
-    else if (a == "--seed") o.seed = std::stoull(v);
-    else if (a == "--pattern") o.pattern = v;
-    else if (a == "--in-valid") o.inValidProb = std::stod(v);
-    else if (a == "--out-ready") o.outReadyProb = std::stod(v);
-    else if (a == "--wload-valid") o.wloadValidProb = std::stod(v);
-    else if (a == "--max-cycles") o.maxCycles = std::stol(v);
-    else if (a == "--no-swap") o.noSwap = v == "1";
-    else if (a == "--bypass-bits") o.bypassBits = v;
-    else if (a == "--matmul") {
-      if (std::sscanf(v.c_str(), "%d,%d,%d", &o.mmB, &o.mmCi, &o.mmCo) != 3 || o.mmB < 1 ||
-          o.mmCi < 1 || o.mmCo < 1)
-        usage("--matmul takes B,CI,CO (positive)");
-    }
-    else if (a == "--shift") o.shift = std::stoi(v);
-    else if (a == "--pe-fault") o.peFaults = v;
-    else if (a == "--bypass-faulty") o.bypassFaulty = v == "1";
-    else usage(("unknown option " + a).c_str());
+    if (a == "--options" && i + 1 < argc) file = argv[++i];
+    else usage("unknown argument " + a);
   }
-  if (o.vectors < 1 || o.batch < 1) usage("--vectors and --batch must be positive");
-  static const char* patterns[] = {"random", "neg", "zero", "alt", "max", "mixed"};
-  bool known = false;
-  for (auto p : patterns) known |= o.pattern == p;
-  if (!known) usage(("unknown pattern " + o.pattern).c_str());
+  if (argc < 2 || std::strcmp(argv[1], "run") != 0 || file.empty()) usage("expected run --options FILE");
+  std::ifstream in(file);
+  if (!in) usage("cannot read " + file);
+  Options o;
+  try {
+    o = nlohmann::json::parse(in).get<Options>();
+  } catch (const nlohmann::json::exception& e) {
+    usage(file + ": " + e.what());
+  }
+  const auto& patterns = ftaccel::contract::simPatterns();
+  if (o.vectors < 1 || o.batch < 1) usage("vectors and batch must be positive");
+  if (std::find(patterns.begin(), patterns.end(), o.pattern) == patterns.end())
+    usage("unknown pattern " + o.pattern);
   return o;
 }
 
@@ -125,69 +105,14 @@ class Stimulus {
 std::vector<std::vector<bool>> bypassMask(const std::string& bits) {
   std::vector<std::vector<bool>> mask(kRows, std::vector<bool>(kCols, false));
   if (bits.empty()) return mask;
-  if (bits.size() != (size_t)kRows * kCols) usage("--bypass-bits needs rows*cols characters");
+  if (bits.size() != (size_t)kRows * kCols) usage("bypassBits needs rows*cols characters");
   for (int r = 0; r < kRows; ++r)
     for (int c = 0; c < kCols; ++c) {
       char ch = bits[(size_t)r * kCols + c];
-      if (ch != '0' && ch != '1') usage("--bypass-bits takes only '0' and '1'");
+      if (ch != '0' && ch != '1') usage("bypassBits takes only '0' and '1'");
       mask[r][c] = ch == '1';
     }
   return mask;
-}
-
-// A permanent fault on the MAC result of one PE: stuck-at bits or a random output.
-struct PeFault {
-  int row, col;
-  int bit = -1;      // stuck bit, -1 for a random-output PE
-  bool value = false;
-  bool random = false;
-};
-
-std::vector<PeFault> parseFaults(const std::string& spec) {
-  std::vector<PeFault> out;
-  size_t start = 0;
-  auto nums = [&](const std::string& arg) {
-    std::vector<int> v;
-    size_t p = 0;
-    while (p <= arg.size()) {
-      size_t e = arg.find(',', p);
-      if (e == std::string::npos) e = arg.size();
-      v.push_back(std::stoi(arg.substr(p, e - p)));
-      p = e + 1;
-    }
-    return v;
-  };
-  while (start <= spec.size()) {
-    size_t end = spec.find('+', start);
-    if (end == std::string::npos) end = spec.size();
-    std::string part = spec.substr(start, end - start);
-    start = end + 1;
-    if (part == "none" || part.empty()) continue;
-    size_t colon = part.find(':');
-    if (colon == std::string::npos) usage(("bad --pe-fault part " + part).c_str());
-    std::string kind = part.substr(0, colon);
-    std::vector<int> a = nums(part.substr(colon + 1));
-    auto check = [&](int r, int c) {
-      if (r < 0 || r >= kRows || c < 0 || c >= kCols) usage(("PE out of range in --pe-fault " + part).c_str());
-    };
-    if ((kind == "s0" || kind == "s1") && a.size() == 3) {
-      check(a[0], a[1]);
-      if (a[2] < 0 || a[2] >= kAccBits) usage(("bit out of range in --pe-fault " + part).c_str());
-      out.push_back({a[0], a[1], a[2], kind == "s1", false});
-    } else if (kind == "rnd" && a.size() == 2) {
-      check(a[0], a[1]);
-      out.push_back({a[0], a[1], -1, false, true});
-    } else if (kind == "rndrow" && a.size() == 1) {
-      check(a[0], 0);
-      for (int c = 0; c < kCols; ++c) out.push_back({a[0], c, -1, false, true});
-    } else if (kind == "rndcol" && a.size() == 1) {
-      check(0, a[0]);
-      for (int r = 0; r < kRows; ++r) out.push_back({r, a[0], -1, false, true});
-    } else {
-      usage(("bad --pe-fault part " + part).c_str());
-    }
-  }
-  return out;
 }
 
 struct Batch {
@@ -217,20 +142,34 @@ struct Report {
     ++mismatches;
     if (firstMismatch.empty()) firstMismatch = what;
   }
+  // Prints contract::SimReport as one JSON object; the exit code says pass (0) or fail (1).
   int print() const {
-    long streamCycles = span - kLatency + 1;
-    std::printf(
-        "{\"vectors\": %ld, \"checked\": %ld, \"mismatches\": %ld, \"cycles\": %ld, "
-        "\"batches\": %ld, \"latency_expected\": %d, \"latency_min\": %ld, \"latency_max\": %ld, "
-        "\"batch_cycles\": %ld, \"input_stall_cycles\": %ld, \"spurious_outputs\": %ld, "
-        "\"throughput_vectors_per_cycle\": %.6f, \"timeout\": %s, \"bypassed_pes\": %ld, "
-        "\"pruning_visible_vectors\": %ld, \"faulty_pes\": %ld, "
-        "\"matmul_elements\": %zu, \"matmul_mismatches\": %ld, \"tiles\": %ld, "
-        "\"matmul_result_hash\": \"%016llx\", \"first_mismatch\": \"%s\"}\n",
-        vectors, checked, mismatches, cycles, batches, kLatency, latMax < 0 ? 0 : latMin, latMax,
-        span, stalls, spurious, streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0,
-        timeout ? "true" : "false", bypassed, prunedVisible, faultyPes, matmulElements,
-        matmulMismatches, tiles, (unsigned long long)resultHash, firstMismatch.c_str());
+    const long streamCycles = span - kLatency + 1;
+    ftaccel::contract::SimReport r;
+    r.vectors = vectors;
+    r.checked = checked;
+    r.mismatches = mismatches;
+    r.cycles = cycles;
+    r.batches = batches;
+    r.latencyExpected = kLatency;
+    r.latencyMin = latMax < 0 ? 0 : latMin;
+    r.latencyMax = latMax;
+    r.batchCycles = span;
+    r.inputStallCycles = stalls;
+    r.spuriousOutputs = spurious;
+    r.throughputVectorsPerCycle = streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0;
+    r.timeout = timeout;
+    r.bypassedPes = bypassed;
+    r.pruningVisibleVectors = prunedVisible;
+    r.faultyPes = faultyPes;
+    r.matmulElements = (long)matmulElements;
+    r.matmulMismatches = matmulMismatches;
+    r.tiles = tiles;
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
+    r.matmulResultHash = hash;
+    r.firstMismatch = firstMismatch;
+    std::printf("%s\n", nlohmann::json(r).dump().c_str());
     return (mismatches || timeout) ? 1 : 0;
   }
   // Compares a --matmul result computed on the host from the tiles with the golden product.
@@ -300,9 +239,13 @@ struct FaultSetup {
 
 FaultSetup faultSetup(const Options& opt) {
   FaultSetup fs;
-  fs.faults = parseFaults(opt.peFaults);
+  fs.faults = opt.faults;
+  // flow/PeFaultSpec checked them; a hand-made options file must not index outside the ports.
+  for (const auto& f : fs.faults)
+    if (f.row < 0 || f.row >= kRows || f.col < 0 || f.col >= kCols || f.bit < -1 || f.bit >= kAccBits)
+      usage("a PE fault lies outside the array or the MAC result");
 #if !FTACCEL_FAULT_PORTS
-  if (!fs.faults.empty()) usage("--pe-fault needs a model built with fault ports");
+  if (!fs.faults.empty()) usage("PE faults need a model built with fault ports");
 #endif
   std::vector<std::vector<bool>> faulty(kRows, std::vector<bool>(kCols, false));
   for (const auto& f : fs.faults) {
@@ -339,74 +282,35 @@ int main(int argc, char** argv) {
 
   Stimulus stim(opt.seed, opt.pattern);
   std::vector<Batch> batches;
-  // --matmul: a full B x CI times CI x CO product, tiled onto the array by eq. 10.3 with the
-  // diagonal shift; every tile is one batch of B vectors.
+  // --matmul: a full B x CI times CI x CO product, tiled onto the array by eq. 10.3 (WS) or
+  // 10.4 (IS) with the diagonal shift (golden/Tiler); every tile is one batch.
   Matrix fullX, fullW;
-  const int tilesIn = opt.mmB ? (opt.mmCi + kRows - 1) / kRows : 0;
-#if FTACCEL_DATAFLOW_IS
-  const int tilesOut = opt.mmB ? (opt.mmB + kCols - 1) / kCols : 0;  // batch tiles
-#else
-  const int tilesOut = opt.mmB ? (opt.mmCo + kCols - 1) / kCols : 0;  // output-channel tiles
-#endif
-  if (opt.mmB) {
+  if (opt.product.b) {
     std::string p = stim.batchPattern();
-    fullX = Matrix(opt.mmB, opt.mmCi);
-    fullW = Matrix(opt.mmCi, opt.mmCo);
-    for (int b = 0; b < opt.mmB; ++b)
-      for (int ci = 0; ci < opt.mmCi; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
-    for (int ci = 0; ci < opt.mmCi; ++ci)
-      for (int co = 0; co < opt.mmCo; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
-    auto wrap = [](int v, int n) { return ((v % n) + n) % n; };
+    fullX = Matrix(opt.product.b, opt.product.ci);
+    fullW = Matrix(opt.product.ci, opt.product.co);
+    for (int b = 0; b < opt.product.b; ++b)
+      for (int ci = 0; ci < opt.product.ci; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
+    for (int ci = 0; ci < opt.product.ci; ++ci)
+      for (int co = 0; co < opt.product.co; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
 #if FTACCEL_DATAFLOW_IS
-    // IS: stationary tile = inputs X[b][ci] at PE(row (ci+s) mod rows, col (b+s) mod cols)
-    // (eq. 10.4); one streamed vector per output channel co carries W[ci][co].
-    for (int tb = 0; tb < tilesOut; ++tb)
-      for (int ti = 0; ti < tilesIn; ++ti) {
-        Batch t;
-        t.tileIn = ti;
-        t.tileOut = tb;
-        t.weights = Matrix(kRows, kCols);
-        for (int b = tb * kCols; b < std::min(opt.mmB, (tb + 1) * kCols); ++b)
-          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci) {
-            auto pe = ftaccel::golden::mapInputIs(b, ci, kRows, kCols, opt.shift);
-            t.weights.at(pe.row, pe.col) = fullX.at(b, ci);
-          }
-        for (int co = 0; co < opt.mmCo; ++co) {
-          std::vector<int64_t> v(kRows, 0);
-          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
-            v[wrap(ci + opt.shift, kRows)] = fullW.at(ci, co);
-          t.vectors.push_back(std::move(v));
-        }
-        batches.push_back(std::move(t));
-      }
+    auto tiles = ftaccel::golden::tileIs(fullX, fullW, kRows, kCols, opt.shift);
 #else
-    // WS: stationary tile = weights W[ci][co] at PE(row (ci+s) mod rows, col (co+s) mod cols)
-    // (eq. 10.3); one streamed vector per batch row b carries X[b][ci].
-    for (int to = 0; to < tilesOut; ++to)
-      for (int ti = 0; ti < tilesIn; ++ti) {
-        Batch t;
-        t.tileIn = ti;
-        t.tileOut = to;
-        t.weights = Matrix(kRows, kCols);
-        for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
-          for (int co = to * kCols; co < std::min(opt.mmCo, (to + 1) * kCols); ++co) {
-            auto pe = ftaccel::golden::mapWeightWs(co, ci, kRows, kCols, opt.shift);
-            t.weights.at(pe.row, pe.col) = fullW.at(ci, co);
-          }
-        for (int b = 0; b < opt.mmB; ++b) {
-          std::vector<int64_t> x(kRows, 0);
-          for (int ci = ti * kRows; ci < std::min(opt.mmCi, (ti + 1) * kRows); ++ci)
-            x[wrap(ci + opt.shift, kRows)] = fullX.at(b, ci);
-          t.vectors.push_back(std::move(x));
-        }
-        batches.push_back(std::move(t));
-      }
+    auto tiles = ftaccel::golden::tileWs(fullX, fullW, kRows, kCols, opt.shift);
 #endif
+    for (auto& t : tiles) {
+      Batch b;
+      b.tileIn = t.tileIn;
+      b.tileOut = t.tileOut;
+      b.weights = std::move(t.stationary);
+      b.vectors = std::move(t.vectors);
+      batches.push_back(std::move(b));
+    }
     long total = 0;
     for (const auto& t : batches) total += (long)t.vectors.size();
     opt.vectors = total;
   }
-  for (long done = 0; !opt.mmB && done < opt.vectors; done += opt.batch) {
+  for (long done = 0; !opt.product.b && done < opt.vectors; done += opt.batch) {
     Batch b;
     std::string p = stim.batchPattern();
     b.weights = Matrix(kRows, kCols);
@@ -443,7 +347,7 @@ int main(int argc, char** argv) {
     size_t batch;
     long row;  // position in its batch (the batch index b for --matmul)
   };
-  ftaccel::golden::WideMatrix tiledY(opt.mmB, opt.mmCo);  // --matmul: host-side accumulation
+  ftaccel::golden::WideMatrix tiledY(opt.product.b, opt.product.co);  // --matmul: host-side accumulation
   std::deque<Pending> inflight;
   size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
@@ -504,18 +408,13 @@ int main(int argc, char** argv) {
           }
         }
         if (!ok) ++mismatches;
-        if (opt.mmB) {
-          const Batch& t = batches[p.batch];
+        if (opt.product.b) {
+          std::vector<Wide> lanes(kCols);
+          for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
 #if FTACCEL_DATAFLOW_IS
-          for (int b = t.tileOut * kCols; b < std::min(opt.mmB, (t.tileOut + 1) * kCols); ++b) {
-            int lane = ((b + opt.shift) % kCols + kCols) % kCols;
-            tiledY.at(b, (int)p.row) += getLaneSigned(top->out_data_o, lane, kAccBits);
-          }
+          ftaccel::golden::accumulateIs(tiledY, batches[p.batch].tileOut, (int)p.row, lanes, kCols, opt.shift);
 #else
-          for (int co = t.tileOut * kCols; co < std::min(opt.mmCo, (t.tileOut + 1) * kCols); ++co) {
-            int lane = ((co + opt.shift) % kCols + kCols) % kCols;
-            tiledY.at((int)p.row, co) += getLaneSigned(top->out_data_o, lane, kAccBits);
-          }
+          ftaccel::golden::accumulateWs(tiledY, batches[p.batch].tileOut, (int)p.row, lanes, kCols, opt.shift);
 #endif
         }
         ++checked;
@@ -561,12 +460,12 @@ int main(int argc, char** argv) {
   rep.stalls = stalls;
   rep.spurious = earlyValid;
   rep.prunedVisible = prunedVisible;
-  rep.tiles = tilesIn * tilesOut;
+  rep.tiles = opt.product.b ? (long)batches.size() : 0;
   rep.firstMismatch = firstMismatch;
   rep.timeout = checked < opt.vectors;
   // --matmul: the tiled hardware result against one golden product of the whole matrices,
   // with the stationary operand pruned by the mapping of the bypass mask.
-  if (opt.mmB) {
+  if (opt.product.b) {
     const auto flat = flatMask(mask);
 #if FTACCEL_DATAFLOW_IS
     auto y = ftaccel::golden::matmul(ftaccel::golden::pruneInputsIs(fullX, flat, kRows, kCols, opt.shift), fullW);
@@ -595,38 +494,21 @@ int main(int argc, char** argv) {
   Report rep;
   rep.bypassed = fs.bypassed;
   rep.faultyPes = fs.faultyPes;
-  auto wrap = [](int v, int n) { return ((v % n) + n) % n; };
 
-  struct Tile {
-    Matrix x;  // kRows x K: lane r of step k
-    Matrix w;  // K x kCols
-    int tileB = 0, tileCo = 0;
-  };
+  using Tile = ftaccel::golden::OsTile;
   std::vector<Tile> tiles;
   Matrix fullX, fullW;
-  int tilesB = 0, tilesCo = 0;
-  if (opt.mmB) {
-    // eq. 10.5 with diagonal shift: output (co, b) -> PE(row (b+s) mod rows, col (co+s) mod cols);
-    // the whole reduction over CI runs inside one tile.
-    if (opt.mmCi > FTACCEL_MAX_K) usage("--matmul CI exceeds array.max_k of this IP");
+  if (opt.product.b) {
+    // eq. 10.5 with diagonal shift (golden/Tiler): the whole reduction over CI runs inside one tile.
+    if (opt.product.ci > FTACCEL_MAX_K) usage("--matmul CI exceeds array.max_k of this IP");
     std::string p = stim.batchPattern();
-    fullX = Matrix(opt.mmB, opt.mmCi);
-    fullW = Matrix(opt.mmCi, opt.mmCo);
-    for (int b = 0; b < opt.mmB; ++b)
-      for (int ci = 0; ci < opt.mmCi; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
-    for (int ci = 0; ci < opt.mmCi; ++ci)
-      for (int co = 0; co < opt.mmCo; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
-    tilesB = (opt.mmB + kRows - 1) / kRows;
-    tilesCo = (opt.mmCo + kCols - 1) / kCols;
-    for (int tb = 0; tb < tilesB; ++tb)
-      for (int tc = 0; tc < tilesCo; ++tc) {
-        Tile t{Matrix(kRows, opt.mmCi), Matrix(opt.mmCi, kCols), tb, tc};
-        for (int b = tb * kRows; b < std::min(opt.mmB, (tb + 1) * kRows); ++b)
-          for (int k = 0; k < opt.mmCi; ++k) t.x.at(wrap(b + opt.shift, kRows), k) = fullX.at(b, k);
-        for (int co = tc * kCols; co < std::min(opt.mmCo, (tc + 1) * kCols); ++co)
-          for (int k = 0; k < opt.mmCi; ++k) t.w.at(k, wrap(co + opt.shift, kCols)) = fullW.at(k, co);
-        tiles.push_back(std::move(t));
-      }
+    fullX = Matrix(opt.product.b, opt.product.ci);
+    fullW = Matrix(opt.product.ci, opt.product.co);
+    for (int b = 0; b < opt.product.b; ++b)
+      for (int ci = 0; ci < opt.product.ci; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
+    for (int ci = 0; ci < opt.product.ci; ++ci)
+      for (int co = 0; co < opt.product.co; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    tiles = ftaccel::golden::tileOs(fullX, fullW, kRows, kCols, opt.shift);
   } else {
     // --batch is the tile length K; --vectors counts result rows.
     if (opt.batch > FTACCEL_MAX_K) usage("--batch (tile length) exceeds array.max_k of this IP");
@@ -653,7 +535,7 @@ int main(int argc, char** argv) {
   };
   std::deque<Expected> expected;  // rows of accepted tiles, in delivery order
   std::deque<long> lastAccept;    // handshake cycle of each tile's last beat
-  ftaccel::golden::WideMatrix tiledY(opt.mmB, opt.mmCo);
+  ftaccel::golden::WideMatrix tiledY(opt.product.b, opt.product.co);
   size_t tileIdx = 0;
   int step = 0;
   long cycle = 0, firstAccept = -1, lastOutput = -1, rowInTile = 0;
@@ -703,12 +585,7 @@ int main(int argc, char** argv) {
                                   ftaccel::golden::toString(e.row[c]) + ", got " +
                                   ftaccel::golden::toString(got);
           }
-          if (opt.mmB) {
-            const Tile& t = tiles[e.tile];
-            int b = t.tileB * kRows + wrap(e.r - opt.shift, kRows);
-            int co = t.tileCo * kCols + wrap(c - opt.shift, kCols);
-            if (b < opt.mmB && co < opt.mmCo) tiledY.at(b, co) = got;
-          }
+          if (opt.product.b) ftaccel::golden::storeOs(tiledY, tiles[e.tile], e.r, c, got, kRows, kCols, opt.shift);
         }
         if (!ok) ++rep.mismatches;
         ++rep.checked;
@@ -745,13 +622,13 @@ int main(int argc, char** argv) {
   rep.cycles = cycle;
   rep.batches = (long)tiles.size();
   rep.span = lastOutput >= 0 ? lastOutput - firstAccept : 0;
-  rep.tiles = tilesB * tilesCo;
+  rep.tiles = opt.product.b ? (long)tiles.size() : 0;
   rep.timeout = rep.checked < opt.vectors;
-  if (opt.mmB) {
+  if (opt.product.b) {
     auto y = ftaccel::golden::matmul(fullX, fullW);
     const auto flat = flatMask(fs.mask);
-    for (int b = 0; b < opt.mmB; ++b)
-      for (int co = 0; co < opt.mmCo; ++co) {
+    for (int b = 0; b < opt.product.b; ++b)
+      for (int co = 0; co < opt.product.co; ++co) {
         auto pe = ftaccel::golden::mapOutputOs(co, b, kRows, kCols, opt.shift);
         if (flat[(size_t)pe.row * kCols + pe.col]) y.at(b, co) = 0;
       }

@@ -17,6 +17,7 @@
 #include "flow/Cosim.h"
 #include "flow/IpSynth.h"
 #include "flow/Package.h"
+#include "flow/PeFaultSpec.h"
 #include "flow/Synth.h"
 #include "units/IpDesign.h"
 
@@ -61,27 +62,18 @@ struct SimArgs {
 
 int cmdSim(const ConfigArgs& args, const SimArgs& s) {
   config::Config cfg = args.load();
+  // Permanent faults need the simulation variant with per-PE fault ports.
+  const bool faultPorts =
+      !flow::parsePeFaults(s.run.peFaults, cfg.array.rows, cfg.array.cols, cfg.data.accBits).empty();
+  // Every specification is checked (diagnostics, exit 2) before anything is built.
+  flow::harnessOptions(flow::modelShape(cfg, faultPorts), s.run);
   {
-    // Validate the mask before building anything, and say which outputs it makes impossible.
-    flow::BypassMask mask = flow::parseBypassMask(s.run.bypass, cfg.array.rows, cfg.array.cols, s.run.seed);
+    // Say which outputs the mask makes impossible.
+    const flow::BypassMask mask = flow::parseBypassMask(s.run.bypass, cfg.array.rows, cfg.array.cols, s.run.seed);
     diag::DiagnosticBag warnings;
     flow::warnUnproducibleOutputs(mask, cfg.array.dataflow, warnings);
     std::cerr << warnings.format();
-    if (mask.count() > 0 && !cfg.protect.bypass) {
-      diag::DiagnosticBag bag;
-      bag.error("sim.no-bypass", diag::Location{"--bypass " + s.run.bypass, 0, 0},
-                "this IP has no bypass logic; generate it with --set protect.bypass=true");
-      throw diag::DiagnosticError(bag);
-    }
   }
-  if (s.run.bypassFaulty && !cfg.protect.bypass) {
-    diag::DiagnosticBag bag;
-    bag.error("sim.no-bypass", diag::Location{"--bypass-faulty", 0, 0},
-              "this IP has no bypass logic; generate it with --set protect.bypass=true");
-    throw diag::DiagnosticError(bag);
-  }
-  // Permanent faults need the simulation variant with per-PE fault ports.
-  const bool faultPorts = s.run.peFaults != "none";
   flow::CosimModel model = flow::buildCosimModel(cfg, progress, faultPorts);
   const flow::CosimOptions& o = s.run;
   progress(fmt::format("simulating {} vectors in batches of {} (seed {}, pattern {})", s.run.vectors,
@@ -201,15 +193,7 @@ int main(int argc, char** argv) {
                      "Permanent PE faults, joined with '+': s0:R,C,BIT or s1:R,C,BIT (stuck-at on "
                      "the MAC result), rnd:R,C (random output), rndrow:R, rndcol:C");
   simCmd->add_option("--matmul", sim.run.matmul,
-                     "Tile a full B x CI times CI x CO product onto the array (host-side tiler)")
-      ->check([](const std::string& v) {
-        int b, ci, co;
-        char extra;
-        return std::sscanf(v.c_str(), "%d,%d,%d%c", &b, &ci, &co, &extra) == 3 && b > 0 && ci > 0 &&
-                       co > 0
-                   ? std::string()
-                   : std::string("expected B,CI,CO with positive integers, e.g. 16,20,12");
-      });
+                     "Tile a full B x CI times CI x CO product onto the array (host-side tiler)");
   simCmd->add_option("--shift", sim.run.shift, "Diagonal shift of the mapping (dissertation 10.3.4)")
       ->check(CLI::Range(0, 1 << 20));
   simCmd->add_flag("--bypass-faulty", sim.run.bypassFaulty, "Bypass exactly the faulty PEs");

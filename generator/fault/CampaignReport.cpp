@@ -14,16 +14,6 @@ namespace ftaccel::fault {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string_view toString(Outcome o) {
-  switch (o) {
-    case Outcome::Masked: return "masked";
-    case Outcome::Detected: return "detected";
-    case Outcome::Suppressed: return "suppressed";
-    case Outcome::Sdc: return "sdc";
-  }
-  return "?";
-}
-
 long OutcomeCounts::total() const {
   long t = 0;
   for (long v : n) t += v;
@@ -32,129 +22,8 @@ long OutcomeCounts::total() const {
 
 namespace {
 
-// A problem with the line being read; the reader adds file:line.
-struct LineError {
-  std::string code, message;
-};
-
-[[noreturn]] void bad(std::string code, std::string message) {
-  throw LineError{std::move(code), std::move(message)};
-}
-
-// ---- typed field access; every failure names the field ----
-
-const json& field(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end()) bad("campaign.missing-field", fmt::format("missing field '{}'", key));
-  return *it;
-}
-
-long integer(const json& v, const std::string& what, long lo, long hi) {
-  if (!v.is_number_integer()) bad("campaign.bad-field", fmt::format("{} must be an integer", what));
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(LONG_MAX))
-    bad("campaign.bad-field", fmt::format("{} {} is out of range", what, v.dump()));
-  const long x = v.get<long>();
-  if (x < lo || x > hi)
-    bad("campaign.bad-field", fmt::format("{} {} is out of range; allowed: {}..{}", what, x, lo, hi));
-  return x;
-}
-
-long intField(const json& obj, const char* key, long lo = 0, long hi = LONG_MAX) {
-  return integer(field(obj, key), fmt::format("'{}'", key), lo, hi);
-}
-
-long optIntField(const json& obj, const char* key, long fallback) {
-  return obj.contains(key) ? intField(obj, key) : fallback;
-}
-
-std::string stringField(const json& obj, const char* key) {
-  const json& v = field(obj, key);
-  if (!v.is_string()) bad("campaign.bad-field", fmt::format("'{}' must be a string", key));
-  return v.get<std::string>();
-}
-
-std::string optStringField(const json& obj, const char* key) {
-  return obj.contains(key) ? stringField(obj, key) : std::string();
-}
-
-std::vector<std::string> optStringList(const json& obj, const char* key) {
-  std::vector<std::string> out;
-  if (!obj.contains(key)) return out;
-  const json& v = obj.at(key);
-  if (!v.is_array()) bad("campaign.bad-field", fmt::format("'{}' must be an array of strings", key));
-  for (const json& e : v) {
-    if (!e.is_string()) bad("campaign.bad-field", fmt::format("'{}' must be an array of strings", key));
-    out.push_back(e.get<std::string>());
-  }
-  return out;
-}
-
-// Exact integer: a JSON integer, or a decimal string for values beyond 53 bits.
-Wide wideValue(const json& v, const std::string& what) {
-  if (v.is_number_unsigned()) return static_cast<Wide>(v.get<uint64_t>());
-  if (v.is_number_integer()) return static_cast<Wide>(v.get<int64_t>());
-  if (!v.is_string())
-    bad("campaign.bad-field", fmt::format("{} must be an integer or a decimal string", what));
-  const std::string s = v.get<std::string>();
-  const bool neg = !s.empty() && s[0] == '-';
-  const size_t start = neg ? 1 : 0;
-  if (s.size() == start) bad("campaign.bad-field", fmt::format("{} '{}' is not a decimal integer", what, s));
-  const golden::UWide limit = ~golden::UWide{0} >> 1;  // |v| <= 2^127-1
-  golden::UWide mag = 0;
-  for (size_t i = start; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9')
-      bad("campaign.bad-field", fmt::format("{} '{}' is not a decimal integer", what, s));
-    const unsigned d = static_cast<unsigned>(s[i] - '0');
-    if (mag > (limit - d) / 10) bad("campaign.bad-field", fmt::format("{} '{}' exceeds 127 bits", what, s));
-    mag = mag * 10 + d;
-  }
-  const Wide w = static_cast<Wide>(mag);
-  return neg ? -w : w;
-}
-
-Wide absWide(Wide v) { return v < 0 ? -v : v; }
-
-// The format's own encoding: a JSON number when it fits in 53 bits, else a decimal string.
-json wideJson(Wide v) {
-  if (absWide(v) < (Wide{1} << 53)) return static_cast<int64_t>(v);
-  return golden::toString(v);
-}
-
-Outcome parseOutcome(const std::string& s) {
-  for (Outcome o : kOutcomes)
-    if (s == toString(o)) return o;
-  bad("campaign.bad-field",
-      fmt::format("unknown outcome '{}'; expected masked, detected, suppressed or sdc", s));
-}
-
-// ---- records ----
-
-CampaignHeader parseHeader(const json& j) {
-  if (!j.contains("type") || j["type"] != "header")
-    bad("campaign.no-header", "line 1 must be the campaign header (\"type\":\"header\")");
-  if (stringField(j, "format") != "ftaccel-campaign")
-    bad("campaign.no-header", "'format' must be \"ftaccel-campaign\"");
-  if (long v = intField(j, "version"); v != 1)
-    bad("campaign.version", fmt::format("format version {} is not supported; this ftaccel reads version 1", v));
-  CampaignHeader h;
-  h.configHash = stringField(j, "config_hash");
-  h.model = stringField(j, "model");
-  h.faults = intField(j, "faults", 1);
-  h.seed = integer(field(j, "seed"), "'seed'", LONG_MIN, LONG_MAX);
-  const json& shard = field(j, "shard");
-  if (!shard.is_array() || shard.size() != 2) bad("campaign.bad-field", "'shard' must be [index, count]");
-  h.shardCount = static_cast<int>(integer(shard[1], "shard count", 1, INT_MAX));
-  h.shard = static_cast<int>(integer(shard[0], "shard index", 0, h.shardCount - 1));
-  h.workload = field(j, "workload");
-  if (!h.workload.is_object()) bad("campaign.bad-field", "'workload' must be an object");
-  h.ip = optStringField(j, "ip");
-  h.dataflow = optStringField(j, "dataflow");
-  h.engine = optStringField(j, "engine");
-  h.rows = static_cast<int>(optIntField(j, "rows", 0));
-  h.cols = static_cast<int>(optIntField(j, "cols", 0));
-  h.alarms = optStringList(j, "alarms");
-  return h;
-}
+using contract::RecordError;
+using contract::detail::bad;
 
 // The identity fields in which two headers differ, each with both values.
 std::vector<std::string> identityDifferences(const CampaignHeader& a, const CampaignHeader& b) {
@@ -171,76 +40,15 @@ std::vector<std::string> identityDifferences(const CampaignHeader& a, const Camp
   return out;
 }
 
-Injection parseInjection(const json& e) {
-  if (!e.is_object()) bad("campaign.bad-field", "each injection must be an object");
-  Injection x;
-  if (!e.contains("site") || !e["site"].is_null()) x.site = stringField(e, "site");
-  x.kind = stringField(e, "kind");
-  x.effect = stringField(e, "effect");
-  if (e.contains("pe") && !e["pe"].is_null()) {
-    const json& pe = e["pe"];
-    if (!pe.is_array() || pe.size() != 2) bad("campaign.bad-field", "'pe' must be [row, col] or null");
-    x.pe = std::array<int, 2>{static_cast<int>(integer(pe[0], "pe row", 0, INT_MAX)),
-                              static_cast<int>(integer(pe[1], "pe column", 0, INT_MAX))};
-  }
-  if (e.contains("bits")) {
-    if (!e["bits"].is_array()) bad("campaign.bad-field", "'bits' must be an array");
-    for (const json& b : e["bits"]) x.bits.push_back(static_cast<int>(integer(b, "bit", 0, INT_MAX)));
-  }
-  x.cycle = optIntField(e, "cycle", 0);
-  if (!e.contains("last_cycle"))
-    x.lastCycle = x.cycle;
-  else if (!e["last_cycle"].is_null())
-    x.lastCycle = intField(e, "last_cycle");
-  return x;
-}
-
+// The record through the schema, then what only the header can tell: index range and shard.
 FaultRecord parseFault(const json& j, const CampaignHeader& h) {
-  FaultRecord r;
-  const json& index = field(j, "index");
-  if (!index.is_number_integer()) bad("campaign.bad-field", "'index' must be an integer");
-  r.index = index.is_number_unsigned() && index.get<uint64_t>() > static_cast<uint64_t>(LONG_MAX)
-                ? LONG_MAX
-                : index.get<long>();
+  FaultRecord r = j.get<FaultRecord>();
   if (r.index < 0 || r.index >= h.faults)
     bad("campaign.index-range",
-        fmt::format("fault index {} is out of range; allowed: 0..{}", index.dump(), h.faults - 1));
+        fmt::format("fault index {} is out of range; allowed: 0..{}", j.at("index").dump(), h.faults - 1));
   if (r.index % h.shardCount != h.shard)
     bad("campaign.wrong-shard", fmt::format("fault index {} does not belong to shard [{},{}]", r.index,
                                             h.shard, h.shardCount));
-  r.outcome = parseOutcome(stringField(j, "outcome"));
-  if (j.contains("pruned")) {
-    if (!j["pruned"].is_boolean()) bad("campaign.bad-field", "'pruned' must be true or false");
-    r.pruned = j["pruned"].get<bool>();
-  }
-  r.simCycles = optIntField(j, "sim_cycles", 0);
-  const json& inj = field(j, "injections");
-  if (!inj.is_array()) bad("campaign.bad-field", "'injections' must be an array");
-  for (const json& e : inj) r.injections.push_back(parseInjection(e));
-  if (j.contains("errors")) {
-    if (!j["errors"].is_array()) bad("campaign.bad-field", "'errors' must be an array");
-    for (const json& e : j["errors"]) {
-      if (!e.is_array() || e.size() != 3)
-        bad("campaign.bad-field", "each error must be [batch_row, output_channel, delta]");
-      OutputError oe{integer(e[0], "batch_row", 0, LONG_MAX), integer(e[1], "output_channel", 0, LONG_MAX),
-                     wideValue(e[2], "delta")};
-      if (oe.delta == 0) bad("campaign.inconsistent", "an error element has delta 0");
-      r.maxAbsError = std::max(r.maxAbsError, absWide(oe.delta));
-      r.errors.push_back(oe);
-    }
-  }
-  // The redundant fields must agree with the list; a disagreement means a broken writer.
-  // `wrong` may exceed the list: results that never came (a hang) count as wrong too.
-  r.wrong = j.contains("wrong") ? intField(j, "wrong") : static_cast<long>(r.errors.size());
-  if (r.wrong < static_cast<long>(r.errors.size()))
-    bad("campaign.inconsistent",
-        fmt::format("'wrong' is {} but 'errors' lists {} elements", r.wrong, r.errors.size()));
-  if (j.contains("max_abs_error") && wideValue(j["max_abs_error"], "'max_abs_error'") != r.maxAbsError)
-    bad("campaign.inconsistent", fmt::format("'max_abs_error' is {} but the largest |delta| is {}",
-                                             j["max_abs_error"].dump(), golden::toString(r.maxAbsError)));
-  if (r.outcome == Outcome::Masked && r.wrong > 0)
-    bad("campaign.inconsistent", "a masked fault cannot have wrong outputs");
-  r.alarms = optStringList(j, "alarms");
   return r;
 }
 
@@ -251,7 +59,12 @@ std::string firstDifference(const FaultRecord& a, const FaultRecord& b) {
   if (a.errors != b.errors || a.wrong != b.wrong) return "errors differ";
   if (a.pruned != b.pruned) return "pruned differs";
   if (a.simCycles != b.simCycles) return "sim_cycles differs";
-  return "alarms differ";
+  if (a.alarms != b.alarms) return "alarms differ";
+  if (a.missingResults != b.missingResults || a.extraResults != b.extraResults)
+    return "missing/extra results differ";
+  if (a.converged != b.converged) return "converged differs";
+  if (a.analytic != b.analytic) return "analytic differs";
+  return "timing_errors or pruning_violation differ";
 }
 
 // Reads files one after the other into one CampaignData, collecting errors.
@@ -348,17 +161,17 @@ void Reader::read(const fs::path& path) {
       const json j = json::parse(line);
       if (!j.is_object()) bad("campaign.bad-json", "each line must be a JSON object");
       if (lineNo == 1) {
-        header = parseHeader(j);
+        header = j.get<CampaignHeader>();
         adopt(*header, file);
         continue;
       }
-      const std::string type = stringField(j, "type");
+      const std::string type = contract::detail::stringField(j, "type");
       if (type == "fault") {
         merge(parseFault(j, *header), file, lineNo);
       } else if (type == "fault_free") {
         if (faultFreeSeen) bad("campaign.bad-record", "a second fault_free line (there is one per file)");
         faultFreeSeen = true;
-        data_.faultFree.push_back({intField(j, "runs"), intField(j, "false_alarms"), intField(j, "mismatches")});
+        data_.faultFree.push_back(j.get<FaultFreeRuns>());
       } else if (type == "header") {
         bad("campaign.bad-record", "a second header line");
       } else {
@@ -373,8 +186,8 @@ void Reader::read(const fs::path& path) {
         if (size_t p = what.find(": "); p != std::string::npos) what.erase(0, p + 2);
       errors_.error("campaign.bad-json", loc(file, lineNo, static_cast<int>(e.byte)), "malformed JSON: " + what);
       if (lineNo == 1) return;  // without a header the rest cannot be checked
-    } catch (const LineError& e) {
-      errors_.error(e.code, loc(file, lineNo), e.message);
+    } catch (const RecordError& e) {
+      errors_.error(e.code, loc(file, lineNo), e.what());
       if (lineNo == 1) return;
     }
   }
@@ -464,6 +277,11 @@ CampaignSummary summarize(const CampaignData& d) {
   for (const auto& [index, r] : d.faults) {
     ++s.overall[r.outcome];
     s.pruned += r.pruned;
+    s.analytic += r.analytic;
+    s.converged += r.converged;
+    s.hung += r.missingResults > 0;
+    s.extra += r.extraResults > 0;
+    s.violations += r.pruningViolation;
     const bool any = !r.injections.empty();
     ++kinds[any ? r.injections.front().kind : "(none)"][r.outcome];
     ++effects[any ? r.injections.front().effect : "(none)"][r.outcome];
@@ -502,11 +320,16 @@ std::string formatReport(const CampaignSummary& s) {
     outcomes.push_back({std::string(toString(o)), std::to_string(s.overall[o]), pct(s.overall[o], s.present)});
   outcomes.push_back({"total", std::to_string(s.present), pct(s.present, s.present)});
   outcomes.push_back({"pruned", std::to_string(s.pruned), pct(s.pruned, s.present)});
+  outcomes.push_back({"analytic", std::to_string(s.analytic), pct(s.analytic, s.present)});
+  outcomes.push_back({"converged", std::to_string(s.converged), pct(s.converged, s.present)});
   out += table(outcomes) + "\n";
   out += breakdownTable("site kind", s.byKind) + "\n";
   out += breakdownTable("effect", s.byEffect) + "\n";
   out += fmt::format("SDCs       {}: mean {:.2f} wrong outputs each, max |error| {}\n", s.sdc, s.meanWrongSdc,
                      golden::toString(s.maxAbsErrorSdc));
+  out += fmt::format("hangs      {} with missing results, {} with extra results\n", s.hung, s.extra);
+  if (s.violations > 0)
+    out += fmt::format("PRUNING VIOLATIONS: {} records say a shortcut disagreed with simulation\n", s.violations);
   return out;
 }
 
@@ -531,12 +354,19 @@ json toJson(const CampaignSummary& s) {
   for (Outcome o : kOutcomes)
     j["outcomes"][std::string(toString(o))] = {{"count", s.overall[o]}, {"percent", percent(s.overall[o], s.present)}};
   j["pruned"] = {{"count", s.pruned}, {"percent", percent(s.pruned, s.present)}};
+  j["analytic"] = {{"count", s.analytic}, {"percent", percent(s.analytic, s.present)}};
+  j["converged"] = {{"count", s.converged}, {"percent", percent(s.converged, s.present)}};
+  j["missing_results"] = s.hung;
+  j["extra_results"] = s.extra;
+  j["pruning_violations"] = s.violations;
   j["by_kind"] = breakdownJson(s.byKind);
   j["by_effect"] = breakdownJson(s.byEffect);
   j["fault_free"] = {{"runs", s.faultFree.runs},
                      {"false_alarms", s.faultFree.falseAlarms},
                      {"mismatches", s.faultFree.mismatches}};
-  j["sdc"] = {{"count", s.sdc}, {"mean_wrong", s.meanWrongSdc}, {"max_abs_error", wideJson(s.maxAbsErrorSdc)}};
+  j["sdc"] = {{"count", s.sdc},
+              {"mean_wrong", s.meanWrongSdc},
+              {"max_abs_error", contract::wideJson(s.maxAbsErrorSdc)}};
   return j;
 }
 

@@ -14,65 +14,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contract/CampaignRecord.h"
 #include "diag/Diagnostics.h"
 #include "golden/GoldenModel.h"
 
 namespace ftaccel::fault {
 
+// The line structs are the schema shared with the writer (contract/CampaignRecord.h).
 // Deltas and error magnitudes are exact: acc_bits may exceed 64 (up to 96).
 using Wide = golden::Wide;
-
-enum class Outcome { Masked, Detected, Suppressed, Sdc };
-inline constexpr std::array<Outcome, 4> kOutcomes{Outcome::Masked, Outcome::Detected,
-                                                  Outcome::Suppressed, Outcome::Sdc};
-std::string_view toString(Outcome o);
-
-// A file's header line. The campaign identity is config_hash, model, faults, seed, workload
-// and the shard count; the rest describes the IP and is taken from the first file.
-struct CampaignHeader {
-  std::string ip, configHash, dataflow, model, engine;
-  int rows = 0, cols = 0;
-  long faults = 0;
-  int64_t seed = 0;
-  int shard = 0, shardCount = 1;
-  nlohmann::json workload;
-  std::vector<std::string> alarms;
-};
-
-struct Injection {
-  std::optional<std::string> site;  // null for whole-PE faults (kind "pe")
-  std::string kind, effect;
-  std::optional<std::array<int, 2>> pe;  // nullopt for sites outside the PE grid
-  std::vector<int> bits;
-  long cycle = 0;
-  std::optional<long> lastCycle;  // null: until the end of the run (permanent stuck-at)
-  bool operator==(const Injection&) const = default;
-};
-
-// One wrong element of the result matrix.
-struct OutputError {
-  long batchRow = 0, outputChannel = 0;
-  Wide delta = 0;  // faulty - golden
-  bool operator==(const OutputError&) const = default;
-};
-
-struct FaultRecord {
-  long index = 0;
-  Outcome outcome = Outcome::Masked;
-  bool pruned = false;
-  long simCycles = 0;
-  std::vector<Injection> injections;  // empty when a timing fault never struck
-  std::vector<OutputError> errors;
-  long wrong = 0;  // wrong outputs: errors.size() plus results that never came (a hang)
-  Wide maxAbsError = 0;
-  std::vector<std::string> alarms;
-  bool operator==(const FaultRecord&) const = default;
-};
-
-// The fault-free reference runs of one file.
-struct FaultFreeRuns {
-  long runs = 0, falseAlarms = 0, mismatches = 0;
-};
+using contract::kOutcomes;
+using contract::Outcome;
+using contract::toString;
+using CampaignHeader = contract::CampaignHeader;
+using Injection = contract::RecordInjection;
+using OutputError = contract::OutputError;
+using FaultRecord = contract::FaultRecord;
+using FaultFreeRuns = contract::FaultFreeRecord;
 
 // All files merged: every fault index at most once.
 struct CampaignData {
@@ -109,7 +67,12 @@ struct CampaignSummary {
   std::vector<long> firstMissing;  // up to kShownMissing indices, ascending
   long duplicates = 0;
   OutcomeCounts overall;  // percentages are taken of `present`
-  long pruned = 0;
+  long pruned = 0;         // classified from the live window without simulation
+  long analytic = 0;       // classified by the stationary-register rule without simulation
+  long converged = 0;      // simulated and stopped early: the state equalled the reference
+  long hung = 0;           // with results that never came (missing_results > 0)
+  long extra = 0;          // with results beyond the workload (extra_results > 0)
+  long violations = 0;     // pruning_violation (--verify-pruned found a wrong shortcut)
   // Kind/effect of the first injection ("(none)" without injections), sorted by name.
   std::vector<BreakdownRow> byKind, byEffect;
   FaultFreeRuns faultFree;                     // summed over the files

@@ -9,6 +9,7 @@
 
 #include "diag/Diagnostics.h"
 #include "fault/TimingTable.h"
+#include "flow/FileIo.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
 
@@ -101,60 +102,45 @@ std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
 
 }  // namespace
 
-std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o) {
-  static const std::vector<std::string> models = {"seu", "mbu", "stuck", "pe", "timing", "list"};
+contract::CampaignOptions validateCampaign(const config::Config& cfg, const CampaignRequest& request) {
+  contract::CampaignOptions o = request.run;
+  const auto& models = contract::campaignModels();
   if (std::find(models.begin(), models.end(), o.model) == models.end())
     bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list");
   if (cfg.array.dataflow == config::Dataflow::OS && o.vectors > cfg.array.maxK)
     bad("--vectors", fmt::format("an OS tile of {} steps exceeds array.max_k = {}", o.vectors, cfg.array.maxK));
-  int si = 0, sn = 0;
   char extra = 0;
-  if (std::sscanf(o.shard.c_str(), "%d/%d%c", &si, &sn, &extra) != 2 || sn < 1 || si < 0 || si >= sn)
-    bad("--shard " + o.shard, "expected i/n with 0 <= i < n, e.g. 0/4");
+  if (std::sscanf(request.shard.c_str(), "%d/%d%c", &o.shardIndex, &o.shardCount, &extra) != 2 ||
+      o.shardCount < 1 || o.shardIndex < 0 || o.shardIndex >= o.shardCount)
+    bad("--shard " + request.shard, "expected i/n with 0 <= i < n, e.g. 0/4");
   if (o.out.empty()) bad("--out", "an output file is required");
+  o.out = std::filesystem::absolute(o.out).string();
   if (o.model == "timing") {
     if (o.timingTable.empty()) bad("--timing-table", "the timing model needs an error table");
     fault::TimingTable t;
     try {
-      t = fault::loadTimingTable(o.timingTable.string());
+      t = fault::loadTimingTable(o.timingTable);
     } catch (const std::exception& e) {
       diag::throwError("campaign.timing-table", std::nullopt, e.what());
     }
     if (t.dataBits != cfg.data.bits)
-      bad("--timing-table " + o.timingTable.string(),
+      bad("--timing-table " + o.timingTable,
           fmt::format("the table is for {}-bit operands, the IP has data.bits = {}", t.dataBits, cfg.data.bits));
   }
+  if (!o.timingTable.empty()) o.timingTable = std::filesystem::absolute(o.timingTable).string();
+  o.configHash = cfg.hash();
   if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
-  if (o.model != "list") return "";
+  if (o.model != "list") return o;
   if (o.inject.empty()) bad("--inject", "--model list needs --inject");
-  return resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  o.inject = resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  return o;
 }
 
-CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, const CampaignOptions& o,
-                        const std::string& injectIds) {
-  std::vector<std::string> argv = {model.executable.string(),
-                                   "campaign",
-                                   "--model", o.model,
-                                   "--faults", std::to_string(o.faults),
-                                   "--seed", std::to_string(o.seed),
-                                   "--shard", o.shard,
-                                   "--jobs", std::to_string(o.jobs),
-                                   "--out", std::filesystem::absolute(o.out).string(),
-                                   "--engine", o.engine,
-                                   "--vectors", std::to_string(o.vectors),
-                                   "--workload-seed", std::to_string(o.workloadSeed),
-                                   "--burst", std::to_string(o.burst),
-                                   "--stuck-cycles", std::to_string(o.stuckCycles),
-                                   "--multi", std::to_string(o.multi),
-                                   "--timing-scale", fmt::format("{}", o.timingScale),
-                                   "--verify-pruned", o.verifyPruned ? "1" : "0",
-                                   "--snapshot-mib", std::to_string(o.snapshotMib),
-                                   "--snapshot-stride", std::to_string(o.snapshotStride),
-                                   "--progress", o.progress ? "1" : "0",
-                                   "--config-hash", cfg.hash()};
-  if (!injectIds.empty()) argv.insert(argv.end(), {"--inject", injectIds});
-  if (!o.timingTable.empty())
-    argv.insert(argv.end(), {"--timing-table", std::filesystem::absolute(o.timingTable).string()});
+CampaignRun runCampaign(const CosimModel& model, const contract::CampaignOptions& o) {
+  const TempDir tmp("ftaccel-campaign");
+  const std::filesystem::path optionsFile = tmp.path() / "options.json";
+  writeFile(optionsFile, nlohmann::json(o).dump(2) + "\n");
+  const std::vector<std::string> argv = {model.executable.string(), "campaign", "--options", optionsFile.string()};
   // stderr (progress, errors) goes straight to the user.
   raiseStackLimit();
   ProcessResult r = runProcess(argv, model.dir, "-");
@@ -163,9 +149,10 @@ CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, cons
   if (r.exitCode == 2)
     diag::throwError("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
   try {
-    run.stats = nlohmann::json::parse(r.output);
-  } catch (const nlohmann::json::exception&) {
-    throw std::runtime_error(fmt::format("campaign engine printed no result (exit {}): {}", r.exitCode, r.output));
+    run.stats = nlohmann::json::parse(r.output).get<contract::CampaignStats>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(
+        fmt::format("campaign engine printed no result (exit {}, {}): {}", r.exitCode, e.what(), r.output));
   }
   return run;
 }

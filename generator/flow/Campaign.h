@@ -9,43 +9,31 @@
 #include <nlohmann/json.hpp>
 
 #include "config/Config.h"
+#include "contract/CampaignOptions.h"
 #include "flow/Cosim.h"
 
 namespace ftaccel::flow {
 
-struct CampaignOptions {
-  std::string model = "seu";   // seu | mbu | stuck | pe | timing | list
-  long faults = 1000;
-  uint64_t seed = 1;
-  std::string shard = "0/1";   // i/n: this process runs the fault indices k with k % n == i
-  int jobs = 1;
-  std::filesystem::path out;
-  std::string engine = "fast"; // fast | naive (re-simulate every fault from reset)
-  int vectors = 64;            // workload: vectors streamed through freshly loaded weights
-  uint64_t workloadSeed = 1;
-  int burst = 0;               // MBU burst length 1..8, 0 = random 2..8
-  long stuckCycles = 0;        // stuck: cycles per transient stuck-at, 0 = permanent
-  int multi = 1;               // independent upsets per run (multi-site)
-  std::string inject;          // model list: SITE:BITS@CYCLE[-CYCLE|-end][:flip|stuck0|stuck1];...
-  std::filesystem::path timingTable;
-  double timingScale = 1.0;    // multiplies every probability of the timing table
-  bool verifyPruned = false;   // also simulate the faults the live windows classify
-  long snapshotMib = 2048;     // memory for the reference snapshots (fewer kept beyond it)
-  long snapshotStride = 0;     // keep every n-th edge's state (0 = as the memory allows)
-  bool progress = true;
+// What `ftaccel campaign` asks for: the harness contract plus the user's shard specification.
+// `run.inject` may name sites by path and `run.out`/`run.timingTable` may be relative; the
+// harness gets them resolved (validateCampaign).
+struct CampaignRequest {
+  contract::CampaignOptions run;
+  std::string shard = "0/1";  // i/n: this process runs the fault indices k with k % n == i
 };
 
 struct CampaignRun {
-  nlohmann::json stats;  // what the engine printed: rate, pruned, cycles, ...
+  contract::CampaignStats stats;  // what the engine printed: rate, pruned, cycles, ...
   int exitCode = 0;
 };
 
 // Checks everything that can be checked before building anything; throws diag::DiagnosticError
-// naming the flag (and the site/bit/cycle) at fault. Returns the --inject list with site names
-// replaced by site ids, as the engine takes it.
-std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o);
+// naming the flag (and the site/bit/cycle) at fault. Returns the options the harness gets:
+// shard parsed, --inject site names replaced by site ids, absolute paths, the config hash.
+contract::CampaignOptions validateCampaign(const config::Config& cfg, const CampaignRequest& request);
 
-CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, const CampaignOptions& o,
-                        const std::string& injectIds);
+// Writes the options as one JSON file into a fresh temporary directory and runs
+// `cosim campaign --options FILE`, which appends records to options.out.
+CampaignRun runCampaign(const CosimModel& model, const contract::CampaignOptions& options);
 
 }  // namespace ftaccel::flow

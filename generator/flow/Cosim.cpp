@@ -7,17 +7,20 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "contract/SimReport.h"
 #include "diag/Diagnostics.h"
 #include "protect/ProtectionUnit.h"
 #include "protect/bypass/BypassMask.h"
 #include "flow/FileIo.h"
 #include "flow/Package.h"
+#include "flow/PeFaultSpec.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
 
@@ -28,6 +31,12 @@ extern const std::string_view kModelResetH;
 extern const std::string_view kBypassDriverH;
 extern const std::string_view kGoldenModelH;
 extern const std::string_view kGoldenModelCpp;
+extern const std::string_view kTilerH;
+extern const std::string_view kTilerCpp;
+extern const std::string_view kContractSimOptionsH;
+extern const std::string_view kContractSimReportH;
+extern const std::string_view kContractCampaignOptionsH;
+extern const std::string_view kContractCampaignRecordH;
 extern const std::string_view kCampaignCpp;
 extern const std::string_view kCampaignH;
 extern const std::string_view kCampaignCommonH;
@@ -60,6 +69,12 @@ const std::vector<HarnessFile>& harnessFiles() {
       {"tb/ModelReset.h", embedded::kModelResetH},
       {"tb/golden/GoldenModel.h", embedded::kGoldenModelH},
       {"tb/golden/GoldenModel.cpp", embedded::kGoldenModelCpp},
+      {"tb/golden/Tiler.h", embedded::kTilerH},
+      {"tb/golden/Tiler.cpp", embedded::kTilerCpp},
+      {"tb/contract/SimOptions.h", embedded::kContractSimOptionsH},
+      {"tb/contract/SimReport.h", embedded::kContractSimReportH},
+      {"tb/contract/CampaignOptions.h", embedded::kContractCampaignOptionsH},
+      {"tb/contract/CampaignRecord.h", embedded::kContractCampaignRecordH},
       {"tb/Campaign.cpp", embedded::kCampaignCpp},
       {"tb/Campaign.h", embedded::kCampaignH},
       {"tb/campaign/Common.h", embedded::kCampaignCommonH},
@@ -160,6 +175,18 @@ std::string faultSitesHeader(const units::IpDesign& ip) {
 
 }  // namespace
 
+CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
+  CosimModel model;
+  model.rows = cfg.array.rows;
+  model.cols = cfg.array.cols;
+  model.accBits = cfg.data.accBits;
+  model.maxK = cfg.array.maxK;
+  model.dataflow = cfg.array.dataflow;
+  model.bypass = cfg.protect.bypass;
+  model.faultPorts = faultPorts;
+  return model;
+}
+
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
   units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts, faultPorts && timingPorts});
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
@@ -194,10 +221,7 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
     if (rel.starts_with("rtl/")) keyText += rel + content;
   std::string key = fmt::format("{}-{}", ip.top, fnv(keyText));
   fs::path dir = cacheRoot() / "cosim" / key;
-  CosimModel model;
-  model.rows = cfg.array.rows;
-  model.cols = cfg.array.cols;
-  model.bypass = cfg.protect.bypass;
+  CosimModel model = modelShape(cfg, faultPorts);
   model.dir = dir;
   model.executable = dir / "obj" / "cosim";
 
@@ -225,6 +249,7 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   for (const auto& m : ip.modules) argv.push_back("ip/rtl/" + m.module.name + ".sv");
   argv.push_back("tb/CosimMain.cpp");
   argv.push_back("tb/golden/GoldenModel.cpp");
+  argv.push_back("tb/golden/Tiler.cpp");
   argv.push_back("tb/Campaign.cpp");
   argv.push_back("tb/fault/TimingTable.cpp");
   if (log) log(fmt::format("verilating {} ({}x{}, {}-bit) into {}", ip.top, cfg.array.rows,
@@ -242,31 +267,53 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   return model;
 }
 
-CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
+namespace {
+
+// "B,CI,CO" of --matmul: three positive integers.
+contract::MatmulShape parseMatmul(const std::string& spec) {
+  contract::MatmulShape m;
+  char extra = 0;
+  if (std::sscanf(spec.c_str(), "%d,%d,%d%c", &m.b, &m.ci, &m.co, &extra) != 3 || m.b < 1 || m.ci < 1 || m.co < 1)
+    diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + spec, 0, 0},
+                     "expected B,CI,CO with positive integers, e.g. 16,20,12");
+  return m;
+}
+
+[[noreturn]] void noBypass(const std::string& flag) {
+  diag::throwError("sim.no-bypass", diag::Location{flag, 0, 0},
+                   "this IP has no bypass logic; generate it with --set protect.bypass=true");
+}
+
+}  // namespace
+
+contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions& o) {
+  contract::SimOptions h = o;  // the contract part as given
   const BypassMask mask = parseBypassMask(o.bypass, model.rows, model.cols, o.seed);
-  if (mask.count() > 0 && !model.bypass) {
-    diag::DiagnosticBag bag;
-    bag.error("sim.no-bypass", diag::Location{"--bypass " + o.bypass, 0, 0},
-              "this IP has no bypass logic; generate it with --set protect.bypass=true");
-    throw diag::DiagnosticError(bag);
+  if (mask.count() > 0 && !model.bypass) noBypass("--bypass " + o.bypass);
+  if (o.bypassFaulty && !model.bypass) noBypass("--bypass-faulty");
+  h.bypassBits = mask.count() ? mask.toBitString() : "";
+  h.faults = parsePeFaults(o.peFaults, model.rows, model.cols, model.accBits);
+  if (!h.faults.empty() && !model.faultPorts)
+    diag::throwError("sim.no-fault-ports", diag::Location{"--pe-fault " + o.peFaults, 0, 0},
+                     "PE faults need the simulation variant with fault ports (buildCosimModel faultPorts)");
+  if (!o.matmul.empty()) h.product = parseMatmul(o.matmul);
+  if (model.dataflow == config::Dataflow::OS) {
+    if (h.product.b && h.product.ci > model.maxK)
+      diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
+                       fmt::format("CI = {} exceeds array.max_k = {} of this OS IP", h.product.ci, model.maxK));
+    if (!h.product.b && o.batch > model.maxK)
+      diag::throwError("sim.bad-batch", diag::Location{"--batch", 0, 0},
+                       fmt::format("an OS tile of {} steps exceeds array.max_k = {}", o.batch, model.maxK));
   }
-  std::vector<std::string> argv = {model.executable.string(),
-                                   "--vectors", std::to_string(o.vectors),
-                                   "--batch", std::to_string(o.batch),
-                                   "--seed", std::to_string(o.seed),
-                                   "--pattern", o.pattern,
-                                   "--in-valid", fmt::format("{}", o.inValidProb),
-                                   "--out-ready", fmt::format("{}", o.outReadyProb),
-                                   "--wload-valid", fmt::format("{}", o.wloadValidProb),
-                                   "--no-swap", o.noSwap ? "1" : "0",
-                                   "--bypass-bits", mask.count() ? mask.toBitString() : "",
-                                   "--pe-fault", o.peFaults,
-                                   "--bypass-faulty", o.bypassFaulty ? "1" : "0",
-                                   "--shift", std::to_string(o.shift)};
-  if (!o.matmul.empty()) {
-    argv.push_back("--matmul");
-    argv.push_back(o.matmul);
-  }
+  return h;
+}
+
+CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
+  const contract::SimOptions options = harnessOptions(model, o);
+  const TempDir tmp("ftaccel-sim");
+  const fs::path optionsFile = tmp.path() / "options.json";
+  writeFile(optionsFile, nlohmann::json(options).dump(2) + "\n");
+  const std::vector<std::string> argv = {model.executable.string(), "run", "--options", optionsFile.string()};
   raiseStackLimit();
   // One stderr file per run: several processes may run the same cached model at once.
   static std::atomic<unsigned> runCounter{0};
@@ -278,13 +325,14 @@ CosimResult runCosim(const CosimModel& model, const CosimOptions& o) {
   CosimResult result;
   result.exitCode = r.exitCode;
   try {
-    result.report = nlohmann::json::parse(r.output);
-  } catch (const nlohmann::json::exception&) {
-    throw std::runtime_error(fmt::format("co-simulation printed no result (exit {}): {}{}",
-                                         r.exitCode, r.output, errTail));
+    // Through the contract: a report that lacks a field is a harness bug, not a result.
+    result.report = nlohmann::json::parse(r.output).get<contract::SimReport>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(fmt::format("co-simulation printed no result (exit {}, {}): {}{}", r.exitCode,
+                                         e.what(), r.output, errTail));
   }
   result.report["wall_seconds"] = r.seconds;
-  result.report["vectors_per_second"] = r.seconds > 0 ? o.vectors / r.seconds : 0.0;
+  result.report["vectors_per_second"] = r.seconds > 0 ? result.report.value("vectors", 0L) / r.seconds : 0.0;
   return result;
 }
 

@@ -9,34 +9,26 @@
 #include <nlohmann/json.hpp>
 
 #include "config/Config.h"
+#include "contract/SimOptions.h"
 
 namespace ftaccel::flow {
 
-struct CosimOptions {
-  long vectors = 256;
-  long batch = 64;
-  uint64_t seed = 1;
-  std::string pattern = "random";
-  double inValidProb = 1.0;
-  double outReadyProb = 1.0;
-  double wloadValidProb = 1.0;
-  std::string bypass = "none";  // see protect/bypass/BypassMask.h: none, random:P, row:R, col:C, pe:R,C, file:PATH
-  // Permanent PE faults (needs a model built with fault ports), joined by '+':
-  // s0:R,C,BIT | s1:R,C,BIT (stuck-at on the MAC result) | rnd:R,C (random-output PE) |
-  // rndrow:R | rndcol:C. With bypassFaulty the bypass mask is exactly the faulty PEs.
-  std::string peFaults = "none";
-  bool bypassFaulty = false;
-  // Full product B x CI times CI x CO tiled onto the array (eq. 10.3) with a diagonal shift;
-  // empty = independent random batches.
-  std::string matmul;
-  int shift = 0;
-  bool noSwap = false;  // negative test: the host never switches to the loaded weights
+// What `ftaccel sim` asks for: the harness contract (contract::SimOptions) plus the user's
+// specifications that runCosim parses and range-checks into it.
+struct CosimOptions : contract::SimOptions {
+  std::string bypass = "none";    // protect/bypass/BypassMask.h: none, random:P, row:R, col:C, pe:R,C, file:PATH
+  std::string peFaults = "none";  // flow/PeFaultSpec.h: s0:R,C,BIT, s1:R,C,BIT, rnd:R,C, rndrow:R, rndcol:C
+  std::string matmul;             // B,CI,CO; empty = independent random batches
 };
 
 struct CosimModel {
   int rows = 0;
   int cols = 0;
+  int accBits = 0;
+  int maxK = 0;
+  config::Dataflow dataflow = config::Dataflow::WS;
   bool bypass = false;               // the IP has bypass logic
+  bool faultPorts = false;           // simulation variant with per-PE fault ports
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;
   bool reused = false;               // found in the cache
@@ -54,12 +46,22 @@ std::filesystem::path cacheRoot();
 
 using LogFn = std::function<void(const std::string&)>;
 
+// The shape fields of the model of a configuration (no dir, nothing built): enough for
+// harnessOptions to check a request before anything is verilated.
+CosimModel modelShape(const config::Config& cfg, bool faultPorts);
+
 // Generates the RTL and the harness into the cache and verilates them, unless an entry for the
 // same configuration, generator version and harness already exists. Safe to call concurrently
 // from several processes (file lock per entry). Throws std::runtime_error on build failure.
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log = {},
                            bool faultPorts = false, bool timingPorts = false);
 
+// Parses the specifications (throws diag::DiagnosticError naming the flag), writes the harness
+// options as one JSON file into a fresh temporary directory and runs `cosim run --options FILE`.
 CosimResult runCosim(const CosimModel& model, const CosimOptions& options);
+
+// The harness options of a request (also what runCosim hands over); throws like runCosim.
+contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions& options);
+
 
 }  // namespace ftaccel::flow

@@ -1,6 +1,7 @@
 // Whole-file reads and atomic writes.
 #include "flow/FileIo.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -33,6 +34,17 @@ void writeFile(const fs::path& path, std::string_view text) {
     fs::remove(tmp, ec);  // never leave the partial file behind
     throw std::runtime_error("cannot write " + path.string());
   }
+}
+
+TempDir::TempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory " + pattern);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
 }
 
 }  // namespace ftaccel::flow

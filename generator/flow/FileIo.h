@@ -14,4 +14,17 @@ std::string readFile(const std::filesystem::path& path);
 // sees a truncated file. Throws std::runtime_error naming the file (and removes the partial one).
 void writeFile(const std::filesystem::path& path, std::string_view text);
 
+// A fresh private directory under the system temp directory, removed with the object.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace ftaccel::flow

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <fstream>
 #include <iterator>
@@ -11,94 +13,103 @@
 #include <nlohmann/json.hpp>
 
 #include "campaign/Workload.h"
+#include "contract/CampaignRecord.h"
 #include "fi_sites.h"
 
 namespace ftaccel::campaign {
 
 // ---- records ----------------------------------------------------------------------------
 
+inline std::vector<std::string> alarmNames() {
+  std::vector<std::string> names;
+  const std::string all = FTACCEL_ALARM_NAMES;
+  for (size_t p = 0; p < all.size();) {
+    const size_t e = std::min(all.find(',', p), all.size());
+    names.push_back(all.substr(p, e - p));
+    p = e + 1;
+  }
+  return names;
+}
+
+// One fault's record (contract::FaultRecord, written by contract::faultLine).
 inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation) {
+  contract::FaultRecord rec;
+  rec.index = f.index;
   const bool wrong = !r.errors.empty() || r.missing || r.extra;
   // Suppressed needs a unit that reports bringing a value back within tolerance; none yet.
-  const char* outcome = r.alarm ? "detected" : wrong ? "sdc" : "masked";
-  std::string s = "{\"type\":\"fault\",\"index\":" + std::to_string(f.index) + ",\"outcome\":\"" +
-                  outcome + "\",\"pruned\":" + (pruned ? "true" : "false") +
-                  ",\"sim_cycles\":" + std::to_string(r.cycles) + ",\"injections\":[";
-  for (size_t k = 0; k < f.injections.size(); ++k) {
-    const Injection& i = f.injections[k];
-    if (k) s += ",";
+  rec.outcome = r.alarm ? contract::Outcome::Detected : wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
+  rec.pruned = pruned;
+  rec.simCycles = r.cycles;
+  for (const Injection& i : f.injections) {
+    contract::RecordInjection x;
     if (i.site >= 0) {
       const FiSiteInfo& site = kFiSites[i.site];
-      s += std::string("{\"site\":\"") + site.path + "\",\"id\":" + std::to_string(i.site) +
-           ",\"kind\":\"" + site.kind + "\",\"pe\":" +
-           (site.row < 0 ? std::string("null")
-                         : "[" + std::to_string(site.row) + "," + std::to_string(site.col) + "]");
+      x.site = site.path;
+      x.id = i.site;
+      x.kind = site.kind;
+      if (site.row >= 0) x.pe = std::array<int, 2>{site.row, site.col};
     } else {
-      s += "{\"site\":null,\"id\":null,\"kind\":\"pe\",\"pe\":[" + std::to_string(i.peRow) + "," +
-           std::to_string(i.peCol) + "]";
+      x.kind = "pe";
+      x.pe = std::array<int, 2>{i.peRow, i.peCol};
     }
-    s += ",\"bits\":[";
-    for (size_t b = 0; b < i.bits.size(); ++b) s += (b ? "," : "") + std::to_string(i.bits[b]);
-    s += std::string("],\"effect\":\"") + effectName(i.effect) + "\",\"cycle\":" + std::to_string(i.c0) +
-         ",\"last_cycle\":" + (i.c1 >= kForever ? std::string("null") : std::to_string(i.c1));
-    if (i.effect == Effect::Timing)
-      s += ",\"correct\":" + std::to_string(i.correct) + ",\"wrong_value\":" + std::to_string(i.wrong);
-    s += "}";
+    x.bits = i.bits;
+    x.effect = effectName(i.effect);
+    x.cycle = i.c0;
+    if (i.c1 < kForever) x.lastCycle = i.c1;
+    if (i.effect == Effect::Timing) {
+      x.correct = i.correct;
+      x.wrongValue = i.wrong;
+    }
+    rec.injections.push_back(std::move(x));
   }
-  Wide maxErr = 0;
-  std::string errs;
   for (const auto& e : r.errors) {
-    const Wide mag = e.delta < 0 ? -e.delta : e.delta;
-    maxErr = std::max(maxErr, mag);
 #if FTACCEL_DATAFLOW_IS
     const int batchRow = e.lane, channel = e.vec;  // IS: lane = batch column, vector = channel
 #else
     const int batchRow = e.vec, channel = e.lane;
 #endif
-    errs += (errs.empty() ? "[" : ",[") + std::to_string(batchRow) + "," + std::to_string(channel) + "," +
-            wideToJson(e.delta) + "]";
+    rec.maxAbsError = std::max(rec.maxAbsError, e.delta < 0 ? -e.delta : e.delta);
+    rec.errors.push_back({batchRow, channel, e.delta});
   }
-  const long wrongCount = (long)r.errors.size();
-  s += "],\"wrong\":" + std::to_string(wrongCount) + ",\"max_abs_error\":" + wideToJson(maxErr) +
-       ",\"errors\":[" + errs + "]" + ",\"missing_results\":" +
-       std::to_string(r.missing) + ",\"extra_results\":" + std::to_string(r.extra) +
-       ",\"converged\":" + (r.converged ? "true" : "false") + ",\"alarms\":[" +
-       (r.alarm ? "\"" FTACCEL_ALARM_NAMES "\"" : "") + "]";
-  if (analytic) s += ",\"analytic\":true";
-  if (f.timingErrors) s += ",\"timing_errors\":" + std::to_string(f.timingErrors);
-  if (violation) s += ",\"pruning_violation\":true";
-  return s + "}\n";
+  rec.wrong = (long)r.errors.size();
+  rec.missingResults = r.missing;
+  rec.extraResults = r.extra;
+  rec.converged = r.converged;
+  if (r.alarm) rec.alarms = alarmNames();
+  rec.analytic = analytic;
+  rec.timingErrors = f.timingErrors;
+  rec.pruningViolation = violation;
+  return contract::faultLine(rec);
 }
 
-inline nlohmann::json headerJson(const Options& o, long window) {
-  return {{"type", "header"},
-          {"format", "ftaccel-campaign"},
-          {"version", 1},
-          {"ip", o.ip},
-          {"config_hash", o.configHash},
-          {"dataflow", FTACCEL_DATAFLOW_OS ? "os" : FTACCEL_DATAFLOW_IS ? "is" : "ws"},
-          {"rows", kRows},
-          {"cols", kCols},
-          {"data_bits", kBits},
-          {"acc_bits", kAccBits},
-          {"model", o.model},
-          {"faults", o.faults},
-          {"seed", o.seed},
-          {"shard", {o.shard, o.shards}},
-          {"engine", o.engine},
-          {"model_options",
-           {{"burst", o.burst}, {"stuck_cycles", o.stuckCycles}, {"multi", o.multi},
-            {"inject", o.inject}, {"timing_table", o.timingTable}, {"timing_scale", o.timingScale}}},
-          {"workload", {{"vectors", o.vectors}, {"seed", o.workloadSeed}}},
-          {"alarms", FTACCEL_ALARM_COUNT ? nlohmann::json::array({FTACCEL_ALARM_NAMES}) : nlohmann::json::array()},
-          {"sites", kFiSiteCount},
-          {"site_bits", kFiBits},
-          {"window_cycles", window}};
+inline contract::CampaignHeader makeHeader(const Options& o, long window) {
+  contract::CampaignHeader h;
+  h.ip = FTACCEL_IP_NAME;
+  h.configHash = o.configHash;
+  h.dataflow = FTACCEL_DATAFLOW_OS ? "os" : FTACCEL_DATAFLOW_IS ? "is" : "ws";
+  h.rows = kRows;
+  h.cols = kCols;
+  h.dataBits = kBits;
+  h.accBits = kAccBits;
+  h.model = o.model;
+  h.faults = o.faults;
+  h.seed = o.seed;
+  h.shard = o.shardIndex;
+  h.shardCount = o.shardCount;
+  h.engine = o.engine;
+  h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale};
+  h.workload = {o.vectors, o.workloadSeed};
+  if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
+  h.sites = kFiSiteCount;
+  h.siteBits = kFiBits;
+  h.windowCycles = window;
+  return h;
 }
 
 // Reads an existing results file: checks it belongs to this campaign, drops a cut-off last
 // line, and returns the fault indices already recorded.
-inline std::set<long> resume(const Options& o, const nlohmann::json& header, bool& fresh) {
+inline std::set<long> resume(const Options& o, const contract::CampaignHeader& expected, bool& fresh) {
+  const nlohmann::json header = expected;
   std::set<long> done;
   std::ifstream in(o.out, std::ios::binary);
   fresh = !in || in.peek() == std::ifstream::traits_type::eof();

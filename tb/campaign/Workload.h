@@ -124,10 +124,4 @@ struct RunResult {
   bool alarm = false;        // an alarm output of the IP fired
 };
 
-inline std::string wideToJson(Wide v) {
-  const Wide limit = (Wide)1 << 53;
-  if (v < limit && v > -limit) return std::to_string((long long)v);
-  return "\"" + ftaccel::golden::toString(v) + "\"";
-}
-
 }  // namespace ftaccel::campaign

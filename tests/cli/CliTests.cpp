@@ -67,3 +67,32 @@ TEST_CASE("cli: bad input is named and exits 2 and leaves no output", "[cli]") {
   CHECK(test::runCli({"synth", "--liberty", (tmp / "no.lib").string()}).output.find("no.lib") !=
         std::string::npos);
 }
+
+TEST_CASE("cli: sim names a bad --pe-fault or --matmul part before building anything", "[cli][faults]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {{"--pe-fault", "bogus:1"},
+       "--pe-fault bogus:1: error[sim.bad-pe-fault]: expected none, s0:R,C,BIT, s1:R,C,BIT, rnd:R,C, rndrow:R or "
+       "rndcol:C (joined with '+')"},
+      {{"--pe-fault", "s1:0,0,1+rnd:1"}, "--pe-fault rnd:1: error[sim.bad-pe-fault]: expected none"},
+      {{"--pe-fault", "s1:9,0,1"}, "row '9' is out of range; allowed: 0..7"},
+      {{"--pe-fault", "rndcol:x"}, "column 'x' is out of range; allowed: 0..7"},
+      {{"--pe-fault", "s0:0,0,19"}, "bit (of the 19-bit MAC result) '19' is out of range; allowed: 0..18"},
+      {{"--set", "array.rows=2", "--pe-fault", "rndrow:2"}, "row '2' is out of range; allowed: 0..1"},
+      {{"--matmul", "4,0,3"}, "--matmul 4,0,3: error[sim.bad-matmul]: expected B,CI,CO with positive integers"},
+      {{"--set", "array.dataflow=os", "--matmul", "2,300,2"}, "CI = 300 exceeds array.max_k = 256"},
+      {{"--bypass-faulty", "--pe-fault", "rnd:0,0"}, "--bypass-faulty: error[sim.no-bypass]"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"sim"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = test::runCli(args);
+    INFO(r.output);
+    CHECK(r.exitCode == 2);
+    CHECK(r.output.find(c.expect) != std::string::npos);
+    CHECK(r.output.find("verilating") == std::string::npos);  // rejected before any model is built
+  }
+}

@@ -18,7 +18,7 @@ struct BypassMask {
 
   bool at(int r, int c) const { return bits[static_cast<size_t>(r) * cols + c]; }
   long count() const;
-  std::string toBitString() const;  // row-major '0'/'1', the harness's --bypass-bits
+  std::string toBitString() const;  // row-major '0'/'1', contract::SimOptions::bypassBits
 };
 
 // Specification, parts joined by '+': none | random:P | row:R | col:C | pe:R,C | file:PATH.

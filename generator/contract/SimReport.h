@@ -1,0 +1,81 @@
+// Contract of the co-simulation harness's result: what `cosim run` prints (one JSON object) and
+// what flow::runCosim reads. Standard C++ and nlohmann-json only: also compiled into the harness.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ftaccel::contract {
+
+struct SimReport {
+  long vectors = 0;     // vectors (OS: result rows) of the workload
+  long checked = 0;     // outputs compared with the golden model
+  long mismatches = 0;  // wrong outputs (plus wrong --matmul elements)
+  long cycles = 0;
+  long batches = 0;          // weight matrices (OS: tiles)
+  long latencyExpected = 0;  // the manifest's latency
+  long latencyMin = 0, latencyMax = 0;
+  long batchCycles = 0;  // first input handshake to last output handshake
+  long inputStallCycles = 0;
+  long spuriousOutputs = 0;  // output valid with nothing in flight
+  double throughputVectorsPerCycle = 0;
+  bool timeout = false;  // not every vector came out
+  long bypassedPes = 0;
+  long pruningVisibleVectors = 0;  // vectors whose result the bypass pruning changed
+  long faultyPes = 0;
+  long matmulElements = 0, matmulMismatches = 0, tiles = 0;
+  std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
+  std::string firstMismatch;
+  bool operator==(const SimReport&) const = default;
+};
+
+inline void to_json(nlohmann::json& j, const SimReport& r) {
+  j = {{"vectors", r.vectors},
+       {"checked", r.checked},
+       {"mismatches", r.mismatches},
+       {"cycles", r.cycles},
+       {"batches", r.batches},
+       {"latency_expected", r.latencyExpected},
+       {"latency_min", r.latencyMin},
+       {"latency_max", r.latencyMax},
+       {"batch_cycles", r.batchCycles},
+       {"input_stall_cycles", r.inputStallCycles},
+       {"spurious_outputs", r.spuriousOutputs},
+       {"throughput_vectors_per_cycle", r.throughputVectorsPerCycle},
+       {"timeout", r.timeout},
+       {"bypassed_pes", r.bypassedPes},
+       {"pruning_visible_vectors", r.pruningVisibleVectors},
+       {"faulty_pes", r.faultyPes},
+       {"matmul_elements", r.matmulElements},
+       {"matmul_mismatches", r.matmulMismatches},
+       {"tiles", r.tiles},
+       {"matmul_result_hash", r.matmulResultHash},
+       {"first_mismatch", r.firstMismatch}};
+}
+
+inline void from_json(const nlohmann::json& j, SimReport& r) {
+  j.at("vectors").get_to(r.vectors);
+  j.at("checked").get_to(r.checked);
+  j.at("mismatches").get_to(r.mismatches);
+  j.at("cycles").get_to(r.cycles);
+  j.at("batches").get_to(r.batches);
+  j.at("latency_expected").get_to(r.latencyExpected);
+  j.at("latency_min").get_to(r.latencyMin);
+  j.at("latency_max").get_to(r.latencyMax);
+  j.at("batch_cycles").get_to(r.batchCycles);
+  j.at("input_stall_cycles").get_to(r.inputStallCycles);
+  j.at("spurious_outputs").get_to(r.spuriousOutputs);
+  j.at("throughput_vectors_per_cycle").get_to(r.throughputVectorsPerCycle);
+  j.at("timeout").get_to(r.timeout);
+  j.at("bypassed_pes").get_to(r.bypassedPes);
+  j.at("pruning_visible_vectors").get_to(r.pruningVisibleVectors);
+  j.at("faulty_pes").get_to(r.faultyPes);
+  j.at("matmul_elements").get_to(r.matmulElements);
+  j.at("matmul_mismatches").get_to(r.matmulMismatches);
+  j.at("tiles").get_to(r.tiles);
+  j.at("matmul_result_hash").get_to(r.matmulResultHash);
+  j.at("first_mismatch").get_to(r.firstMismatch);
+}
+
+}  // namespace ftaccel::contract
