@@ -12,7 +12,7 @@
 #include <toml++/toml.h>
 
 #include "diag/Diagnostics.h"
-#include "ir/SvPrinter.h"
+#include "ir/SvNames.h"
 
 namespace ftaccel::embedded {
 extern const std::string_view kDefaultConfigToml;

@@ -15,65 +15,14 @@
 #include "diag/Diagnostics.h"
 #include "flow/BypassMask.h"
 #include "flow/FileIo.h"
+#include "flow/HarnessFiles.h"
 #include "flow/Package.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
 
-namespace ftaccel::embedded {
-extern const std::string_view kCosimMainCpp;
-extern const std::string_view kPortAccessH;
-extern const std::string_view kModelResetH;
-extern const std::string_view kGoldenModelH;
-extern const std::string_view kGoldenModelCpp;
-extern const std::string_view kCampaignCpp;
-extern const std::string_view kCampaignH;
-extern const std::string_view kCampaignCommonH;
-extern const std::string_view kCampaignFaultsH;
-extern const std::string_view kCampaignLivenessH;
-extern const std::string_view kCampaignRecordsH;
-extern const std::string_view kCampaignRunnerH;
-extern const std::string_view kCampaignWorkersH;
-extern const std::string_view kCampaignSimulatorH;
-extern const std::string_view kCampaignWorkloadH;
-extern const std::string_view kTimingTableH;
-extern const std::string_view kTimingTableCpp;
-}  // namespace ftaccel::embedded
-
 namespace ftaccel::flow {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// Harness sources written next to the RTL (paths relative to the cache entry).
-struct HarnessFile {
-  const char* path;
-  const std::string_view& text;
-};
-const std::vector<HarnessFile>& harnessFiles() {
-  static const std::vector<HarnessFile> files = {
-      {"tb/CosimMain.cpp", embedded::kCosimMainCpp},
-      {"tb/PortAccess.h", embedded::kPortAccessH},
-      {"tb/ModelReset.h", embedded::kModelResetH},
-      {"tb/golden/GoldenModel.h", embedded::kGoldenModelH},
-      {"tb/golden/GoldenModel.cpp", embedded::kGoldenModelCpp},
-      {"tb/Campaign.cpp", embedded::kCampaignCpp},
-      {"tb/Campaign.h", embedded::kCampaignH},
-      {"tb/campaign/Common.h", embedded::kCampaignCommonH},
-      {"tb/campaign/Faults.h", embedded::kCampaignFaultsH},
-      {"tb/campaign/Liveness.h", embedded::kCampaignLivenessH},
-      {"tb/campaign/Records.h", embedded::kCampaignRecordsH},
-      {"tb/campaign/Runner.h", embedded::kCampaignRunnerH},
-      {"tb/campaign/Workers.h", embedded::kCampaignWorkersH},
-      {"tb/campaign/Simulator.h", embedded::kCampaignSimulatorH},
-      {"tb/campaign/Workload.h", embedded::kCampaignWorkloadH},
-      {"tb/fault/TimingTable.h", embedded::kTimingTableH},
-      {"tb/fault/TimingTable.cpp", embedded::kTimingTableCpp},
-  };
-  return files;
-}
-
-}  // namespace
 
 fs::path cacheRoot() {
   if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::path(d);
@@ -138,7 +87,7 @@ std::string faultSitesHeader(const units::IpDesign& ip) {
 
 }  // namespace
 
-CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
+CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timingPorts) {
   units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultPorts, faultPorts && timingPorts});
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
   FileSet pkg = renderPackage(cfg, ip);
@@ -169,7 +118,23 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   for (const auto& f : harnessFiles()) keyText += std::string(f.path) + std::string(f.text);
   for (const auto& [rel, content] : pkg)
     if (rel.starts_with("rtl/")) keyText += rel + content;
-  std::string key = fmt::format("{}-{}", ip.top, fnv(keyText));
+  CosimSources src;
+  src.top = ip.top;
+  src.key = fmt::format("{}-{}", ip.top, fnv(keyText));
+  for (const auto& [rel, content] : pkg)
+    if (rel.starts_with("rtl/") || rel == "manifest.json") src.files["ip/" + rel] = content;
+  for (const auto& f : harnessFiles()) src.files[std::string(f.path)] = f.text;
+  src.files["tb/cosim_config.h"] = configHeader;
+  src.files["tb/fi_sites.h"] = sitesHeader;
+  src.verilatorArgs = {"-Wall", "--assert", "-x-assign", "unique", "-x-initial", "unique",
+                       "--prefix", "Vtop", "--top-module", ip.top};
+  for (const auto& m : ip.modules) src.verilatorArgs.push_back("ip/rtl/" + m.module.name + ".sv");
+  return src;
+}
+
+CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
+  const CosimSources src = cosimSources(cfg, faultPorts, timingPorts);
+  const std::string& key = src.key;
   fs::path dir = cacheRoot() / "cosim" / key;
   CosimModel model;
   model.rows = cfg.array.rows;
@@ -185,25 +150,17 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
     return model;
   }
   fs::remove_all(dir);
-  for (const auto& [rel, content] : pkg)
-    if (rel.starts_with("rtl/") || rel == "manifest.json") writeFile(dir / "ip" / rel, content);
-  for (const auto& f : harnessFiles()) writeFile(dir / f.path, f.text);
-  writeFile(dir / "tb" / "cosim_config.h", configHeader);
-  writeFile(dir / "tb" / "fi_sites.h", sitesHeader);
+  for (const auto& [rel, content] : src.files) writeFile(dir / rel, content);
 
   std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2",
-                                   "-Wall", "--assert", "-x-assign", "unique", "-x-initial", "unique",
-                                   "--prefix", "Vtop", "--top-module", ip.top,
                                    "-Mdir", "obj", "-o", "cosim",
                                    "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string()),
                                    // -O1 keeps C++ compile time of large arrays in check
                                    "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"};
-  for (const auto& m : ip.modules) argv.push_back("ip/rtl/" + m.module.name + ".sv");
-  argv.push_back("tb/CosimMain.cpp");
-  argv.push_back("tb/golden/GoldenModel.cpp");
-  argv.push_back("tb/Campaign.cpp");
-  argv.push_back("tb/fault/TimingTable.cpp");
-  if (log) log(fmt::format("verilating {} ({}x{}, {}-bit) into {}", ip.top, cfg.array.rows,
+  argv.insert(argv.end(), src.verilatorArgs.begin(), src.verilatorArgs.end());
+  for (const auto& f : harnessFiles())
+    if (f.path.ends_with(".cpp")) argv.emplace_back(f.path);
+  if (log) log(fmt::format("verilating {} ({}x{}, {}-bit) into {}", src.top, cfg.array.rows,
                            cfg.array.cols, cfg.data.bits, dir.string()));
   if (haveTool("ccache")) setenv("OBJCACHE", "ccache", 0);
   fs::path logFile = dir / "build.log";
