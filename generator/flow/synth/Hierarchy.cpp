@@ -55,6 +55,9 @@ void checkRequest(const SynthRequest& req) {
         throw std::runtime_error(
             fmt::format("synthesis: module '{}' instantiates unknown module '{}'", m.name, child));
     }
+  }
+  // Files last: a wrong module tree is the more basic mistake.
+  for (const auto& m : req.modules) {
     const fs::path rtl = rtlPath(req, m);
     if (!fs::is_regular_file(rtl))
       throw std::runtime_error(

@@ -1,12 +1,15 @@
-// Roll-up of per-module figures and the bounded parallel runner, without running any tool.
+// Module tree, roll-up of per-module figures and the bounded parallel runner, without any tool.
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "flow/synth/Hierarchy.h"
 #include "flow/synth/Parallel.h"
+#include "flow/synth/Scripts.h"
 #include "flow/synth/RollUp.h"
 
 using namespace ftaccel::flow;
@@ -29,6 +32,24 @@ SynthRequest tree() {
 StaPath path(double slack, const std::string& start) { return StaPath{slack, 5.0 - slack, start, "q"}; }
 
 }  // namespace
+
+TEST_CASE("module tree: descendants deepest first, instance counts, cycles and unknown modules", "[synthlog][rollup]") {
+  const SynthRequest req = tree();
+  CHECK(descendants(req, "top") == std::vector<std::string>{"ctrl", "pe", "row"});
+  CHECK(descendants(req, "pe").empty());
+  CHECK(instanceCounts(req) == std::map<std::string, long>{{"pe", 6}, {"ctrl", 1}, {"row", 2}, {"top", 1}});
+  // The OpenSTA script reads the sub-module netlists before the module's own.
+  const std::string sta = staScript(req, req.modules[3], "lib.lib", "c.sdc");
+  CHECK(sta.find("read_verilog {pe.syn.v}") < sta.find("read_verilog {row.syn.v}"));
+  CHECK(sta.find("read_verilog {row.syn.v}") < sta.find("read_verilog {top.syn.v}"));
+
+  SynthRequest cyclic = req;
+  cyclic.modules[0].children = {{"row", 1}};  // pe -> row -> pe
+  CHECK_THROWS_WITH(instanceCounts(cyclic), Catch::Contains("cyclic"));
+  SynthRequest unknown = req;
+  unknown.modules[3].children["missing"] = 1;
+  CHECK_THROWS_WITH(checkRequest(unknown), Catch::Contains("unknown module 'missing'"));
+}
 
 TEST_CASE("roll-up: instance counts, area and power totals, worst path", "[synthlog][rollup]") {
   std::vector<ModuleRun> runs(4);
