@@ -49,7 +49,8 @@ int run(const CosimSourcesArgs& a) {
 Command addCosimSourcesCommand(CLI::App& parent) {
   auto args = std::make_shared<CosimSourcesArgs>();
   CLI::App* app = parent.add_subcommand(
-      "cosim-sources", "Write the RTL and harness sources of a co-simulation model (for the build)");
+      "cosim-sources",
+      "Write the RTL and harness sources of a co-simulation model (for the build)");
   app->group("");  // a build helper, not listed in --help
   args->config.attach(app);
   app->add_option("-o,--out", args->out, "Directory (files are rewritten only when they change)")

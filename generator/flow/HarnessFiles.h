@@ -1,4 +1,4 @@
-// The co-simulation harness sources embedded into the binary (one list: FTACCEL_HARNESS_FILES in CMakeLists.txt).
+// The co-simulation harness sources embedded into the binary (FTACCEL_HARNESS_FILES in CMake).
 #pragma once
 
 #include <string_view>

@@ -250,7 +250,8 @@ std::string fuseSocCore(const config::Config& cfg, const units::IpDesign& ip,
       "        mode: lint-only\n"
       "        verilator_options: [-Wall]\n"
       "{synth}",
-      fmt::arg("ver", FTACCEL_VERSION), fmt::arg("hash", packageHash(cfg, variant)), fmt::arg("top", ip.top),
+      fmt::arg("ver", FTACCEL_VERSION), fmt::arg("hash", packageHash(cfg, variant)),
+      fmt::arg("top", ip.top),
       fmt::arg("df", config::toString(cfg.array.dataflow)), fmt::arg("r", cfg.array.rows),
       fmt::arg("c", cfg.array.cols), fmt::arg("b", cfg.data.bits), fmt::arg("a", cfg.data.accBits),
       fmt::arg("files", files), fmt::arg("constraints", constraints),

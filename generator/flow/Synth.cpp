@@ -41,14 +41,16 @@ std::string toolBinary(const char* envName, const char* fallback) {
 [[noreturn]] void toolFailed(const std::string& tool, const std::string& what, int rc,
                              const fs::path& log) {
   if (rc == 127)
-    throw std::runtime_error(fmt::format("{} not found (is it installed and on PATH?) while {}; "
-                                         "see log {}", tool, what, log.string()));
+    throw std::runtime_error(
+        fmt::format("{} not found (is it installed and on PATH?) while {}; "
+                    "see log {}",
+                    tool, what, log.string()));
   std::string detail;
   std::ifstream in(log);
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (auto line = firstLineWith(text, "ERROR:")) detail = ": " + *line;
-  throw std::runtime_error(fmt::format("{} failed (exit {}) while {}{}; see log {}", tool, rc,
-                                       what, detail, log.string()));
+  throw std::runtime_error(fmt::format("{} failed (exit {}) while {}{}; see log {}", tool, rc, what,
+                                       detail, log.string()));
 }
 
 // Runs `argv` in the work directory with its output in `log`, and returns the log's text.
@@ -122,8 +124,9 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       const std::string script = mod.name + ".ys";
       const fs::path log = workDir / (mod.name + ".yosys.log");
       writeFile(workDir / script, yosysModuleScript(absReq, mod, lib.path, mod.name + ".syn.v"));
-      const std::string text = runTool("yosys", {yosys, "-s", script},
-                                       "synthesizing " + rtlPath(absReq, mod).string(), workDir, log);
+      const std::string text =
+          runTool("yosys", {yosys, "-s", script}, "synthesizing " + rtlPath(absReq, mod).string(),
+                  workDir, log);
       stripInstanceParameters(workDir / (mod.name + ".syn.v"));
       const YosysFigures fig =
           parseLog("yosys", log, [&] { return readYosysLog(text, mod.name, mod.children); });
@@ -161,7 +164,8 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       writeFile(workDir / script, staScript(absReq, mod, lib.path, sdcPath));
       const std::string text =
           runTool("sta", {sta, "-no_splash", "-exit", script}, "timing " + mod.name, workDir, log);
-      const StaFigures fig = parseLog("sta: timing " + mod.name, log, [&] { return readStaLog(text); });
+      const StaFigures fig =
+          parseLog("sta: timing " + mod.name, log, [&] { return readStaLog(text); });
       runs[i].path = fig.path;
       runs[i].powerW = fig.powerW;
     });

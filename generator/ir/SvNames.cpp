@@ -1,4 +1,4 @@
-// Name legalization: the IEEE 1800-2017 reserved keywords and the check every emitted module passes.
+// Name legalization: IEEE 1800-2017 reserved keywords and the check every emitted module passes.
 #include "ir/SvNames.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@ namespace ftaccel::ir {
 namespace {
 
 // IEEE 1800-2017 Annex B, sorted (binary search below).
+// clang-format off
 constexpr std::array<std::string_view, 248> kKeywords = {
     "accept_on", "alias", "always", "always_comb", "always_ff", "always_latch", "and", "assert",
     "assign", "assume", "automatic", "before", "begin", "bind", "bins", "binsof", "bit", "break",
@@ -40,6 +41,7 @@ constexpr std::array<std::string_view, 248> kKeywords = {
     "union", "unique", "unique0", "unsigned", "until", "until_with", "untyped", "use", "uwire",
     "var", "vectored", "virtual", "void", "wait", "wait_order", "wand", "weak", "weak0", "weak1",
     "while", "wildcard", "wire", "with", "within", "wor", "xnor", "xor"};
+// clang-format on
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Name legalization: the IEEE 1800-2017 reserved keywords and the check every emitted module passes.
+// Name legalization: IEEE 1800-2017 reserved keywords and the check every emitted module passes.
 #pragma once
 
 #include <string>

@@ -14,11 +14,11 @@ namespace {
 
 // Keywords from every corner of Annex B: Verilog-1995 gates, SV-2005 verification, 2009
 // checkers and properties, 2012 nettype/interconnect/implements.
-const char* const kSamples[] = {"table", "wait", "interface", "checker", "nettype", "cell",
-                                "config", "library", "bind", "s_until_with", "unique0",
-                                "interconnect", "implements", "soft", "accept_on",
-                                "always_latch", "rtranif1", "pulsestyle_ondetect", "xor",
-                                "wait_order", "untyped", "eventually"};
+const char* const kSamples[] = {
+    "table",      "wait",       "interface", "checker",      "nettype",  "cell",
+    "config",     "library",    "bind",      "s_until_with", "unique0",  "interconnect",
+    "implements", "soft",       "accept_on", "always_latch", "rtranif1", "pulsestyle_ondetect",
+    "xor",        "wait_order", "untyped",   "eventually"};
 
 }  // namespace
 
@@ -27,12 +27,13 @@ TEST_CASE("every sampled IEEE 1800-2017 keyword is reserved, near misses are not
     INFO(k);
     CHECK(ir::isSvKeyword(k));
   }
-  for (const char* name : {"tables", "ftaccel_ws8x8_d8", "pe", "clk_i", "Table", "waits", "s_until_",
-                           "uniq", ""})
+  for (const char* name :
+       {"tables", "ftaccel_ws8x8_d8", "pe", "clk_i", "Table", "waits", "s_until_", "uniq", ""})
     CHECK_FALSE(ir::isSvKeyword(name));
 }
 
-TEST_CASE("illegalNames reports the module, parameter and port names that are keywords", "[names]") {
+TEST_CASE("illegalNames reports the module, parameter and port names that are keywords",
+          "[names]") {
   ir::Module m;
   m.name = "nettype";
   CHECK(ir::illegalNames(m) == std::vector<std::string>{"nettype"});
@@ -58,7 +59,8 @@ TEST_CASE("generate --set ip.name=KEYWORD exits 2 and writes nothing", "[names][
   for (const char* k : {"table", "wait", "interface", "checker", "nettype"}) {
     INFO(k);
     const auto out = tmp / k;
-    auto r = test::runCli({"generate", "--set", std::string("ip.name=") + k, "--out", out.string()});
+    auto r =
+        test::runCli({"generate", "--set", std::string("ip.name=") + k, "--out", out.string()});
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.output, Catch::Contains("ip.name") && Catch::Contains("keyword"));
     CHECK_FALSE(std::filesystem::exists(out));

@@ -58,8 +58,8 @@ PreparedLiberty prepareLiberty(const SynthRequest& req, const fs::path& workDir,
     if (progress) progress(fmt::format("gunzip: {}", src.filename().string()));
     const int rc = runProcessToFiles({"gzip", "-dc", src.string()}, workDir, part, log);
     if (rc != 0)
-      throw std::runtime_error(fmt::format("cannot decompress liberty file {}; see {}",
-                                           src.string(), log.string()));
+      throw std::runtime_error(
+          fmt::format("cannot decompress liberty file {}; see {}", src.string(), log.string()));
     fs::rename(part, workDir / lib.path);
   } else if (needsQuoting(src.string())) {
     // Yosys passes take file names verbatim, so names with blanks are copied first.

@@ -103,8 +103,8 @@ namespace {
 StatBlock requireStat(const std::string& log, const char* marker, const std::string& module) {
   StatBlock block = parseStat(log, marker, module);
   if (!block.markerFound)
-    throw LogError(fmt::format("no '{}' section for module {} (Yosys stopped early?)", marker,
-                               module));
+    throw LogError(
+        fmt::format("no '{}' section for module {} (Yosys stopped early?)", marker, module));
   if (!block.found)
     throw LogError(fmt::format("the statistics after '{}' do not list module {}", marker, module));
   return block;
@@ -118,8 +118,9 @@ YosysFigures readYosysLog(const std::string& log, const std::string& module,
   StatBlock mapped = requireStat(log, kMarkMapped, module);
   // A module that only instantiates children (the array) has no own cells, and Yosys then
   // prints no area line at all.
-  const bool onlyChildren = std::all_of(mapped.cells.begin(), mapped.cells.end(),
-                                        [&](const auto& c) { return children.count(c.first) != 0; });
+  const bool onlyChildren =
+      std::all_of(mapped.cells.begin(), mapped.cells.end(),
+                  [&](const auto& c) { return children.count(c.first) != 0; });
   if (!mapped.area && onlyChildren) mapped.area = 0.0;
   if (!mapped.area) throw LogError(fmt::format("no area reported for module {}", module));
   YosysFigures fig;

@@ -49,13 +49,14 @@ SynthResult rollUp(const SynthRequest& req, const std::vector<ModuleRun>& measur
   const std::map<std::string, long> instances = instanceCounts(req);
   std::map<std::string, double> areaMemo, powerMemo;
   auto totalArea = [&](const std::string& name) {
-    return subTreeSum(name, req, index, [&](size_t i) { return runs[i].ownArea; }, areaMemo, 0);
+    return subTreeSum(
+        name, req, index, [&](size_t i) { return runs[i].ownArea; }, areaMemo, 0);
   };
   // Wiring-only parents have no STA run; their few own cells (the top's input gating) are
   // not in the power figure.
   auto totalPower = [&](const std::string& name) {
-    return subTreeSum(name, req, index, [&](size_t i) { return runs[i].powerW.value_or(0.0); },
-                      powerMemo, 0);
+    return subTreeSum(
+        name, req, index, [&](size_t i) { return runs[i].powerW.value_or(0.0); }, powerMemo, 0);
   };
 
   SynthResult result;

@@ -39,8 +39,8 @@ std::string yosysModuleScript(const SynthRequest& req, const SynthModule& mod,
   s += "read_verilog -sv " + yosysPath(synth::rtlPath(req, mod)) + "\n";
   for (const auto& [child, count] : mod.children) {
     (void)count;
-    s += "read_verilog -sv -lib " +
-         yosysPath(synth::rtlPath(req, synth::findModule(req, child))) + "\n";
+    s += "read_verilog -sv -lib " + yosysPath(synth::rtlPath(req, synth::findModule(req, child))) +
+         "\n";
   }
   s += fmt::format("hierarchy -check -top {}\n", mod.name);
   s += fmt::format("synth -top {}\n", mod.name);

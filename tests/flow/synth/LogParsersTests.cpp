@@ -30,7 +30,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 }  // namespace
 
-TEST_CASE("Yosys log of a leaf: area, mapped cells and flip-flops (generic library)", "[synthlog]") {
+TEST_CASE("Yosys log of a leaf: area, mapped cells and flip-flops (generic library)",
+          "[synthlog]") {
   const std::string log = capturedLog("generic_pe.yosys.log");
   const YosysFigures fig = readYosysLog(log, kPe, kNoChildren);
   CHECK(fig.area == Approx(1072.75));
@@ -71,9 +72,9 @@ TEST_CASE("broken Yosys logs give errors that say what is missing", "[synthlog]"
   CHECK_THROWS_WITH(readYosysLog(log, "other_module", kNoChildren),
                     Catch::Contains("do not list module other_module"));
   CHECK_THROWS_WITH(
-      readYosysLog(replaced(log, "   Chip area for module '\\ftaccel_ws8x8_d8_pe': 1072.750000\n",
-                            ""),
-                   kPe, kNoChildren),
+      readYosysLog(
+          replaced(log, "   Chip area for module '\\ftaccel_ws8x8_d8_pe': 1072.750000\n", ""), kPe,
+          kNoChildren),
       Catch::Contains("no area reported for module " + kPe));
   // A gate the library could not map stays a Yosys-internal `$_..._` cell.
   CHECK_THROWS_WITH(readYosysLog(replaced(log, "     XOR2                           68",
@@ -84,7 +85,8 @@ TEST_CASE("broken Yosys logs give errors that say what is missing", "[synthlog]"
   CHECK(readFlatYosysArea(log, kPe) == Approx(1072.75));
 }
 
-TEST_CASE("OpenSTA log: worst of the path groups, slack met, power (generic library)", "[synthlog]") {
+TEST_CASE("OpenSTA log: worst of the path groups, slack met, power (generic library)",
+          "[synthlog]") {
   const StaFigures fig = readStaLog(capturedLog("generic_pe.sta.log"));
   REQUIRE(fig.path.has_value());
   // The clk group (3.1133) is worse than the asynchronous reset recovery group (4.94).

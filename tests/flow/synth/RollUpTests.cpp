@@ -29,15 +29,19 @@ SynthRequest tree() {
   return req;
 }
 
-StaPath path(double slack, const std::string& start) { return StaPath{slack, 5.0 - slack, start, "q"}; }
+StaPath path(double slack, const std::string& start) {
+  return StaPath{slack, 5.0 - slack, start, "q"};
+}
 
 }  // namespace
 
-TEST_CASE("module tree: descendants deepest first, instance counts, cycles and unknown modules", "[synthlog][rollup]") {
+TEST_CASE("module tree: descendants deepest first, instance counts, cycles and unknown modules",
+          "[synthlog][rollup]") {
   const SynthRequest req = tree();
   CHECK(descendants(req, "top") == std::vector<std::string>{"ctrl", "pe", "row"});
   CHECK(descendants(req, "pe").empty());
-  CHECK(instanceCounts(req) == std::map<std::string, long>{{"pe", 6}, {"ctrl", 1}, {"row", 2}, {"top", 1}});
+  CHECK(instanceCounts(req) ==
+        std::map<std::string, long>{{"pe", 6}, {"ctrl", 1}, {"row", 2}, {"top", 1}});
   // The OpenSTA script reads the sub-module netlists before the module's own.
   const std::string sta = staScript(req, req.modules[3], "lib.lib", "c.sdc");
   CHECK(sta.find("read_verilog {pe.syn.v}") < sta.find("read_verilog {row.syn.v}"));
@@ -82,7 +86,8 @@ TEST_CASE("roll-up: a module without any timed path keeps the whole period", "[s
   CHECK_THROWS(rollUp(tree(), std::vector<ModuleRun>(3)));
 }
 
-TEST_CASE("parallel runner: every task runs, never more than `jobs` at once, failures rethrown", "[synthlog][parallel]") {
+TEST_CASE("parallel runner: every task runs, never more than `jobs` at once, failures rethrown",
+          "[synthlog][parallel]") {
   std::atomic<int> running{0}, peak{0}, done{0};
   std::vector<std::function<void()>> tasks;
   for (int i = 0; i < 8; ++i)
