@@ -127,9 +127,9 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
       const std::string text =
           runTool("yosys", {yosys, "-s", script}, "synthesizing " + rtlPath(absReq, mod).string(),
                   workDir, log);
-      stripInstanceParameters(workDir / (mod.name + ".syn.v"));
       const YosysFigures fig =
           parseLog("yosys", log, [&] { return readYosysLog(text, mod.name, mod.children); });
+      stripInstanceParameters(workDir / (mod.name + ".syn.v"));
       runs[i].ownArea = fig.area;
       runs[i].ownCells = fig.cells;
       runs[i].ownFlops = fig.flops;
