@@ -247,7 +247,8 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags, bool& na
           }
           if (ir::isSvKeyword(*v)) {
             diags.error("config.bad-name", raw.loc,
-                        fmt::format("'ip.name' = \"{}\" is a SystemVerilog keyword", *v));
+                        fmt::format("'ip.name' = \"{}\" is a reserved SystemVerilog keyword "
+                                    "(IEEE 1800-2017 Annex B); choose another name", *v));
             break;
           }
           cfg.ip.name = *v;
