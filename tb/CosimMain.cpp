@@ -184,7 +184,8 @@ struct Report {
   }
 };
 
-void tick(Vtop& top) {
+// Unused in WS/IS builds without bypass (the WS/IS stream driver toggles the clock inline).
+[[maybe_unused]] void tick(Vtop& top) {
   top.clk_i = 1;
   top.eval();
   top.clk_i = 0;

@@ -44,14 +44,18 @@ inline void setLane(T& port, int lane, int width, int64_t value) {
     setBit(port, lane * width + b, (static_cast<uint64_t>(value) >> (b < 64 ? b : 63)) & 1u);
 }
 
+// 128-bit lanes (__extension__: the project builds the harness with -Wpedantic).
+__extension__ typedef __int128 LaneWide;
+__extension__ typedef unsigned __int128 ULaneWide;
+
 // Reads lane `lane` as a two's-complement number of `width` bits.
 template <typename T>
-inline __int128 getLaneSigned(const T& port, int lane, int width) {
-  unsigned __int128 u = 0;
+inline LaneWide getLaneSigned(const T& port, int lane, int width) {
+  ULaneWide u = 0;
   for (int b = 0; b < width; ++b)
-    if (getBit(port, lane * width + b)) u |= static_cast<unsigned __int128>(1) << b;
-  if (width < 128 && ((u >> (width - 1)) & 1)) u |= ~((static_cast<unsigned __int128>(1) << width) - 1);
-  return static_cast<__int128>(u);
+    if (getBit(port, lane * width + b)) u |= static_cast<ULaneWide>(1) << b;
+  if (width < 128 && ((u >> (width - 1)) & 1)) u |= ~((static_cast<ULaneWide>(1) << width) - 1);
+  return static_cast<LaneWide>(u);
 }
 
 }  // namespace ftaccel::tb

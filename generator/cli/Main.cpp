@@ -38,15 +38,19 @@ void progress(const std::string& line) { std::cerr << "[ftaccel] " << line << "\
 
 int cmdGenerate(const ConfigArgs& args, const std::string& out, bool faultInjection) {
   config::Config cfg = args.load();
-  units::IpDesign ip = units::buildIp(cfg, units::BuildOptions{faultInjection, faultInjection});
-  flow::FileSet files = flow::renderPackage(cfg, ip);
+  const units::BuildOptions variant{faultInjection, faultInjection};
+  units::IpDesign ip = units::buildIp(cfg, variant);
+  flow::FileSet files = flow::renderPackage(cfg, ip, variant);
   flow::writePackageAtomically(files, out);
   std::cout << fmt::format("wrote {} files for {} ({}x{} {}, {}-bit data, {}-bit results) to {}\n",
                            files.size(), ip.top, cfg.array.rows, cfg.array.cols,
                            config::toString(cfg.array.dataflow), cfg.data.bits, cfg.data.accBits,
                            out);
-  std::cout << fmt::format("latency {} cycles ({}), config hash {}\n", ip.latencyCycles,
+  std::cout << fmt::format("latency {} cycles ({}), config hash {}", ip.latencyCycles,
                            ip.latencyFormula, cfg.hash());
+  if (faultInjection)
+    std::cout << fmt::format(", fault-injection package hash {}", flow::packageHash(cfg, variant));
+  std::cout << "\n";
   return 0;
 }
 
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {
       cli::addCampaignCommand(app), cli::addCampaignReportCommand(app), cli::addBerCommand(app),
-      cli::addTimingTableCommand(app)};
+      cli::addTimingTableCommand(app), cli::addCosimSourcesCommand(app)};
 
   bool printDefault = false;
   auto* cfgCmd = app.add_subcommand("config", "Show configuration information");

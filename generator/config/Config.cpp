@@ -13,7 +13,7 @@
 
 #include "diag/Diagnostics.h"
 #include "config/KeyRow.h"
-#include "ir/SvPrinter.h"
+#include "ir/SvNames.h"
 
 namespace ftaccel::embedded {
 extern const std::string_view kDefaultConfigToml;
@@ -210,7 +210,8 @@ void applyLeaves(const Sources& src, Config& cfg, DiagnosticBag& diags,
           }
           if (ir::isSvKeyword(*v)) {
             diags.error("config.bad-name", raw.loc,
-                        fmt::format("'ip.name' = \"{}\" is a SystemVerilog keyword", *v));
+                        fmt::format("'ip.name' = \"{}\" is a reserved SystemVerilog keyword "
+                                    "(IEEE 1800-2017 Annex B); choose another name", *v));
             break;
           }
         }

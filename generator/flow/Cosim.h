@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +51,15 @@ using LogFn = std::function<void(const std::string&)>;
 // The shape fields of the model of a configuration (no dir, nothing built): enough for
 // harnessOptions to check a request before anything is verilated.
 CosimModel modelShape(const config::Config& cfg, bool faultPorts);
+// Everything a co-simulation model is built from, before anything is written.
+struct CosimSources {
+  std::string top;
+  std::string key;                            // cache entry name: top + hash of all inputs
+  std::map<std::string, std::string> files;   // relative path -> text (ip/rtl/, tb/)
+  std::vector<std::string> verilatorArgs;     // lint/assert flags, --top-module and the RTL
+};
+CosimSources cosimSources(const config::Config& cfg, bool faultPorts = false,
+                          bool timingPorts = false);
 
 // Generates the RTL and the harness into the cache and verilates them, unless an entry for the
 // same configuration, generator version and harness already exists. Safe to call concurrently

@@ -15,10 +15,18 @@ namespace ftaccel::flow {
 // Relative path -> file content; the whole package in memory before anything touches disk.
 using FileSet = std::map<std::string, std::string>;
 
-// The command that regenerates this configuration without depending on file paths.
-std::string regenerateCommand(const config::Config& cfg);
+// The command that regenerates this configuration (and variant) without depending on file paths.
+std::string regenerateCommand(const config::Config& cfg, const units::BuildOptions& variant = {});
 
-FileSet renderPackage(const config::Config& cfg, const units::IpDesign& ip);
+// The hash in the banners: the config hash for the production package; the fault-injection
+// variant has its own (config hash + variant name), so the two packages are never confused.
+std::string packageHash(const config::Config& cfg, const units::BuildOptions& variant = {});
+
+// `variant` is what `ip` was built with. The fault-injection variant is simulation-only: its
+// package has no constraints, no synthesis scripts and no synth target. Throws
+// diag::DiagnosticError when an emitted name is a SystemVerilog keyword (config key ip.name).
+FileSet renderPackage(const config::Config& cfg, const units::IpDesign& ip,
+                      const units::BuildOptions& variant = {});
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip);
 
 // Writes `files` into `outDir` via a temporary sibling directory and a rename, so `outDir`

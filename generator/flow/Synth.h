@@ -1,4 +1,5 @@
-// Synthesis flow: Yosys scripts, SDC, hierarchical synthesis runner and OpenSTA timing report.
+// Synthesis flow API: requests and results, scripts and SDC text, the runner and the report
+// (implemented in flow/Synth.cpp and flow/synth/).
 #pragma once
 
 #include <filesystem>

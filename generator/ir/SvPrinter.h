@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ir/Ir.h"
+#include "ir/SvNames.h"
 
 namespace ftaccel::ir {
 
@@ -17,9 +18,5 @@ struct PrintOptions {
 };
 
 std::string printModule(const Module& module, const PrintOptions& options);
-
-// Names that would clash with SystemVerilog keywords; checked before printing.
-bool isSvKeyword(const std::string& name);
-std::vector<std::string> illegalNames(const Module& module);
 
 }  // namespace ftaccel::ir

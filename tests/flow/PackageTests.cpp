@@ -102,3 +102,68 @@ TEST_CASE("committed reference IP in rtl/ is fresh", "[package][reference]") {
     CHECK(test::readFile(ref / rel) == content);
   }
 }
+
+TEST_CASE("constraints/ holds the SDC the generator writes for the default IP", "[package][reference]") {
+  auto cfg = config::loadConfig(std::nullopt);
+  auto files = flow::renderPackage(cfg, units::buildIp(cfg));
+  const std::string rel = "constraints/" + cfg.ip.name + ".sdc";
+  REQUIRE(files.count(rel) == 1);
+  const fs::path committed = fs::path(FTACCEL_SOURCE_DIR) / rel;
+  INFO(committed.string() << " is stale; fix with: ftaccel generate --out /tmp/ip && cp /tmp/ip/"
+                          << rel << " " << rel);
+  REQUIRE(fs::exists(committed));
+  CHECK(test::readFile(committed) == files.at(rel));
+  // The template's placeholders are all filled.
+  CHECK(files.at(rel).find('@') == std::string::npos);
+  CHECK_THAT(files.at(rel), Catch::Contains("create_clock -name clk -period 5 [get_ports clk_i]"));
+}
+
+TEST_CASE("the fault-injection package names its flag, has its own hash and no synthesis target", "[package][fisites]") {
+  auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=2"});
+  const units::BuildOptions fi{true, true};
+  auto files = flow::renderPackage(cfg, units::buildIp(cfg, fi), fi);
+  auto prod = flow::renderPackage(cfg, units::buildIp(cfg));
+  const std::string hash = flow::packageHash(cfg, fi);
+  CHECK(hash.size() == 16);
+  CHECK(hash != cfg.hash());
+  CHECK(hash != flow::packageHash(cfg, units::BuildOptions{true, false}));
+  CHECK(flow::packageHash(cfg) == cfg.hash());
+  const std::string top = cfg.ip.name + "_fi";
+  const std::string sv = files.at("rtl/" + top + "_pe.sv");
+  CHECK_THAT(sv, Catch::Contains("// regenerate: ftaccel generate --fault-injection --set array.rows=3"));
+  CHECK_THAT(sv, Catch::Contains("// config hash: " + hash));
+  CHECK_THAT(sv, !Catch::Contains(cfg.hash()));
+  for (const auto& [rel, text] : files) {
+    INFO(rel);
+    CHECK_FALSE(rel.starts_with("synth/"));
+    CHECK_FALSE(rel.starts_with("constraints/"));
+  }
+  const std::string core = files.at(top + ".core");
+  CHECK_THAT(core, Catch::Contains("config hash " + hash));
+  CHECK_THAT(core, !Catch::Contains("synth:"));
+  CHECK_THAT(core, !Catch::Contains("constraints"));
+  CHECK_THAT(core, Catch::Contains("  lint:"));
+  const auto manifest = nlohmann::json::parse(files.at("manifest.json"));
+  CHECK(manifest.at("variant").at("hash") == hash);
+  CHECK(manifest.at("config_hash") == cfg.hash());
+  // The production package keeps its synthesis target and plain regenerate line.
+  CHECK(prod.count("synth/" + cfg.ip.name + "_pe.ys") == 1);
+  CHECK_THAT(prod.at(cfg.ip.name + ".core"), Catch::Contains("  synth:"));
+  CHECK_THAT(prod.at("rtl/" + cfg.ip.name + "_pe.sv"),
+             Catch::Contains("// regenerate: ftaccel generate --set array.rows=3"));
+  CHECK(nlohmann::json::parse(prod.at("manifest.json")).count("variant") == 0);
+}
+
+TEST_CASE("a module name that is a keyword is refused as a problem of ip.name", "[package][names]") {
+  auto cfg = config::loadConfigText("", "t", {"array.rows=2", "array.cols=2"});
+  auto ip = units::buildIp(cfg);
+  ip.modules.front().module.name = "table";
+  try {
+    flow::renderPackage(cfg, ip);
+    FAIL("renderPackage accepted a module named 'table'");
+  } catch (const diag::DiagnosticError& e) {
+    const std::string text = e.bag().format();
+    CHECK_THAT(text, Catch::Contains("ip.name") && Catch::Contains("'table'") &&
+                         Catch::Contains("keyword"));
+  }
+}

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -271,4 +272,25 @@ TEST_CASE("sky130 liberty gives a plausible MAC area", "[synth]") {
   CHECK(mac.ownArea < 20000.0);
   CHECK(r.criticalPathNs > 0);
   CHECK(std::isfinite(r.worstSlackNs));
+}
+
+TEST_CASE("a tool log without the figures is an error that names the log", "[synth]") {
+  // A "Yosys" that succeeds without printing anything (FTACCEL_YOSYS replaces the binary).
+  TempIp ip;
+  const char* old = std::getenv("FTACCEL_YOSYS");
+  const std::string saved = old ? old : "";
+  setenv("FTACCEL_YOSYS", "true", 1);
+  std::string message;
+  try {
+    runSynth(ip.leafRequest());
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  if (old)
+    setenv("FTACCEL_YOSYS", saved.c_str(), 1);
+  else
+    unsetenv("FTACCEL_YOSYS");
+  CHECK_THAT(message, Catch::Contains("yosys: no 'ftaccel-stat: generic cells' section for module "
+                                      "t_mac") &&
+                          Catch::Contains("see log") && Catch::Contains("t_mac.yosys.log"));
 }

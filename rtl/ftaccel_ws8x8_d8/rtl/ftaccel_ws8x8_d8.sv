@@ -7,27 +7,30 @@
 // in_data_i lane r is input channel r; out_data_o lane c is output channel c;
 // wload beat k carries weight row k (lane c = W[k][c]). Set in_wswap_i on the first
 // vector of a batch to switch it (and every later vector) to the last loaded matrix.
-module ftaccel_ws8x8_d8 (
-  input  logic           clk_i,
-  input  logic           rst_ni,            // async, active low
-  input  logic           in_valid_i,        // streamed operand
-  output logic           in_ready_o,
-  input  logic           in_wswap_i,        // first vector of a batch: use the newly loaded operand
-  input  logic [64-1:0]  in_data_i,         // Rows x DataBits
-  input  logic           wload_valid_i,     // stationary operand, one row per beat
-  output logic           wload_ready_o,
-  input  logic [64-1:0]  wload_data_i,      // Cols x DataBits
-  output logic           out_valid_o,       // result vector stream
-  input  logic           out_ready_i,
-  output logic [152-1:0] out_data_o         // Cols x AccBits
+/* verilator lint_off SYNCASYNCNET */
+module ftaccel_ws8x8_d8 #(
+  localparam int Rows = 8,
+  localparam int Cols = 8,
+  localparam int DataBits = 8,
+  localparam int AccBits = 19
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,            // async, active low
+  input  logic                     in_valid_i,        // streamed operand
+  output logic                     in_ready_o,
+  input  logic                     in_wswap_i,        // first vector of a batch: use the newly loaded operand
+  input  logic [Rows*DataBits-1:0] in_data_i,         // Rows x DataBits
+  input  logic                     wload_valid_i,     // stationary operand, one row per beat
+  output logic                     wload_ready_o,
+  input  logic [Cols*DataBits-1:0] wload_data_i,      // Cols x DataBits
+  output logic                     out_valid_o,       // result vector stream
+  input  logic                     out_ready_i,
+  output logic [Cols*AccBits-1:0]  out_data_o         // Cols x AccBits
 );
 
-  localparam int Rows = 8;
-  localparam int Cols = 8;
-  localparam int DataBits = 8;
-  localparam int AccBits = 19;
   localparam int LaneBits = DataBits + 1;  // activation plus swap tag, derived
 
+/* verilator lint_on SYNCASYNCNET */
   logic en;
   logic accept;
   logic wload;
@@ -105,5 +108,17 @@ module ftaccel_ws8x8_d8 (
     .data_i (array_psum),
     .data_o (out_data_o)
   );
+
+`ifndef SYNTHESIS
+`ifndef __ICARUS__
+  // Interface assertions, checked by simulators that support concurrent assertions.
+  a_handshake_known : assert property (@(posedge clk_i) disable iff (!rst_ni) !$isunknown({in_ready_o, wload_ready_o, out_valid_o}))
+    else $error("a handshake output is unknown after reset");
+  a_out_data_known : assert property (@(posedge clk_i) disable iff (!rst_ni) out_valid_o |-> !$isunknown(out_data_o))
+    else $error("out_data_o is unknown while out_valid_o is high");
+  a_out_held : assert property (@(posedge clk_i) disable iff (!rst_ni) out_valid_o && !out_ready_i |=> out_valid_o && $stable(out_data_o))
+    else $error("a result not taken was withdrawn or changed before out_ready_i");
+`endif
+`endif
 endmodule
 // end of ftaccel_ws8x8_d8
