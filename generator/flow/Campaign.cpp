@@ -1,13 +1,19 @@
 // Campaign requests: validation on the generator side, execution in the co-simulation harness.
 #include "flow/Campaign.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "fault/ResultsLock.h"
 #include "fault/TimingTable.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
@@ -99,6 +105,21 @@ std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
   return out;
 }
 
+// The results file must be writable and not in use by another campaign: checked before the
+// model is built (the harness itself holds the lock for the whole run). A file created only
+// for the check is removed again.
+void checkResultsFile(const std::filesystem::path& out) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(out, ec);
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    bad("--out " + out.string(), fmt::format("cannot open the results file for appending: {}", std::strerror(errno)));
+  const std::string refused = fault::lockResultsFile(fd, out.string());
+  ::close(fd);  // releases the probe's lock
+  if (!existed) std::filesystem::remove(out, ec);
+  if (!refused.empty()) bad("--out " + out.string(), refused);
+}
+
 }  // namespace
 
 std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o) {
@@ -125,9 +146,10 @@ std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o
           fmt::format("the table is for {}-bit operands, the IP has data.bits = {}", t.dataBits, cfg.data.bits));
   }
   if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
-  if (o.model != "list") return "";
-  if (o.inject.empty()) bad("--inject", "--model list needs --inject");
-  return resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  if (o.model == "list" && o.inject.empty()) bad("--inject", "--model list needs --inject");
+  const std::string ids = o.model == "list" ? resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject) : "";
+  checkResultsFile(o.out);
+  return ids;
 }
 
 CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, const CampaignOptions& o,
@@ -162,6 +184,8 @@ CampaignRun runCampaign(const config::Config& cfg, const CosimModel& model, cons
   run.exitCode = r.exitCode;
   if (r.exitCode == 2)
     diag::throwError("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
+  if (r.exitCode == 3)
+    throw std::runtime_error("the campaign stopped: its results file could not be written (see above)");
   try {
     run.stats = nlohmann::json::parse(r.output);
   } catch (const nlohmann::json::exception&) {

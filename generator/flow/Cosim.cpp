@@ -35,6 +35,8 @@ extern const std::string_view kCampaignRunnerH;
 extern const std::string_view kCampaignWorkersH;
 extern const std::string_view kCampaignSimulatorH;
 extern const std::string_view kCampaignWorkloadH;
+extern const std::string_view kCampaignResultsFileH;
+extern const std::string_view kResultsLockH;
 extern const std::string_view kTimingTableH;
 extern const std::string_view kTimingTableCpp;
 }  // namespace ftaccel::embedded
@@ -63,12 +65,14 @@ const std::vector<HarnessFile>& harnessFiles() {
       {"tb/campaign/Faults.h", embedded::kCampaignFaultsH},
       {"tb/campaign/Liveness.h", embedded::kCampaignLivenessH},
       {"tb/campaign/Records.h", embedded::kCampaignRecordsH},
+      {"tb/campaign/ResultsFile.h", embedded::kCampaignResultsFileH},
       {"tb/campaign/Runner.h", embedded::kCampaignRunnerH},
       {"tb/campaign/Workers.h", embedded::kCampaignWorkersH},
       {"tb/campaign/Simulator.h", embedded::kCampaignSimulatorH},
       {"tb/campaign/Workload.h", embedded::kCampaignWorkloadH},
       {"tb/fault/TimingTable.h", embedded::kTimingTableH},
       {"tb/fault/TimingTable.cpp", embedded::kTimingTableCpp},
+      {"tb/fault/ResultsLock.h", embedded::kResultsLockH},
   };
   return files;
 }
