@@ -70,11 +70,9 @@ int campaignMain(int argc, char** argv) {
   ResultsFile out(o.out);  // locked before it is read: one writer per file
   const std::set<long> done = resume(o, header, fresh);
   out.start(done.size());
-  if (fresh) {
-    out.append(header.dump() + "\n");
-    out.append(std::string("{\"type\":\"fault_free\",\"runs\":1,\"false_alarms\":") +
+  if (fresh || out.empty())  // one write: a kill cannot leave the header without the fault-free line
+    out.append(header.dump() + "\n" + "{\"type\":\"fault_free\",\"runs\":1,\"false_alarms\":" +
                (sim.falseAlarm() ? "1" : "0") + ",\"mismatches\":0}\n");
-  }
   std::vector<long> todo;
   for (long k = o.shard; k < o.faults; k += o.shards)
     if (!done.count(k)) todo.push_back(k);

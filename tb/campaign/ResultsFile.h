@@ -94,6 +94,7 @@ class ResultsFile {
     fd_ = -1;
   }
   long records() const { return records_; }
+  bool empty() const { return end_ == 0; }  // e.g. a killed run's cut-off header was dropped
 
  private:
   std::string path_;
