@@ -190,7 +190,7 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
     // Odd rounds: a random moment early on (start-up, reference run, first records); even
     // rounds: once the file has grown by a random part of what is left.
     if (round % 2) {
-      const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng));
+      const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng));
       std::this_thread::sleep_for(delay);
     } else {
       const long target =
