@@ -104,34 +104,45 @@ Results readResults(const fs::path& file) {
   return r;
 }
 
-// Live processes (zombies excepted) other than this one whose command line names `path`:
+// A /proc file of a process that may end while it is read ("" then).
+std::string readProc(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, (size_t)n);
+  ::close(fd);
+  return text;
+}
+
+// The program a process runs (first word of its command line).
+std::string programOf(pid_t pid) {
+  const std::string cmdline = readProc("/proc/" + std::to_string(pid) + "/cmdline");
+  return cmdline.substr(0, cmdline.find('\0'));
+}
+
+// Live processes (zombies excepted) other than this one whose command line contains `text`:
 // ftaccel, the harness and its workers of a campaign writing that file.
-std::vector<pid_t> processesNaming(const fs::path& path) {
+std::vector<pid_t> processesNaming(const std::string& text) {
   std::vector<pid_t> found;
   for (const auto& e : fs::directory_iterator("/proc")) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
     if (pid == getpid()) continue;
-    std::ifstream cmd(e.path() / "cmdline", std::ios::binary), stat(e.path() / "stat");
-    const std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
-    std::string statLine;
-    std::getline(stat, statLine);
+    const std::string cmdline = readProc(e.path() / "cmdline"), statLine = readProc(e.path() / "stat");
     const size_t close = statLine.rfind(')');
     const char state = close != std::string::npos && close + 2 < statLine.size() ? statLine[close + 2] : '?';
-    if (cmdline.find(path.string()) != std::string::npos && state != 'Z') found.push_back(pid);
+    if (cmdline.find(text) != std::string::npos && state != 'Z') found.push_back(pid);
   }
   return found;
 }
 
 // The harness: the process naming the file whose command line runs the cached model.
 pid_t harnessOf(const fs::path& path) {
-  for (pid_t p : processesNaming(path)) {
-    std::ifstream cmd("/proc/" + std::to_string(p) + "/cmdline", std::ios::binary);
-    std::string first;
-    std::getline(cmd, first, '\0');
-    if (first.ends_with("/obj/cosim")) return p;
-  }
+  for (pid_t p : processesNaming(path.string()))
+    if (programOf(p).ends_with("/obj/cosim")) return p;
   return 0;
 }
 
@@ -216,12 +227,12 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
     REQUIRE(byThatSignal);
     if (sig == SIGKILL) {
       // Orphans get their parent-death signal: the harness and its workers go away.
-      REQUIRE(waitFor([&] { return processesNaming(out).empty(); }));
+      REQUIRE(waitFor([&] { return processesNaming(out.string()).empty(); }));
       // Orphans that kept running would have finished the campaign.
       if (sizeAtKill < refBytes * 9 / 10) REQUIRE(fileSize(out) < refBytes);
     } else {
       // Forwarded and waited for: nothing is left, and the stop came between two records.
-      REQUIRE(processesNaming(out).empty());
+      REQUIRE(processesNaming(out.string()).empty());
       REQUIRE(readResults(out).wholeLines);
     }
   }
@@ -268,7 +279,7 @@ TEST_CASE("campaign: a second writer on the same results file is refused naming 
     CHECK_THAT(second.output, Catch::Contains("busy.jsonl is being written by another campaign (PID " +
                                               std::to_string(harness) + ")"));
     // The harness's own check (for two runs that pass ftaccel's check at the same moment).
-    std::ifstream cmd("/proc/" + std::to_string(harness) + "/cmdline", std::ios::binary);
+    std::istringstream cmd(readProc("/proc/" + std::to_string(harness) + "/cmdline"));
     std::vector<std::string> argv;
     for (std::string a; std::getline(cmd, a, '\0');) argv.push_back(a);
     auto direct = flow::runProcess(argv, fs::current_path());
@@ -280,7 +291,7 @@ TEST_CASE("campaign: a second writer on the same results file is refused naming 
     int status = 0;
     REQUIRE(waitpid(first, &status, 0) == first);
     CHECK(fileSize(out) >= sizeBefore);  // the refused runs took nothing away
-    CHECK(processesNaming(out).empty());
+    CHECK(processesNaming(out.string()).empty());
   }
 }
 
@@ -383,5 +394,37 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
     REQUIRE(!readResults(out).faults.empty());
     REQUIRE(std::system(("mount -o remount,size=4m '" + mnt.string() + "'").c_str()) == 0);
     requireKeptAndResumable(out);
+  }
+}
+
+TEST_CASE("sim: an interrupted or killed ftaccel sim leaves no harness running", "[sim][hygiene]") {
+  test::TempDir dir;
+  // A run of minutes; the seed makes its processes recognizable.
+  const std::string seed = "918273645";
+  const std::vector<std::string> args = {"sim", "--set", "array.rows=4", "--set", "array.cols=4",
+                                         "--vectors", "100000000", "--seed", seed};
+  auto harnessRunning = [&] {
+    for (pid_t p : processesNaming(seed))
+      if (programOf(p).ends_with("/obj/cosim")) return true;
+    return false;
+  };
+  for (const int sig : {SIGTERM, SIGINT, SIGKILL}) {
+    INFO("signal " << sig);
+    const pid_t pid = startCli(args, dir / "sim.log");
+    // Until the harness runs (after a first model build) or ftaccel ended on its own.
+    auto ended = [&] {
+      siginfo_t info{};
+      return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+    };
+    REQUIRE(waitFor([&] { return ended() || harnessRunning(); }, std::chrono::minutes(5)));
+    INFO(test::readFile(dir / "sim.log"));
+    REQUIRE(!ended());
+    ::kill(pid, sig);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == sig) ||
+           (WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig)));
+    if (sig == SIGKILL) REQUIRE(waitFor([&] { return processesNaming(seed).empty(); }));
+    else REQUIRE(processesNaming(seed).empty());  // forwarded and waited for
   }
 }
