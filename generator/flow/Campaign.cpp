@@ -147,8 +147,9 @@ std::string validateCampaign(const config::Config& cfg, const CampaignOptions& o
   }
   if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
   if (o.model == "list" && o.inject.empty()) bad("--inject", "--model list needs --inject");
-  const std::string ids = o.model == "list" ? resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject) : "";
-  checkResultsFile(o.out);
+  const std::string ids =
+      o.model == "list" ? resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject) : "";
+  checkResultsFile(o.out);  // last: everything else about the request is right
   return ids;
 }
 

@@ -201,11 +201,11 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
     // Odd rounds: a random moment early on (start-up, reference run, first records); even
     // rounds: once the file has grown by a random part of what is left.
     if (round % 2) {
-      const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng));
+      const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 600)(rng));
       std::this_thread::sleep_for(delay);
     } else {
       const long target =
-          before + (long)(std::uniform_real_distribution<double>(0.05, 0.5)(rng) * (double)(refBytes - before));
+          before + (long)(std::uniform_real_distribution<double>(0.05, 0.3)(rng) * (double)(refBytes - before));
       waitFor([&] {
         siginfo_t info{};
         return fileSize(out) >= target || (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
