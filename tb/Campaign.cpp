@@ -31,6 +31,7 @@
 #include "campaign/Faults.h"
 #include "campaign/Liveness.h"
 #include "campaign/Records.h"
+#include "campaign/ResultsFile.h"
 #include "campaign/Runner.h"
 #include "campaign/Simulator.h"
 #include "campaign/Workers.h"
@@ -41,6 +42,7 @@ using namespace ftaccel::campaign;
 
 int campaignMain(int argc, char** argv) {
   Options o = parseOptions(argc, argv);
+  installStopHandlers();
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->randReset(2);
   auto top = std::make_unique<Vtop>(ctx.get());
@@ -65,13 +67,12 @@ int campaignMain(int argc, char** argv) {
 
   const ftaccel::contract::CampaignHeader header = makeHeader(o, window);
   bool fresh = true;
+  ResultsFile out(o.out);  // locked before it is read: one writer per file
   const std::set<long> done = resume(o, header, fresh);
-  const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) fail("cannot open " + o.out);
-  if (fresh) {
-    writeAll(fd, ftaccel::contract::headerLine(header));
-    writeAll(fd, ftaccel::contract::faultFreeLine({1, sim.falseAlarm() ? 1 : 0, 0}));
-  }
+  out.start(done.size());
+  if (fresh || out.empty())  // one write: a kill cannot leave the header without the fault-free line
+    out.append(ftaccel::contract::headerLine(header) +
+               ftaccel::contract::faultFreeLine({1, sim.falseAlarm() ? 1 : 0, 0}));
   std::vector<long> todo;
   for (long k = o.shardIndex; k < o.faults; k += o.shardCount)
     if (!done.count(k)) todo.push_back(k);
@@ -84,9 +85,16 @@ int campaignMain(int argc, char** argv) {
   const int jobs = std::max(1, std::min<int>(o.jobs, (int)todo.size()));
   Progress progress(todo.size(), o.progress);
   const auto start = std::chrono::steady_clock::now();
-  if (jobs <= 1) runSerial(todo, runOne, fd, total, progress);
-  else runForked(todo, jobs, runOne, fd, total, progress);
-  ::close(fd);
+  if (jobs <= 1) runSerial(todo, runOne, out, total, progress);
+  else runForked(todo, jobs, runOne, out, total, progress);
+  out.close();
+  if (gStopSignal) {
+    if (o.progress)
+      std::fprintf(stderr, "[campaign] stopped by signal %d with %ld of %zu faults recorded; rerun to resume\n",
+                   (int)gStopSignal, out.records(), todo.size() + done.size());
+    std::fflush(stderr);
+    _exit(128 + gStopSignal);
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.tick(total.done, true);
   ftaccel::contract::CampaignStats stats;

@@ -1,13 +1,19 @@
 // Campaign requests: validation on the generator side, execution in the co-simulation harness.
 #include "flow/Campaign.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "fault/ResultsLock.h"
 #include "fault/TimingTable.h"
 #include "flow/FileIo.h"
 #include "flow/Process.h"
@@ -100,6 +106,21 @@ std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
   return out;
 }
 
+// The results file must be writable and not in use by another campaign: checked before the
+// model is built (the harness itself holds the lock for the whole run). A file created only
+// for the check is removed again.
+void checkResultsFile(const std::filesystem::path& out) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(out, ec);
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    bad("--out " + out.string(), fmt::format("cannot open the results file for appending: {}", std::strerror(errno)));
+  const std::string refused = fault::lockResultsFile(fd, out.string());
+  ::close(fd);  // releases the probe's lock
+  if (!existed) std::filesystem::remove(out, ec);
+  if (!refused.empty()) bad("--out " + out.string(), refused);
+}
+
 }  // namespace
 
 contract::CampaignOptions validateCampaign(const config::Config& cfg, const CampaignRequest& request) {
@@ -130,9 +151,9 @@ contract::CampaignOptions validateCampaign(const config::Config& cfg, const Camp
   if (!o.timingTable.empty()) o.timingTable = std::filesystem::absolute(o.timingTable).string();
   o.configHash = cfg.hash();
   if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
-  if (o.model != "list") return o;
-  if (o.inject.empty()) bad("--inject", "--model list needs --inject");
-  o.inject = resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  if (o.model == "list" && o.inject.empty()) bad("--inject", "--model list needs --inject");
+  if (o.model == "list") o.inject = resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  checkResultsFile(o.out);  // last: everything else about the request is right
   return o;
 }
 
@@ -148,6 +169,8 @@ CampaignRun runCampaign(const CosimModel& model, const contract::CampaignOptions
   run.exitCode = r.exitCode;
   if (r.exitCode == 2)
     diag::throwError("campaign.rejected", std::nullopt, "the campaign engine rejected the request (see above)");
+  if (r.exitCode == 3)
+    throw std::runtime_error("the campaign stopped: its results file could not be written (see above)");
   try {
     run.stats = nlohmann::json::parse(r.output).get<contract::CampaignStats>();
   } catch (const nlohmann::json::exception& e) {

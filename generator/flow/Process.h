@@ -19,7 +19,11 @@ struct ProcessResult {
 void raiseStackLimit();
 
 // Runs `argv` (no shell) in `workDir`, stdout to the result, stderr to `logFile` (or merged
-// into the output when logFile is empty, inherited when it is "-").
+// into the output when logFile is empty, inherited when it is "-"), stdin from /dev/null.
+// The child runs in its own process group and gets SIGTERM if the calling thread dies
+// (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP sent to this process while it runs are
+// forwarded to its group, and once it has exited this process takes the signal itself
+// (default action: it dies with it, exit status 128 + signal), so nothing is left behind.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
                          const std::filesystem::path& logFile = {});
 

@@ -1,20 +1,24 @@
 // Runs the faults of a campaign in this process or in forked workers. Workers inherit the
 // reference snapshots by fork; the parent alone appends their records to the results file, so
-// every line in it is whole. Prints a progress line (done/total, rate, ETA) every 2 s.
+// every line in it is whole. Workers die with the parent (PR_SET_PDEATHSIG); a stop signal
+// ends the run between records. Prints a progress line (done/total, rate, ETA) every 2 s.
 #pragma once
 
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "campaign/Records.h"
+#include "campaign/ResultsFile.h"
 
 namespace ftaccel::campaign {
 
@@ -40,25 +44,34 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
 };
 
-inline void runSerial(const std::vector<long>& todo, const RunOne& runOne, int fd, Stats& total,
+inline void runSerial(const std::vector<long>& todo, const RunOne& runOne, ResultsFile& out, Stats& total,
                       Progress& progress) {
   for (long k : todo) {
-    writeAll(fd, runOne(k, total));
+    if (gStopSignal) return;
+    out.append(runOne(k, total), 1);
     progress.tick(total.done);
   }
 }
 
 // Worker w runs todo[w], todo[w + jobs], ... and reports its counters in a final "#stats" line.
-inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& runOne, int fd, Stats& total,
-                      Progress& progress) {
+// A stop signal kills the workers (their unsent records are simply run again on resume).
+inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& runOne, ResultsFile& out,
+                      Stats& total, Progress& progress) {
   std::vector<int> pipes;
   std::vector<pid_t> pids;
+  const pid_t parent = getpid();
   for (int w = 0; w < jobs; ++w) {
     int p[2];
     if (pipe(p) != 0) fail("pipe failed");
     const pid_t pid = fork();
     if (pid < 0) fail("fork failed");
     if (pid == 0) {
+      // A worker dies with the harness, even when the harness is killed outright.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(1);
+      for (int s : {SIGINT, SIGTERM, SIGHUP}) std::signal(s, SIG_DFL);
+      out.closeInChild();
+      for (int q : pipes) ::close(q);  // the other workers' pipes
       ::close(p[0]);
       Stats st;
       std::string buffer;  // a few records per write: the parent then has less to do
@@ -86,7 +99,7 @@ inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& run
   std::vector<std::string> partial(jobs);
   std::vector<bool> open(jobs, true);
   int openCount = jobs;
-  while (openCount > 0) {
+  while (openCount > 0 && !gStopSignal) {
     std::vector<pollfd> fds;
     std::vector<int> which;
     for (int w = 0; w < jobs; ++w)
@@ -94,7 +107,10 @@ inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& run
         fds.push_back({pipes[w], POLLIN, 0});
         which.push_back(w);
       }
-    if (poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) fail("poll failed");
+    if (poll(fds.data(), fds.size(), 1000) < 0) {
+      if (errno == EINTR) continue;
+      fail("poll failed");
+    }
     for (size_t i = 0; i < fds.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
       const int w = which[i];
@@ -108,6 +124,7 @@ inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& run
       }
       partial[w].append(buf, (size_t)n);
       std::string lines;
+      long records = 0;
       size_t begin = 0, nl;
       while ((nl = partial[w].find('\n', begin)) != std::string::npos) {
         const std::string l = partial[w].substr(begin, nl + 1 - begin);
@@ -122,16 +139,21 @@ inline void runForked(const std::vector<long>& todo, int jobs, const RunOne& run
           continue;
         }
         lines += l;
-        ++total.done;
+        ++records;
       }
       partial[w].erase(0, begin);
-      if (!lines.empty()) writeAll(fd, lines);
+      if (!lines.empty()) out.append(lines, records);
+      total.done += records;
     }
     progress.tick(total.done);
   }
+  if (gStopSignal)
+    for (pid_t pid : pids) ::kill(pid, SIGKILL);
   for (pid_t pid : pids) {
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (gStopSignal) continue;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail("a campaign worker failed");
   }
 }
