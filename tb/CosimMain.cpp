@@ -17,6 +17,7 @@
 #include "Campaign.h"
 #include "ModelReset.h"
 #include "PortAccess.h"
+#include "StreamDriver.h"
 #include "Vtop.h"
 #include "contract/SimOptions.h"
 #include "contract/SimReport.h"
@@ -339,6 +340,7 @@ int main(int argc, char** argv) {
         if (mask[k][c]) b.weights.at(k, c) = 0;
 
   reset(*top);
+  StreamDriver<Vtop> io(*top);  // the pin protocol, shared with the campaign engine
   loadBypass(*top, mask);
 
   struct Pending {
@@ -364,26 +366,24 @@ int main(int argc, char** argv) {
     // Drive the producers and the consumer for this cycle.
     bool haveVec = vecBatch < batches.size();
     bool offerVec = haveVec && stim.chance(opt.inValidProb);
-    top->FTACCEL_S_VALID = offerVec;
-    top->FTACCEL_S_SWAP = haveVec && vecIndex == 0 && !opt.noSwap;
-    if (haveVec) {
-      const auto& x = batches[vecBatch].vectors[vecIndex];
-      for (int k = 0; k < kRows; ++k) setLane(top->FTACCEL_S_DATA, k, kBits, x[k]);
-    }
     // A matrix may be loaded once every earlier one has been swapped in.
     bool haveLoad = loadBatch < batches.size() && loadBatch == swaps;
     bool offerLoad = haveLoad && stim.chance(opt.wloadValidProb);
-    top->FTACCEL_L_VALID = offerLoad;
+    const bool ready = stim.chance(opt.outReadyProb);
+    io.offer({offerVec, haveVec && vecIndex == 0 && !opt.noSwap, offerLoad, ready});
+    if (haveVec) {
+      const auto& x = batches[vecBatch].vectors[vecIndex];
+      for (int k = 0; k < kRows; ++k) io.streamLane(k, x[k]);
+    }
     if (haveLoad)
-      for (int c = 0; c < kCols; ++c)
-        setLane(top->FTACCEL_L_DATA, c, kBits, batches[loadBatch].weights.at((int)loadRow, c));
-    top->out_ready_i = stim.chance(opt.outReadyProb);
+      for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].weights.at((int)loadRow, c));
     driveFaults(*top, fs.faults, stim);
     top->eval();
 
-    bool inFire = offerVec && top->FTACCEL_S_READY;
-    bool wFire = offerLoad && top->FTACCEL_L_READY;
-    bool outFire = top->out_valid_o && top->out_ready_i;
+    const Handshakes hs = io.handshakes();
+    bool inFire = hs.in;
+    bool wFire = hs.load;
+    bool outFire = hs.out;
     if (offerVec && !inFire) ++stalls;
 
     if (outFire) {
@@ -527,6 +527,7 @@ int main(int argc, char** argv) {
   opt.vectors = (long)tiles.size() * kRows;
 
   reset(*top);
+  StreamDriver<Vtop> io(*top);  // the pin protocol, shared with the campaign engine
   loadBypass(*top, fs.mask);
 
   struct Expected {
@@ -548,19 +549,19 @@ int main(int argc, char** argv) {
   while (rep.checked < opt.vectors && cycle < maxCycles) {
     const bool have = tileIdx < tiles.size();
     const bool offer = have && stim.chance(opt.inValidProb);
-    top->in_valid_i = offer;
+    const bool ready = stim.chance(opt.outReadyProb);
+    io.offer({offer, have && step == tiles[tileIdx].x.cols - 1, false, ready});
     if (have) {
       const Tile& t = tiles[tileIdx];
-      top->in_last_i = step == t.x.cols - 1;
-      for (int r = 0; r < kRows; ++r) setLane(top->in_x_i, r, kBits, t.x.at(r, step));
-      for (int c = 0; c < kCols; ++c) setLane(top->in_w_i, c, kBits, t.w.at(step, c));
+      for (int r = 0; r < kRows; ++r) io.streamLane(r, t.x.at(r, step));
+      for (int c = 0; c < kCols; ++c) io.weightLane(c, t.w.at(step, c));
     }
-    top->out_ready_i = stim.chance(opt.outReadyProb);
     driveFaults(*top, fs.faults, stim);
     top->eval();
 
-    const bool inFire = offer && top->in_ready_o;
-    const bool outFire = top->out_valid_o && top->out_ready_i;
+    const Handshakes hs = io.handshakes();
+    const bool inFire = hs.in;
+    const bool outFire = hs.out;
     if (offer && !inFire) ++rep.stalls;
 
     if (outFire) {

@@ -75,7 +75,9 @@ std::string unitDriversHeader(const config::Config& cfg) {
   for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
     std::string upper(unit->name());
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    h += fmt::format("#define FTACCEL_UNIT_{} 1\n#include \"{}\"\n", upper, unit->harnessDriver());
+    h += fmt::format("#define FTACCEL_UNIT_{} 1\n", upper);
+    if (unit->harnessDriver().empty()) continue;  // nothing to drive
+    h += fmt::format("#include \"{}\"\n", unit->harnessDriver());
     clears += fmt::format("  {}::clearInputs(top);\n", unit->name());
   }
   h += "namespace ftaccel::tb {\ntemplate <typename Top>\ninline void clearUnitInputs(Top& top) {\n" + clears +

@@ -183,6 +183,8 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
   // Every registered protection unit states its protocol, or how to enable it.
   for (const protect::ProtectionUnit* unit : protect::registry())
     manifest["protocol"][std::string(unit->name())] = unit->protocol(cfg);
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    manifest["protocol"][std::string(unit->name())] = unit->protocol(cfg);
   if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["mapping"] = "eq. 10.5: output (c_o, b) -> PE(row b mod rows, column c_o mod cols)";
     manifest["latency"]["definition"] =

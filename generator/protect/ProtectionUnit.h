@@ -22,6 +22,24 @@ struct PeHook {
   std::vector<ir::Item>& declarations;
 };
 
+// Input-stage attachment point, in front of the input register and skew: the lane vectors
+// about to enter the skew (WS/IS: the streamed operand with its swap tags; OS: activations with
+// their tile flags, and the weights). A unit that declares inputStages() registers every stream
+// through that many stages (enabled by `enable`, the pipeline advance) and replaces each `data`
+// with its stage output, so the streams stay aligned.
+struct InputStream {
+  std::string role;      // "stream" (WS/IS), "act" or "weight" (OS)
+  std::string data;      // the vector entering the skew
+  std::string lanes;     // number of lanes (SV expression), lane i = data[i*laneBits +: laneBits]
+  std::string laneBits;  // bits per lane (SV expression)
+  int operandBits = 0;   // the low operandBits of a lane are the operand, the rest are tags
+};
+struct InputStageHook {
+  ir::Module& top;
+  std::vector<InputStream> streams;
+  std::string enable = "en";
+};
+
 // A module a unit adds, and which module instantiates it (its hook writes the instance): the
 // synthesis roll-up counts it `instances` times per parent.
 struct ExtraModule {
@@ -59,9 +77,15 @@ class ProtectionUnit {
   virtual void attachTop(ir::Module& top, ir::Instance& array, const config::Config& cfg) const {
     (void)top; (void)array; (void)cfg;
   }
+  // Stages in front of the skew (each declared in inputStages, in the same order).
+  virtual void attachInputStage(InputStageHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.
-  // Module names should start with units::ModuleNames(cfg).top + "_" so two IPs never clash.
-  virtual std::vector<ExtraModule> extraModules(const config::Config& cfg) const { (void)cfg; return {}; }
+  // `top` is the top module's name (it differs between the production RTL and the simulation
+  // variant); module names start with top + "_" so two IPs never clash.
+  virtual std::vector<ExtraModule> extraModules(const config::Config& cfg, const std::string& top) const {
+    (void)cfg; (void)top;
+    return {};
+  }
   virtual std::vector<units::PipelineStage> inputStages(const config::Config& cfg) const { (void)cfg; return {}; }
 
   // Manifest: its port groups, its protocol entry (also when disabled: says how to enable it),
@@ -82,6 +106,16 @@ class ProtectionUnit {
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.
 const std::vector<const ProtectionUnit*>& registry();
+
+// Design tests only: a unit that is enabled for every configuration while the object lives
+// (its keys are not added to the key table). Shows that a unit needs nothing but the interface.
+class ScopedTestUnit {
+ public:
+  explicit ScopedTestUnit(const ProtectionUnit& unit);
+  ~ScopedTestUnit();
+  ScopedTestUnit(const ScopedTestUnit&) = delete;
+  ScopedTestUnit& operator=(const ScopedTestUnit&) = delete;
+};
 
 // The units a configuration enables, in registry order.
 std::vector<const ProtectionUnit*> enabledUnits(const config::Config& cfg);

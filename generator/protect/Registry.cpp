@@ -11,10 +11,21 @@ const std::vector<const ProtectionUnit*>& registry() {
   return units;
 }
 
+namespace {
+std::vector<const ProtectionUnit*>& testUnits() {
+  static std::vector<const ProtectionUnit*> units;
+  return units;
+}
+}  // namespace
+
+ScopedTestUnit::ScopedTestUnit(const ProtectionUnit& unit) { testUnits().push_back(&unit); }
+ScopedTestUnit::~ScopedTestUnit() { testUnits().pop_back(); }
+
 std::vector<const ProtectionUnit*> enabledUnits(const config::Config& cfg) {
   std::vector<const ProtectionUnit*> out;
   for (const ProtectionUnit* u : registry())
     if (u->enabled(cfg)) out.push_back(u);
+  for (const ProtectionUnit* u : testUnits()) out.push_back(u);
   return out;
 }
 

@@ -55,7 +55,7 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   }
   // Units' own modules go in front of the module that instantiates them (leaves first).
   for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
-    for (protect::ExtraModule& extra : unit->extraModules(cfg)) {
+    for (protect::ExtraModule& extra : unit->extraModules(cfg, names.top)) {
       using Parent = protect::ExtraModule::Parent;
       const std::string parent = extra.parent == Parent::Top ? names.top
                                  : extra.parent == Parent::Array ? names.array : names.pe;
@@ -110,8 +110,10 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   ip.weightLoadBeats = rows;
   // A swap blocks loads for the swap span plus its own cycle; then rows beats load the next matrix.
   ip.minStallFreeBatch = pipe.swapSpan() + 1 + rows;
-  FTACCEL_ASSERT(ip.minStallFreeBatch == 2 * rows + cols);  // the formula below says so
-  ip.minStallFreeBatchFormula = "2*rows + cols";
+  // swapSpan = peEdge0 + rows + cols - 2, so the bound is 2*rows + cols + (peEdge0 - 1).
+  const int extraStages = pipe.peEdge0() - 1;
+  ip.minStallFreeBatchFormula = extraStages ? fmt::format("2*rows + cols + {}", extraStages) : "2*rows + cols";
+  FTACCEL_ASSERT(ip.minStallFreeBatch == 2 * rows + cols + extraStages);
   return ip;
 }
 

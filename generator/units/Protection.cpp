@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "diag/Diagnostics.h"
+
 #include "protect/ProtectionUnit.h"
 
 namespace ftaccel::units {
@@ -96,9 +98,39 @@ void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
   }
 }
 
-void addTopProtection(Module& top, Instance& array, const config::Config& cfg,
+std::vector<std::string> addInputStages(Module& top, const config::Config& cfg,
+                                        std::vector<protect::InputStream> streams) {
+  protect::InputStageHook hook{top, std::move(streams)};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    if (!unit->inputStages(cfg).empty()) unit->attachInputStage(hook, cfg);
+  std::vector<std::string> data;
+  for (const auto& s : hook.streams) data.push_back(s.data);
+  return data;
+}
+
+// Points the skew instance `instName` at `data` (its data_i port).
+void connectSkew(Module& top, const std::string& instName, const std::string& data) {
+  for (Item& item : top.items)
+    if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == instName)
+      for (auto& [port, expr] : inst->ports)
+        if (port == "data_i") expr = data;
+}
+
+void addTopProtection(Module& top, const std::string& arrayInstance, const config::Config& cfg,
                       const BuildOptions& options) {
-  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachTop(top, array, cfg);
+  // Found again after every hook: a unit may add items to the top, which moves them.
+  auto arrayRef = [&]() -> Instance& {
+    for (Item& item : top.items)
+      if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == arrayInstance) return *inst;
+    FTACCEL_ASSERT(false);
+    return std::get<Instance>(top.items.front());
+  };
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
+    Instance array = arrayRef();
+    unit->attachTop(top, array, cfg);
+    arrayRef() = array;
+  }
+  Instance& array = arrayRef();
   if (options.faultPorts) {
     const std::string w = std::to_string(cfg.array.rows * cfg.array.cols * cfg.data.accBits);
     top.ports.push_back({Dir::In, "fi_mask_i", w, "simulation only: per-PE fault masks"});

@@ -7,6 +7,7 @@
 
 #include "config/Config.h"
 #include "ir/Ir.h"
+#include "protect/ProtectionUnit.h"
 #include "units/IpDesign.h"
 
 namespace ftaccel::units {
@@ -39,8 +40,15 @@ void addPeProtection(ir::Module& pe, const config::Config& cfg, const BuildOptio
 void addArrayProtection(ir::Module& array, ir::Instance& pe, const config::Config& cfg,
                         const BuildOptions& options);
 
+// Top: every enabled unit's input stages on `streams`; returns the vectors that now feed the
+// skews (unchanged when no unit declares a stage).
+std::vector<std::string> addInputStages(ir::Module& top, const config::Config& cfg,
+                                        std::vector<protect::InputStream> streams);
+
+void connectSkew(ir::Module& top, const std::string& instName, const std::string& data);
+
 // Top: every enabled unit's attachTop hook, then the fi_* ports, connected to the array.
-void addTopProtection(ir::Module& top, ir::Instance& array, const config::Config& cfg,
+void addTopProtection(ir::Module& top, const std::string& arrayInstance, const config::Config& cfg,
                       const BuildOptions& options);
 
 }  // namespace ftaccel::units

@@ -49,7 +49,6 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                   {"w_i", "array_w"},
                   {"drain_o", "array_out"}},
                  ""};
-  addTopProtection(m, array, cfg, options);
   m.assertions = interfaceAssertions({"in_ready_o", "out_valid_o"});
   m.items = {
       Signal{"en", "", ""},
@@ -101,6 +100,11 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                "input register plus column skew of the weights"},
       array,
   };
+  addTopProtection(m, "u_array", cfg, options);
+  const auto fed = addInputStages(m, cfg, {{"act", "skew_in", "Rows", "LaneBits", cfg.data.bits},
+                                           {"weight", "w_in", "Cols", "DataBits", cfg.data.bits}});
+  connectSkew(m, "u_in_skew", fed[0]);
+  connectSkew(m, "u_w_skew", fed[1]);
   if (cfg.array.cols > 1) {
     m.items.push_back(Instance{
         names.skewOut,

@@ -109,7 +109,9 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"wdata_i", lData}},
                ""},
   };
-  addTopProtection(m, std::get<Instance>(m.items.back()), cfg, options);
+  addTopProtection(m, "u_array", cfg, options);
+  const auto fed = addInputStages(m, cfg, {{"stream", "skew_in", "Rows", "LaneBits", cfg.data.bits}});
+  connectSkew(m, "u_in_skew", fed[0]);
   m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
   if (cfg.array.cols > 1) {
     m.items.push_back(

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "ModelReset.h"
+#include "StreamDriver.h"
 #include "Vtop___024root.h"
 #include "campaign/Workload.h"
 #include "fault/TimingTable.h"
@@ -172,34 +173,23 @@ class Simulator {
   void step(TbState& s, long t, const Fault& f, Rng& rng, RunResult& r, Fault* record) {
     const int m = wl_.results;
     const bool offerVec = s.vec < wl_.beats;
-    top_.FTACCEL_S_VALID = offerVec;
+    StreamDriver<Vtop> io(top_);
 #if FTACCEL_DATAFLOW_OS
-    top_.in_last_i = s.vec == wl_.beats - 1;
-    if (offerVec) {
-      top_.in_x_i = wl_.beatPorts[s.vec];
-      top_.in_w_i = wl_.rowPorts[s.vec];
-    }
-    const bool offerLoad = false;
+    io.offer({offerVec, s.vec == wl_.beats - 1, false, true});
+    if (offerVec) io.streamPorts(wl_.beatPorts[s.vec], wl_.rowPorts[s.vec]);
 #else
-    top_.FTACCEL_S_SWAP = s.vec == 0;
-    if (offerVec) top_.FTACCEL_S_DATA = wl_.beatPorts[s.vec];
     const bool offerLoad = s.wrow < kRows;
-    top_.FTACCEL_L_VALID = offerLoad;
-    if (offerLoad) top_.FTACCEL_L_DATA = wl_.rowPorts[s.wrow];
+    io.offer({offerVec, s.vec == 0, offerLoad, true});
+    if (offerVec) io.streamPort(wl_.beatPorts[s.vec]);
+    if (offerLoad) io.loadPort(wl_.rowPorts[s.wrow]);
 #endif
     top_.clk_i = 0;
     bool masks = applyMasks(f, t, rng);
     top_.eval();
     if (table_) masks |= applyTiming(t, rng, record);
     if (FTACCEL_ANY_ALARM(top_)) r.alarm = true;
-    const bool inFire = offerVec && top_.FTACCEL_S_READY;
-#if FTACCEL_DATAFLOW_OS
-    const bool wFire = false;
-    (void)offerLoad;
-#else
-    const bool wFire = offerLoad && top_.FTACCEL_L_READY;
-#endif
-    if (top_.out_valid_o) {
+    const Handshakes hs = io.handshakes();
+    if (hs.out) {
       if (s.out < m) compare(s.out, r);
       else ++s.extra;
       ++s.out;
@@ -207,8 +197,8 @@ class Simulator {
     top_.clk_i = 1;
     top_.eval();
     if (masks) clearFaultInputs(top_);
-    s.vec += inFire;
-    s.wrow += wFire;
+    s.vec += hs.in;
+    s.wrow += hs.load;
   }
 
   void compare(int index, RunResult& r) {

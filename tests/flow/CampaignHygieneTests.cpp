@@ -134,12 +134,18 @@ std::vector<pid_t> processesNaming(const std::string& text) {
     const std::string cmdline = readProc(e.path() / "cmdline"), statLine = readProc(e.path() / "stat");
     const size_t close = statLine.rfind(')');
     const char state = close != std::string::npos && close + 2 < statLine.size() ? statLine[close + 2] : '?';
-    if (cmdline.find(text) != std::string::npos && state != 'Z') found.push_back(pid);
+    // The harness gets its options (the results path among them) as one JSON file.
+    std::string named = cmdline;
+    std::istringstream args(cmdline);
+    for (std::string arg, prev; std::getline(args, arg, '\0'); prev = arg)
+      if (prev == "--options") named += readProc(arg);
+    if (named.find(text) != std::string::npos && state != 'Z') found.push_back(pid);
   }
   return found;
 }
 
-// The harness: the process naming the file whose command line runs the cached model.
+// The harness: the process naming the file (on its command line or in its options file) whose
+// command line runs the cached model.
 pid_t harnessOf(const fs::path& path) {
   for (pid_t p : processesNaming(path.string()))
     if (programOf(p).ends_with("/obj/cosim")) return p;
