@@ -8,7 +8,7 @@ SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
 APT_PACKAGES := g++ make cmake ninja-build ccache pkg-config verilator yosys opensta iverilog \
                 catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev parallel
 
-.PHONY: all deps build test demo bench bench-campaign campaign regen lint-large clean
+.PHONY: all deps build test test-large demo bench bench-campaign campaign regen lint-large clean
 
 all: build
 
@@ -29,7 +29,11 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE large
+
+# The slow checks left out of `make test`: 64x64 and 256x256 lints, 64x64 co-simulation.
+test-large: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -L large
 
 # Generate the default IP, co-simulate it against the golden model, synthesize it.
 demo: build

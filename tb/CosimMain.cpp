@@ -22,6 +22,7 @@
 #include "contract/SimOptions.h"
 #include "contract/SimReport.h"
 #include "cosim_config.h"
+#include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 #include "golden/Tiler.h"
 #include "verilated.h"
@@ -57,14 +58,10 @@ Options parse(int argc, char** argv) {
     else usage("unknown argument " + a);
   }
   if (argc < 2 || std::strcmp(argv[1], "run") != 0 || file.empty()) usage("expected run --options FILE");
-  std::ifstream in(file);
-  if (!in) usage("cannot read " + file);
-  Options o;
-  try {
-    o = nlohmann::json::parse(in).get<Options>();
-  } catch (const nlohmann::json::exception& e) {
-    usage(file + ": " + e.what());
-  }
+  std::string error;
+  const auto read = ftaccel::contract::readOptionsFile<Options>(file, error);
+  if (!read) usage(error);
+  Options o = *read;
   const auto& patterns = ftaccel::contract::simPatterns();
   if (o.vectors < 1 || o.batch < 1) usage("vectors and batch must be positive");
   if (std::find(patterns.begin(), patterns.end(), o.pattern) == patterns.end())
@@ -103,6 +100,17 @@ class Stimulus {
 };
 
 // The bypass mask arrives expanded by ftaccel (flow/BypassMask): rows*cols '0'/'1', row-major.
+// --matmul: the whole B x CI input and CI x CO weight matrices, drawn from one pattern.
+void fullProduct(Stimulus& stim, const ftaccel::contract::MatmulShape& shape, Matrix& x, Matrix& w) {
+  const std::string p = stim.batchPattern();
+  x = Matrix(shape.b, shape.ci);
+  w = Matrix(shape.ci, shape.co);
+  for (int b = 0; b < shape.b; ++b)
+    for (int ci = 0; ci < shape.ci; ++ci) x.at(b, ci) = stim.value(p, b, ci, false);
+  for (int ci = 0; ci < shape.ci; ++ci)
+    for (int co = 0; co < shape.co; ++co) w.at(ci, co) = stim.value(p, ci, co, true);
+}
+
 std::vector<std::vector<bool>> bypassMask(const std::string& bits) {
   std::vector<std::vector<bool>> mask(kRows, std::vector<bool>(kCols, false));
   if (bits.empty()) return mask;
@@ -288,13 +296,7 @@ int main(int argc, char** argv) {
   // 10.4 (IS) with the diagonal shift (golden/Tiler); every tile is one batch.
   Matrix fullX, fullW;
   if (opt.product.b) {
-    std::string p = stim.batchPattern();
-    fullX = Matrix(opt.product.b, opt.product.ci);
-    fullW = Matrix(opt.product.ci, opt.product.co);
-    for (int b = 0; b < opt.product.b; ++b)
-      for (int ci = 0; ci < opt.product.ci; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
-    for (int ci = 0; ci < opt.product.ci; ++ci)
-      for (int co = 0; co < opt.product.co; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    fullProduct(stim, opt.product, fullX, fullW);
 #if FTACCEL_DATAFLOW_IS
     auto tiles = ftaccel::golden::tileIs(fullX, fullW, kRows, kCols, opt.shift);
 #else
@@ -502,13 +504,7 @@ int main(int argc, char** argv) {
   if (opt.product.b) {
     // eq. 10.5 with diagonal shift (golden/Tiler): the whole reduction over CI runs inside one tile.
     if (opt.product.ci > FTACCEL_MAX_K) usage("--matmul CI exceeds array.max_k of this IP");
-    std::string p = stim.batchPattern();
-    fullX = Matrix(opt.product.b, opt.product.ci);
-    fullW = Matrix(opt.product.ci, opt.product.co);
-    for (int b = 0; b < opt.product.b; ++b)
-      for (int ci = 0; ci < opt.product.ci; ++ci) fullX.at(b, ci) = stim.value(p, b, ci, false);
-    for (int ci = 0; ci < opt.product.ci; ++ci)
-      for (int co = 0; co < opt.product.co; ++co) fullW.at(ci, co) = stim.value(p, ci, co, true);
+    fullProduct(stim, opt.product, fullX, fullW);
     tiles = ftaccel::golden::tileOs(fullX, fullW, kRows, kCols, opt.shift);
   } else {
     // --batch is the tile length K; --vectors counts result rows.

@@ -1,6 +1,8 @@
 // Permanent PE fault specifications: s0/s1 stuck-at bits, random-output PEs, rows and columns.
 #include "flow/PeFaultSpec.h"
 
+#include "flow/SpecText.h"
+
 #include <set>
 #include <utility>
 
@@ -31,16 +33,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 int index(const std::string& text, const std::string& part, const std::string& what, int limit) {
-  size_t used = 0;
-  int v = -1;
-  try {
-    v = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || v < 0 || v >= limit)
-    fail(part, fmt::format("{} '{}' is out of range; allowed: 0..{}", what, text, limit - 1));
-  return v;
+  const auto v = parseIndex(text, limit);
+  if (!v) fail(part, fmt::format("{} '{}' is out of range; allowed: 0..{}", what, text, limit - 1));
+  return *v;
 }
 
 }  // namespace

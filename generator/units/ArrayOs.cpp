@@ -18,16 +18,14 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
       "into the drain chain, which delivers row 0 first at the north edge, one row per cycle.",
   };
   m.params = arrayParams(cfg);
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "en_i", "", "pipeline advance"},
+  m.ports = clockPorts(true);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "act_i", "Rows*DataBits", "west edge, lane r = row r"},
       {Dir::In, "first_i", "Rows", "west edge tile-start flags"},
       {Dir::In, "last_i", "Rows", "west edge tile-end flags"},
       {Dir::In, "w_i", "Cols*DataBits", "north edge, lane c = column c"},
       {Dir::Out, "drain_o", "Cols*AccBits", "north edge results, lane c = column c"},
-  };
+  });
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
   m.items = {
       Signal{"act_net", "Rows*(Cols+1)*DataBits", "index r*(Cols+1)+c: input of PE(r,c)"},

@@ -18,16 +18,14 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
       "shadow chain at the south edge and shift north, one weight row per wload_i beat.",
   };
   m.params = arrayParams(cfg);
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "en_i", "", "pipeline advance"},
+  m.ports = clockPorts(true);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "act_i", "Rows*DataBits", "west edge, lane r = row r"},
       {Dir::In, "swap_i", "Rows", "west edge swap tags"},
       {Dir::Out, "psum_o", "Cols*AccBits", "south edge, lane c = column c"},
       {Dir::In, "wload_i", "", "shift the weight chains"},
       {Dir::In, "wdata_i", "Cols*DataBits", "weight row entering the south edge"},
-  };
+  });
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
 
   // Flat nets indexed by grid position; the extra column/row holds the edge values.

@@ -23,9 +23,8 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
       {"Latency", pipelineModel(cfg).ctrlLatencySv(), true, "last beat to first result row, derived"},
       {"RowBits", "$clog2(Rows + 1)", true, "derived"},
   };
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
+  m.ports = clockPorts(false);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "in_valid_i", "", ""},
       {Dir::In, "in_last_i", "", ""},
       {Dir::Out, "in_ready_o", "", ""},
@@ -34,7 +33,7 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
       {Dir::Out, "en_o", "", "datapath advance"},
       {Dir::Out, "out_valid_o", "", ""},
       {Dir::In, "out_ready_i", "", ""},
-  };
+  });
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
   m.items = {
       reg("end_q", "Latency", "tile ends on their way to the north edge", {"control"}),

@@ -24,9 +24,8 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       {"RowBits", "(Rows > 1) ? $clog2(Rows) : 1", true, "derived"},
       {"SpanBits", "$clog2(SwapSpan + 1)", true, "derived"},
   };
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
+  m.ports = clockPorts(false);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "in_valid_i", "", ""},
       {Dir::In, "in_wswap_i", "", ""},
       {Dir::Out, "in_ready_o", "", ""},
@@ -37,7 +36,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       {Dir::Out, "en_o", "", "datapath advance"},
       {Dir::Out, "out_valid_o", "", ""},
       {Dir::In, "out_ready_i", "", ""},
-  };
+  });
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
 
   m.items = {

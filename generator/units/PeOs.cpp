@@ -17,10 +17,8 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       "snap_i copies hold_q into the drain chain, which shifts results north to the edge.",
   };
   m.params = peParams(cfg, "accumulator width");
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "en_i", "", "pipeline advance"},
+  m.ports = clockPorts(true);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "act_i", "DataBits", "activation from the west"},
       {Dir::In, "first_i", "", "first beat of a tile: restart the accumulator"},
       {Dir::In, "last_i", "", "last beat of a tile: keep the result"},
@@ -32,7 +30,7 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       {Dir::In, "snap_i", "", "column-wide: load the drain chain from hold_q"},
       {Dir::In, "drain_i", "AccBits", "drain chain from the PE below"},
       {Dir::Out, "drain_o", "AccBits", "drain chain to the PE above"},
-  };
+  });
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   const std::string macOut = macResult(options);

@@ -17,10 +17,8 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       "an activation tagged with swap_i installs it as the active weight (and uses it).",
   };
   m.params = peParams(cfg, "partial-sum width");
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "en_i", "", "pipeline advance"},
+  m.ports = clockPorts(true);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "act_i", "DataBits", "activation from the west"},
       {Dir::In, "swap_i", "", "install the shadow weight with this activation"},
       {Dir::Out, "act_o", "DataBits", "activation to the east"},
@@ -30,7 +28,7 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::In, "wload_i", "", "shift the weight chain"},
       {Dir::In, "wchain_i", "DataBits", "shadow weight from the PE below"},
       {Dir::Out, "wchain_o", "DataBits", "shadow weight to the PE above"},
-  };
+  });
   // IS runs the same datapath with the operands swapped (eq. 10.4): the streamed register holds
   // a weight and the stationary ones hold inputs.
   const bool is = cfg.array.dataflow == config::Dataflow::IS;

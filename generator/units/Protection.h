@@ -17,8 +17,9 @@ std::vector<ir::Param> peParams(const config::Config& cfg, const std::string& ac
 // Rows, Cols, DataBits, AccBits of every array.
 std::vector<ir::Param> arrayParams(const config::Config& cfg);
 
-// The top's interface assertions: the given handshake outputs are never unknown after reset,
-// result data is known while out_valid_o is high, and a result not taken stays unchanged.
+// The top's interface assertions (production RTL only: an injected fault may break them on
+// purpose): the given handshake outputs are never unknown after reset, and a result not taken
+// stays valid.
 std::vector<ir::Assertion> interfaceAssertions(const std::vector<std::string>& handshakeOutputs);
 
 // The MAC result a PE stores: "mac", or "mac_f" after the fault ports of the variant.

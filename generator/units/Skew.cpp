@@ -7,6 +7,12 @@ namespace ftaccel::units {
 
 using namespace ir;
 
+std::vector<Port> clockPorts(bool enable) {
+  std::vector<Port> ports = {{Dir::In, "clk_i", "", ""}, {Dir::In, "rst_ni", "", "async, active low"}};
+  if (enable) ports.push_back({Dir::In, "en_i", "", "pipeline advance"});
+  return ports;
+}
+
 Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind) {
   const bool os = cfg.array.dataflow == config::Dataflow::OS;
   // Lanes, width, offset and direction of each use; every use is its own module.
@@ -33,13 +39,11 @@ Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind k
       {"Offset", std::to_string(offset), false, "delay common to all lanes"},
       {"Reverse", std::to_string(reverse), false, "1: the last lane has the shortest delay"},
   };
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
-      {Dir::In, "en_i", "", "pipeline advance"},
+  m.ports = clockPorts(true);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "data_i", "Lanes*Width", ""},
       {Dir::Out, "data_o", "Lanes*Width", ""},
-  };
+  });
   m.checks = {{"Lanes >= 1 && Width >= 1", "Lanes and Width must be at least 1"},
               {"Offset >= 0", "Offset must not be negative"}};
 

@@ -25,9 +25,8 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
       {"LaneBits", "DataBits + 2", true, "activation plus first/last flags, derived"},
   };
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
+  m.ports = clockPorts(false);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, "in_valid_i", "", "reduction-step stream"},
       {Dir::Out, "in_ready_o", "", ""},
       {Dir::In, "in_last_i", "", "last step of a tile"},
@@ -36,7 +35,7 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       {Dir::Out, "out_valid_o", "", "result row stream"},
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", "Cols*AccBits", "Cols x AccBits"},
-  };
+  });
   Instance array{names.array,
                  "u_array",
                  {{"Rows", "Rows"}, {"Cols", "Cols"}, {"DataBits", "DataBits"}, {"AccBits", "AccBits"}},
@@ -49,7 +48,7 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                   {"w_i", "array_w"},
                   {"drain_o", "array_out"}},
                  ""};
-  m.assertions = interfaceAssertions({"in_ready_o", "out_valid_o"});
+  if (!options.faultPorts) m.assertions = interfaceAssertions({"in_ready_o", "out_valid_o"});
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},

@@ -40,9 +40,8 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
       {"LaneBits", "DataBits + 1", true, "activation plus swap tag, derived"},
   };
-  m.ports = {
-      {Dir::In, "clk_i", "", ""},
-      {Dir::In, "rst_ni", "", "async, active low"},
+  m.ports = clockPorts(false);
+  m.ports.insert(m.ports.end(), {
       {Dir::In, sValid, "", "streamed operand"},
       {Dir::Out, sReady, "", ""},
       {Dir::In, sp.swap, "", "first vector of a batch: use the newly loaded operand"},
@@ -53,7 +52,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {Dir::Out, "out_valid_o", "", "result vector stream"},
       {Dir::In, "out_ready_i", "", ""},
       {Dir::Out, "out_data_o", "Cols*AccBits", "Cols x AccBits"},
-  };
+  });
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
@@ -112,7 +111,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
   addTopProtection(m, "u_array", cfg, options);
   const auto fed = addInputStages(m, cfg, {{"stream", "skew_in", "Rows", "LaneBits", cfg.data.bits}});
   connectSkew(m, "u_in_skew", fed[0]);
-  m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
+  if (!options.faultPorts) m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
   if (cfg.array.cols > 1) {
     m.items.push_back(
         Instance{names.skewOut,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/Config.h"
 #include "ir/Ir.h"
@@ -29,6 +30,10 @@ struct ModuleNames {
         array(prefix + "_array"),
         ctrl(prefix + "_ctrl") {}
 };
+
+// clk_i, rst_ni (async, active low) and, with `enable`, en_i (the pipeline advance): the first
+// ports of every module.
+std::vector<ir::Port> clockPorts(bool enable);
 
 ir::Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
                       const BuildOptions& options);

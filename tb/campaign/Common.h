@@ -15,6 +15,7 @@
 
 #include "contract/CampaignOptions.h"
 #include "cosim_config.h"
+#include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 
 namespace ftaccel::campaign {
@@ -80,14 +81,10 @@ inline Options parseOptions(int argc, char** argv) {
     else fail("unknown argument " + a + " (usage: cosim campaign --options FILE)");
   }
   if (file.empty()) fail("usage: cosim campaign --options FILE");
-  std::ifstream in(file);
-  if (!in) fail("cannot read " + file);
-  Options o;
-  try {
-    o = nlohmann::json::parse(in).get<Options>();
-  } catch (const nlohmann::json::exception& e) {
-    fail(file + ": " + e.what());
-  }
+  std::string error;
+  const auto read = ftaccel::contract::readOptionsFile<Options>(file, error);
+  if (!read) fail(error);
+  Options o = *read;
   if (const std::string why = ftaccel::contract::checkCampaignOptions(o); !why.empty()) fail(why);
   return o;
 }

@@ -1,6 +1,8 @@
 // Bypass mask specifications and mask files.
 #include "protect/bypass/BypassMask.h"
 
+#include "flow/SpecText.h"
+
 #include <fstream>
 #include <random>
 
@@ -28,17 +30,10 @@ namespace {
   throw diag::DiagnosticError(bag);
 }
 
-int parseIndex(const std::string& text, const std::string& part, const char* what, int limit) {
-  size_t used = 0;
-  int v = -1;
-  try {
-    v = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || v < 0 || v >= limit)
-    fail("--bypass " + part, 0, fmt::format("{} '{}' is out of range; allowed: 0..{}", what, text, limit - 1));
-  return v;
+int maskIndex(const std::string& text, const std::string& part, const char* what, int limit) {
+  const auto v = flow::parseIndex(text, limit);
+  if (!v) fail("--bypass " + part, 0, fmt::format("{} '{}' is out of range; allowed: 0..{}", what, text, limit - 1));
+  return *v;
 }
 
 void readMaskFile(const std::string& path, BypassMask& mask) {
@@ -91,14 +86,14 @@ BypassMask parseBypassMask(const std::string& spec, int rows, int cols, uint64_t
       std::bernoulli_distribution d(p);
       for (size_t i = 0; i < mask.bits.size(); ++i) mask.bits[i] = mask.bits[i] || d(rng);
     } else if (kind == "row") {
-      int r = parseIndex(arg, part, "row", rows);
+      int r = maskIndex(arg, part, "row", rows);
       for (int c = 0; c < cols; ++c) mask.bits[static_cast<size_t>(r) * cols + c] = true;
     } else if (kind == "col") {
-      int c = parseIndex(arg, part, "column", cols);
+      int c = maskIndex(arg, part, "column", cols);
       for (int r = 0; r < rows; ++r) mask.bits[static_cast<size_t>(r) * cols + c] = true;
     } else if (kind == "pe" && arg.find(',') != std::string::npos) {
-      int r = parseIndex(arg.substr(0, arg.find(',')), part, "row", rows);
-      int c = parseIndex(arg.substr(arg.find(',') + 1), part, "column", cols);
+      int r = maskIndex(arg.substr(0, arg.find(',')), part, "row", rows);
+      int c = maskIndex(arg.substr(arg.find(',') + 1), part, "column", cols);
       mask.bits[static_cast<size_t>(r) * cols + c] = true;
     } else if (kind == "file" && !arg.empty()) {
       readMaskFile(arg, mask);
