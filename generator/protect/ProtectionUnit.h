@@ -13,9 +13,19 @@
 
 namespace ftaccel::protect {
 
-// PE attachment point. `result` is the expression a PE stores as its result (WS/IS: into
-// psum_q, with psumIn the partial sum from the north; OS: into hold_q); a unit may wrap it.
-// Ports, items and description lines are appended; `declarations` go to the top of the module.
+// Points of the PE datapath a unit may rewrite (each hook receives the current SV expression and
+// returns the new one; the identity leaves the RTL byte for byte as it was).
+enum class PePoint {
+  OperandA,   // the streamed operand entering the multiplier (WS: activation, IS: weight; OS: activation)
+  OperandB,   // the other operand (WS: active weight, IS: stationary input; OS: weight)
+  Product,    // the full-width signed product
+  Result,     // what the PE stores as its result (WS/IS: psum_q, psumIn = partial sum from the north; OS: hold_q)
+  PsumOut,    // what leaves the PE (WS/IS: psum_o; OS: drain_o)
+  LoadChain,  // WS/IS: the next shadow (stationary) value taken from the load chain; OS: none
+};
+
+// PE attachment point for logic: ports, items and description lines are appended;
+// `declarations` go to the top of the module.
 struct PeHook {
   ir::Module& pe;
   const config::Config& cfg;
@@ -38,6 +48,18 @@ struct InputStageHook {
   ir::Module& top;
   std::vector<InputStream> streams;
   std::string enable = "en";
+};
+
+// Output-check attachment point, after the de-skew: the result vector as it leaves the IP and
+// the condition under which a result is taken. A check reads them (it never delays the results)
+// and reports through its own alarm outputs.
+struct OutputCheckHook {
+  ir::Module& top;
+  std::string data = "out_data_o";  // lanes lanes of laneBits bits, lane c = output c
+  std::string lanes = "Cols";
+  std::string laneBits = "AccBits";
+  std::string taken = "out_valid_o && out_ready_i";
+  std::string enable = "en";        // the pipeline advance
 };
 
 // A module a unit adds, and which module instantiates it (its hook writes the instance): the
@@ -63,11 +85,12 @@ class ProtectionUnit {
   virtual std::vector<config::KeyRow> configKeys() const = 0;
   virtual bool enabled(const config::Config& cfg) const = 0;
 
-  // The PE result with this unit applied (e.g. the bypass mux); called only when enabled.
-  virtual std::string peResult(const config::Config& cfg, const std::string& result,
-                               const std::string& psumIn) const {
-    (void)cfg; (void)psumIn;
-    return result;
+  // A PE datapath expression with this unit applied (bypass: the Result mux or AND gates);
+  // called only when enabled. `psumIn` is the partial sum from the north (WS/IS, Result only).
+  virtual std::string peExpr(PePoint point, const config::Config& cfg, const std::string& expr,
+                             const std::string& psumIn) const {
+    (void)point; (void)cfg; (void)psumIn;
+    return expr;
   }
   // Hooks, called by the builders (only when enabled) after the module's own items.
   virtual void attachPe(PeHook& hook) const { (void)hook; }
@@ -77,6 +100,8 @@ class ProtectionUnit {
   virtual void attachTop(ir::Module& top, ir::Instance& array, const config::Config& cfg) const {
     (void)top; (void)array; (void)cfg;
   }
+  // Checks on the de-skewed results.
+  virtual void attachOutputCheck(OutputCheckHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Stages in front of the skew (each declared in inputStages, in the same order).
   virtual void attachInputStage(InputStageHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.

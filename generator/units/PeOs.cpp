@@ -34,7 +34,9 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.checks = {{"DataBits >= 2", "DataBits must be at least 2"},
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   const std::string macOut = macResult(options);
-  const std::string result = peResult(cfg, macOut, "");
+  using protect::PePoint;
+  const std::string result = peExpr(cfg, PePoint::Result, macOut);
+  const std::string opA = peExpr(cfg, PePoint::OperandA, "act_i"), opB = peExpr(cfg, PePoint::OperandB, "w_i");
   m.items = {
       reg("act_q", "DataBits", "", {"act", LiveClass::Act}),
       reg("first_q", "", "", {"flag", LiveClass::None}),
@@ -45,7 +47,7 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
       reg("drain_q", "AccBits", "", {"drain", LiveClass::Drain}),
       Signal{"product", "ProdBits", "", true},
       Signal{"mac", "AccBits", "multiply-accumulate result"},
-      ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(w_i))", ""},
+      ContAssign{"product", peExpr(cfg, PePoint::Product, "ProdBits'($signed(" + opA + ")) * ProdBits'($signed(" + opB + "))"), ""},
       ContAssign{"mac", "(first_i ? '0 : acc_q) + AccBits'(product)", ""},
   };
   m.items.push_back(AlwaysFF{
@@ -63,8 +65,8 @@ Module buildPeOs(const config::Config& cfg, const ModuleNames& names, const Buil
   m.items.push_back(ContAssign{"first_o", "first_q", ""});
   m.items.push_back(ContAssign{"last_o", "last_q", ""});
   m.items.push_back(ContAssign{"w_o", "w_q", ""});
-  m.items.push_back(ContAssign{"drain_o", "drain_q", ""});
-  addPeProtection(m, cfg, options, {"act_i", "w_i"});
+  m.items.push_back(ContAssign{"drain_o", peExpr(cfg, PePoint::PsumOut, "drain_q"), ""});
+  addPeProtection(m, cfg, options, {opA, opB});
   return m;
 }
 

@@ -36,6 +36,8 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
               {"AccBits >= ProdBits", "AccBits must hold a full product"}};
   // The fault sits on the MAC result, inside the part that the bypass multiplexer routes around.
   const std::string macOut = macResult(options);
+  using protect::PePoint;
+  const std::string opA = peExpr(cfg, PePoint::OperandA, "act_i"), opB = peExpr(cfg, PePoint::OperandB, "weight");
   m.items = {
       reg("act_q", "DataBits", "", {is ? "weight" : "act", LiveClass::Act}),
       reg("swap_q", "", "", {"flag", LiveClass::None}),
@@ -48,24 +50,24 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       Signal{"mac", "AccBits", "multiply-accumulate result"},
       ContAssign{"weight", "swap_i ? shadow_q : weight_q",
                  "the swapping activation already multiplies with the new weight"},
-      ContAssign{"product", "ProdBits'($signed(act_i)) * ProdBits'($signed(weight))", ""},
+      ContAssign{"product", peExpr(cfg, PePoint::Product, "ProdBits'($signed(" + opA + ")) * ProdBits'($signed(" + opB + "))"), ""},
       ContAssign{"mac", "psum_i + AccBits'(product)", ""},
       AlwaysFF{"p_pipe", "",
                {Stmt::assign("act_q", "'0"), Stmt::assign("swap_q", "1'b0"),
                 Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
                {Stmt::ifThen("en_i",
                              {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
-                              Stmt::assign("psum_q", peResult(cfg, macOut, "psum_i")),
+                              Stmt::assign("psum_q", peExpr(cfg, PePoint::Result, macOut, "psum_i")),
                               Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
       AlwaysFF{"p_shadow", "",
                {Stmt::assign("shadow_q", "'0")},
-               {Stmt::ifThen("wload_i", {Stmt::assign("shadow_q", "wchain_i")})}},
+               {Stmt::ifThen("wload_i", {Stmt::assign("shadow_q", peExpr(cfg, PePoint::LoadChain, "wchain_i"))})}},
       ContAssign{"act_o", "act_q", ""},
       ContAssign{"swap_o", "swap_q", ""},
-      ContAssign{"psum_o", "psum_q", ""},
+      ContAssign{"psum_o", peExpr(cfg, PePoint::PsumOut, "psum_q"), ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
-  addPeProtection(m, cfg, options, {"act_i", "weight"});
+  addPeProtection(m, cfg, options, {opA, opB});
   return m;
 }
 

@@ -43,10 +43,14 @@ std::vector<Assertion> interfaceAssertions(const std::vector<std::string>& hands
 
 std::string macResult(const BuildOptions& options) { return options.faultPorts ? "mac_f" : "mac"; }
 
-std::string peResult(const config::Config& cfg, std::string result, const std::string& psumIn) {
-  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
-    result = unit->peResult(cfg, result, psumIn);
-  return result;
+std::string peExpr(const config::Config& cfg, protect::PePoint point, std::string expr, const std::string& psumIn) {
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) expr = unit->peExpr(point, cfg, expr, psumIn);
+  return expr;
+}
+
+void addOutputChecks(Module& top, const config::Config& cfg) {
+  protect::OutputCheckHook hook{top};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachOutputCheck(hook, cfg);
 }
 
 void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& options,

@@ -25,8 +25,12 @@ std::vector<ir::Assertion> interfaceAssertions(const std::vector<std::string>& h
 // The MAC result a PE stores: "mac", or "mac_f" after the fault ports of the variant.
 std::string macResult(const BuildOptions& options);
 
-// The PE result with every enabled unit's peResult hook applied (e.g. the bypass mux).
-std::string peResult(const config::Config& cfg, std::string result, const std::string& psumIn);
+// A PE datapath expression with every enabled unit's peExpr hook applied (e.g. the bypass mux).
+std::string peExpr(const config::Config& cfg, protect::PePoint point, std::string expr,
+                   const std::string& psumIn = "");
+
+// Top: every enabled unit's output checks on the de-skewed results.
+void addOutputChecks(ir::Module& top, const config::Config& cfg);
 
 // PE: every enabled unit's attachPe hook, then fi_mask_i/fi_value_i applied to `mac` as
 // `mac_f`. Declarations go first, logic last.

@@ -115,6 +115,7 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
   } else {
     m.items.push_back(ContAssign{"out_data_o", "array_out", "a single column needs no de-skew"});
   }
+  addOutputChecks(m, cfg);
   return m;
 }
 

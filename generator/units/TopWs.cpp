@@ -126,6 +126,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
   } else {
     m.items.push_back(ContAssign{"out_data_o", "array_psum", "a single column needs no de-skew"});
   }
+  addOutputChecks(m, cfg);
   return m;
 }
 

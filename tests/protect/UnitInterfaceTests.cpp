@@ -51,6 +51,19 @@ class DelayUnit final : public protect::ProtectionUnit {
     top.items.push_back(Instance{top.name + "_delay_flag", "u_delay_flag", {},
                                  {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"alarm_o", "delay_alarm_o"}}, ""});
   }
+  // An identity rewrite of the multiplier's streamed operand, visible in the PE's text.
+  std::string peExpr(protect::PePoint point, const config::Config&, const std::string& expr,
+                     const std::string&) const override {
+    return point == protect::PePoint::OperandA ? "(" + expr + ")" : expr;
+  }
+  // Counts the results taken (reads the de-skewed outputs, delays nothing).
+  void attachOutputCheck(protect::OutputCheckHook& hook, const config::Config&) const override {
+    hook.top.items.push_back(reg("delay_seen_q", "8", "results taken", {"delay_check"}));
+    hook.top.items.push_back(AlwaysFF{"p_delay_seen", "", {Stmt::assign("delay_seen_q", "'0")},
+                                      {Stmt::ifThen(hook.taken, {Stmt::assign("delay_seen_q", "delay_seen_q + 8'd1")})}});
+    hook.top.items.push_back(Signal{"unused_delay_seen", "8", "only a fault site"});
+    hook.top.items.push_back(ContAssign{"unused_delay_seen", "delay_seen_q", ""});
+  }
   std::vector<protect::PortGroup> portGroups() const override { return {{"delay_", "delay"}}; }
   std::string protocol(const config::Config&) const override { return "one register stage in front of the skew"; }
   std::vector<std::string> alarmPorts(const config::Config&) const override { return {"delay_alarm_o"}; }
@@ -83,13 +96,17 @@ TEST_CASE("unit interface: a new unit moves latency, ctrl, manifest and fault si
     CHECK(manifest["protocol"]["delay"] == "one register stage in front of the skew");
     CHECK(manifest["fault_injection"]["alarms"] == nlohmann::json::array({"delay_alarm_o"}));
     const units::IpDesign fi = units::buildIp(cfg, units::BuildOptions{true});
-    int delaySites = 0, alarmSites = 0;
+    int delaySites = 0, alarmSites = 0, checkSites = 0;
     for (const auto& s : fi.faultSites) {
       delaySites += s.kind == "delay";
       alarmSites += s.path == "u_delay_flag.flag_q";
+      checkSites += s.kind == "delay_check";
     }
     CHECK(delaySites == (std::string(df) == "os" ? 2 : 1));
     CHECK(alarmSites == 1);
+    CHECK(checkSites == 1);
+    const std::string peText = printModule(ip.modules.front().module, PrintOptions{false, "", "", ""});
+    CHECK(peText.find("ProdBits'($signed((act_i)))") != std::string::npos);
   }
 }
 

@@ -31,8 +31,9 @@ class Bypass final : public ProtectionUnit {
 
   bool enabled(const config::Config& cfg) const override { return cfg.protect.bypass; }
 
-  std::string peResult(const config::Config& cfg, const std::string& result,
-                       const std::string& psumIn) const override {
+  std::string peExpr(PePoint point, const config::Config& cfg, const std::string& result,
+                     const std::string& psumIn) const override {
+    if (point != PePoint::Result) return result;
     if (isOs(cfg)) return result + " & {AccBits{!bypass_q}}";  // the AND gates of the OS bypass
     return "bypass_q ? " + psumIn + " : " + result;          // the WS/IS 2:1 mux
   }
