@@ -31,7 +31,8 @@ build: deps
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE large
 
-# The slow checks left out of `make test`: 64x64 and 256x256 lints, 64x64 co-simulation.
+# The slow checks left out of `make test`: 64x64 and 256x256 lints, 64x64 co-simulation,
+# --verify-pruned on seven configurations.
 test-large: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -L large
 

@@ -245,7 +245,7 @@ TEST_CASE("campaign: OS tiles are injected and classified like WS batches", "[ca
   CHECK(std::abs(f["errors"][0][2].get<long>()) == 16);
 }
 
-TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated", "[campaign]") {
+TEST_CASE("campaign: live-window rules hold when the pruned faults are simulated", "[campaign][large]") {
   test::TempDir dir;
   for (const auto& ip : std::vector<std::vector<std::string>>{
            kIp, {"--set", "array.rows=3", "--set", "array.cols=5", "--set", "data.bits=6"},
