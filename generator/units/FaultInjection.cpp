@@ -188,9 +188,9 @@ std::string iterationBaseText(const NestPlan& plan, const std::vector<LoopLevel>
   return plan.first ? fmt::format("{} + {}", plan.first, text) : text;
 }
 
-// Finds the innermost loop body of a nest that holds `node` and inserts the FiBase localparam
-// (a lookup in the module-level FiBases table) at its start, once.
-bool insertFiBase(std::vector<Item>& items, const std::string& flat, bool inLoop) {
+// Inserts the FiBase localparam (a lookup in the module-level FiBases table) at the start of
+// the first innermost loop body; a module has at most one irregular nest (asserted by the caller).
+bool insertFiBase(std::vector<Item>& items, const std::string& flat) {
   for (Item& item : items) {
     if (auto* g = std::get_if<Box<Generate>>(&item)) {
       bool nestedLoop = std::any_of((*g)->items.begin(), (*g)->items.end(), [](const Item& i) {
@@ -202,10 +202,9 @@ bool insertFiBase(std::vector<Item>& items, const std::string& flat, bool inLoop
         (*g)->items.insert(pos, LocalParam{"FiBase", fmt::format("FiBases[({})*32 +: 32]", flat), "int", true});
         return true;
       }
-      if (insertFiBase((*g)->items, flat, true)) return true;
+      if (insertFiBase((*g)->items, flat)) return true;
     }
   }
-  (void)inLoop;
   return false;
 }
 
@@ -279,7 +278,7 @@ Layout gateModule(Module& m, const std::map<std::string, Layout>& layouts) {
     std::vector<LoopLevel> loops;
     for (const Entry& e : entries)
       if (e.nest() == nest) { loops = e.point.loops; break; }
-    insertFiBase(m.items, flatIndexText(loops), false);
+    insertFiBase(m.items, flatIndexText(loops));
   }
   const std::string width = std::to_string(layout.bits);
   m.ports.push_back({Dir::In, "fi_xor_i", width, "simulation only: flip these register bits"});
