@@ -47,6 +47,14 @@ std::string packageHash(const config::Config& cfg, const units::BuildOptions& va
 
 namespace {
 
+// Back-pressure, the same for every dataflow (units/OutBuffer.h).
+constexpr const char* kBackpressure =
+    "out_valid_o and out_data_o (the head of a two-entry output buffer, a register) hold until "
+    "out_ready_i; the pipeline advance is a register: whether the datapath and the input stream "
+    "advance in cycle t+1 is decided from the state and out_ready_i in cycle t, and they stop "
+    "only when the buffer is full and the last pipeline stage holds a result, so with "
+    "out_ready_i high the IP takes one input per cycle";
+
 // OS has one beat stream and no load port.
 nlohmann::json osProtocol(const config::Config& cfg) {
   return {{"clock", "clk_i, rising edge; rst_ni asynchronous, active low"},
@@ -58,8 +66,9 @@ nlohmann::json osProtocol(const config::Config& cfg) {
           {"out", fmt::format("rows result rows per tile, row 0 first; lane c = y[r][c] = "
                               "sum_k X[r][k]*W[k][c], signed, exact, {} bits",
                               cfg.data.accBits)},
-          {"combinational_paths", "out_ready_i -> in_ready_o (global pipeline enable); "
-                                  "in_valid_i, in_last_i -> in_ready_o"}};
+          {"backpressure", kBackpressure},
+          {"combinational_paths", "in_valid_i, in_last_i -> in_ready_o; out_ready_i reaches "
+                                  "registers only (the pipeline advance is registered)"}};
 }
 
 }  // namespace
@@ -148,9 +157,10 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
                        "sum_k X[c][k]*W[k][co], signed, exact"
                      : "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
                        "sum_k x[k]*W[k][c], signed, exact"},
+        {"backpressure", kBackpressure},
         {"combinational_paths",
-         fmt::format("out_ready_i -> {0}_ready_o (global pipeline enable); {0}_valid_i, {2} -> "
-                     "{0}_ready_o, {1}_ready_o", sp.stream, sp.load, sp.swap)}}},
+         fmt::format("{0}_valid_i, {2} -> {0}_ready_o, {1}_ready_o; out_ready_i reaches registers "
+                     "only (the pipeline advance is registered)", sp.stream, sp.load, sp.swap)}}},
       {"dataflow", std::string(config::toString(cfg.array.dataflow))},
       {"mapping", isIs ? "eq. 10.4: input (b, c_i) -> PE(row c_i mod rows, column b mod cols)"
                        : "eq. 10.3: weight (c_o, c_i) -> PE(row c_i mod rows, column c_o mod cols)"},

@@ -9,6 +9,7 @@
 #include "config/Config.h"
 #include "config/KeyRow.h"
 #include "ir/Ir.h"
+#include "units/GridNets.h"
 #include "units/PipelineModel.h"
 
 namespace ftaccel::protect {
@@ -30,6 +31,15 @@ struct PeHook {
   ir::Module& pe;
   const config::Config& cfg;
   std::vector<ir::Item>& declarations;
+};
+
+// Array attachment point: ports and items of the array module, the PE instance's connections,
+// and neighbour-to-neighbour chains (wired PE to PE by the array builder, units/GridNets.h).
+struct ArrayHook {
+  ir::Module& array;
+  ir::Instance& pe;
+  std::vector<units::GridChain>& chains;
+  const config::Config& cfg;
 };
 
 // Input-stage attachment point, in front of the input register and skew: the lane vectors
@@ -94,9 +104,7 @@ class ProtectionUnit {
   }
   // Hooks, called by the builders (only when enabled) after the module's own items.
   virtual void attachPe(PeHook& hook) const { (void)hook; }
-  virtual void attachArray(ir::Module& array, ir::Instance& pe, const config::Config& cfg) const {
-    (void)array; (void)pe; (void)cfg;
-  }
+  virtual void attachArray(ArrayHook& hook) const { (void)hook; }
   virtual void attachTop(ir::Module& top, ir::Instance& array, const config::Config& cfg) const {
     (void)top; (void)array; (void)cfg;
   }

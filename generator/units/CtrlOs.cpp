@@ -1,6 +1,7 @@
 // Handshake and pipeline control of the OS array: advance, tile flags, tile spacing and the
 // valid window of the drained result rows.
 #include "units/PipelineModel.h"
+#include "units/OutBuffer.h"
 #include "units/Units.h"
 
 namespace ftaccel::units {
@@ -11,7 +12,8 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
   Module m;
   m.name = names.ctrl;
   m.description = {
-      "The whole datapath advances together (en_o) unless a valid output is not taken.",
+      "The whole datapath advances together (en_o, a register): it stops one cycle after the",
+      "output buffer is full and the last stage holds a result row.",
       "A tile is the beats from a first beat to the beat with in_last_i. Its last beat is",
       "accepted no sooner than Rows cycles after the previous tile's last beat, so a column",
       "has drained its results before it snapshots the next ones (bubbles fill the gap).",
@@ -40,10 +42,8 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
       reg("since_q", "RowBits", "cycles since the last tile end, saturating at Rows-1", {"control"}),
       reg("open_q", "", "a tile has started and not ended", {"control"}),
       reg("rows_q", "RowBits", "result rows still to deliver", {"control"}),
-      Signal{"en", "", ""},
       Signal{"last_ok", "", ""},
       Signal{"accept", "", ""},
-      ContAssign{"en", "(rows_q == '0) || out_ready_i", ""},
       ContAssign{"last_ok", "since_q == RowBits'(Rows - 1)", ""},
       ContAssign{"accept", "in_valid_i && en && (!in_last_i || last_ok)", ""},
       AlwaysFF{"p_tiles", "",
@@ -62,9 +62,10 @@ Module buildCtrlOs(const config::Config& cfg, const ModuleNames& names) {
       ContAssign{"in_ready_o", "en && (!in_last_i || last_ok)", ""},
       ContAssign{"accept_o", "accept", ""},
       ContAssign{"first_o", "!open_q", ""},
-      ContAssign{"en_o", "en", ""},
-      ContAssign{"out_valid_o", "rows_q != '0", ""},
   };
+  // After an advance the last stage holds a row if a tile end arrives or more rows remain.
+  addRegisteredAdvance(m, "(rows_q != '0)",
+                       "en_q ? (end_q[Latency-1] || (rows_q != '0 && rows_q != RowBits'(1))) : (rows_q != '0)");
   return m;
 }
 

@@ -1,4 +1,5 @@
 // Handshake and pipeline control of the WS array: advance, valid pipe, weight-load sequencing.
+#include "units/OutBuffer.h"
 #include "units/PipelineModel.h"
 #include "units/Units.h"
 
@@ -11,7 +12,9 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
   Module m;
   m.name = names.ctrl;
   m.description = {
-      "The whole datapath advances together (en_o) unless a valid output is not taken.",
+      "The whole datapath advances together (en_o, a register): it stops one cycle after the",
+      "output buffer is full and the last stage holds a result, so out_ready_i reaches no",
+      "datapath enable in the same cycle.",
       "A vector whose in_wswap_i is set installs the last fully loaded weight matrix; it",
       "waits (in_ready_o low) until that load is complete. Weight beats are refused while a",
       "swap is still travelling through the array, so a PE never installs a half-loaded row.",
@@ -44,11 +47,9 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       reg("swap_cnt_q", "SpanBits", "advances until the last swap has reached every PE", {"control"}),
       reg("wrow_q", "RowBits", "weight rows received of the current load", {"control"}),
       reg("loaded_q", "", "a complete weight matrix waits in the shadow registers", {"control"}),
-      Signal{"en", "", ""},
       Signal{"accept", "", ""},
       Signal{"wload", "", ""},
       Signal{"swap_busy", "", ""},
-      ContAssign{"en", "!valid_q[Latency-1] || out_ready_i", ""},
       ContAssign{"accept", "in_valid_i && en && (!in_wswap_i || loaded_q)", ""},
       ContAssign{"swap_busy", "(swap_cnt_q != '0) || (accept && in_wswap_i)", ""},
       ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
@@ -81,8 +82,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
   m.items.push_back(ContAssign{"accept_o", "accept", ""});
   m.items.push_back(ContAssign{"wload_ready_o", "!swap_busy", ""});
   m.items.push_back(ContAssign{"wload_o", "wload", ""});
-  m.items.push_back(ContAssign{"en_o", "en", ""});
-  m.items.push_back(ContAssign{"out_valid_o", "valid_q[Latency-1]", ""});
+  addRegisteredAdvance(m, "valid_q[Latency-1]", "en_q ? valid_q[Latency-2] : valid_q[Latency-1]");
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "diag/Diagnostics.h"
+#include "units/OutBuffer.h"
 
 #include "ir/Resolve.h"
 #include "protect/ProtectionUnit.h"
@@ -48,11 +49,17 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
         {buildCtrlWs(cfg, names), {}},
         {buildArrayWs(cfg, names, options), {{names.pe, rows * cols}}},
     };
+    if (rows > 1) {  // a single row needs no tag line
+      ip.modules.insert(ip.modules.begin() + 2, {buildTagLine(cfg, names), {}});
+      topChildren[names.tagLine] = 1;
+    }
   }
   if (cols > 1) {  // a single column needs no de-skew
     ip.modules.push_back({buildSkew(cfg, names, SkewKind::Output), {}});
     topChildren[names.skewOut] = 1;
   }
+  ip.modules.push_back({buildOutBuffer(cfg, names), {}});
+  topChildren[names.outBuf] = 1;
   // Units' own modules go in front of the module that instantiates them (leaves first).
   for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) {
     for (protect::ExtraModule& extra : unit->extraModules(cfg, names.top)) {
@@ -100,8 +107,9 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
     // From the last beat of a tile to its first result row; rows rows follow back to back:
     // K - 1 beats after the first, the latency, then rows - 1 more rows.
     const int extra = pipe.latency() - rows - cols - 2;
-    ip.batchFormula = fmt::format("K + 2*rows + cols {} {} (tile of K beats: first beat to last result row)",
-                                  extra < 0 ? '-' : '+', std::abs(extra));
+    const std::string extraText = extra == 0 ? "" : fmt::format(" {} {}", extra < 0 ? '-' : '+', std::abs(extra));
+    ip.batchFormula = fmt::format("K + 2*rows + cols{} (tile of K beats: first beat to last result row)",
+                                  extraText);
     ip.weightLoadBeats = 0;
     ip.minStallFreeBatch = rows;
     ip.minStallFreeBatchFormula = "rows (tiles shorter than rows get bubbles)";

@@ -14,13 +14,14 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
   m.description = {
       "Weight-stationary PE. The activation moves right, the partial sum moves down.",
       "The shadow weight is loaded through a vertical shift chain while the array computes;",
-      "an activation tagged with swap_i installs it as the active weight (and uses it).",
+      "a swap tag installs it as the active weight. The tag travels one cycle ahead of the",
+      "activation it belongs to, so the multiplier reads weight_q with no multiplexer.",
   };
   m.params = peParams(cfg, "partial-sum width");
   m.ports = clockPorts(true);
   m.ports.insert(m.ports.end(), {
       {Dir::In, "act_i", "DataBits", "activation from the west"},
-      {Dir::In, "swap_i", "", "install the shadow weight with this activation"},
+      {Dir::In, "swap_i", "", "install the shadow weight (one cycle before its activation)"},
       {Dir::Out, "act_o", "DataBits", "activation to the east"},
       {Dir::Out, "swap_o", "", ""},
       {Dir::In, "psum_i", "AccBits", "partial sum from the north"},
@@ -37,7 +38,7 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
   // The fault sits on the MAC result, inside the part that the bypass multiplexer routes around.
   const std::string macOut = macResult(options);
   using protect::PePoint;
-  const std::string opA = peExpr(cfg, PePoint::OperandA, "act_i"), opB = peExpr(cfg, PePoint::OperandB, "weight");
+  const std::string opA = peExpr(cfg, PePoint::OperandA, "act_i"), opB = peExpr(cfg, PePoint::OperandB, "weight_q");
   m.items = {
       reg("act_q", "DataBits", "", {is ? "weight" : "act", LiveClass::Act}),
       reg("swap_q", "", "", {"flag", LiveClass::None}),
@@ -45,11 +46,8 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       reg("shadow_q", "DataBits", "next weight, loaded in the background",
           {is ? "act_shadow" : "weight_shadow", LiveClass::Shadow}),
       reg("weight_q", "DataBits", "weight in use", {is ? "act" : "weight", LiveClass::Weight}),
-      Signal{"weight", "DataBits", ""},
       Signal{"product", "ProdBits", "", true},
       Signal{"mac", "AccBits", "multiply-accumulate result"},
-      ContAssign{"weight", "swap_i ? shadow_q : weight_q",
-                 "the swapping activation already multiplies with the new weight"},
       ContAssign{"product", peExpr(cfg, PePoint::Product, "ProdBits'($signed(" + opA + ")) * ProdBits'($signed(" + opB + "))"), ""},
       ContAssign{"mac", "psum_i + AccBits'(product)", ""},
       AlwaysFF{"p_pipe", "",

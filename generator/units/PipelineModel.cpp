@@ -79,6 +79,8 @@ PipelineModel pipelineModel(const config::Config& cfg) {
     // The result row is registered at the north edge and taken one cycle later.
     m.stages.push_back({"output row register", Scale::None, 1, false});
   }
+  // Results leave through the output buffer's head register (OutBuffer.h).
+  m.stages.push_back({"output buffer", Scale::None, 1, false});
   return m;
 }
 

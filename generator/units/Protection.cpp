@@ -84,9 +84,10 @@ void addPeProtection(Module& pe, const config::Config& cfg, const BuildOptions& 
   pe.items.insert(pe.items.begin(), declarations.begin(), declarations.end());
 }
 
-void addArrayProtection(Module& array, Instance& pe, const config::Config& cfg,
-                        const BuildOptions& options) {
-  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachArray(array, pe, cfg);
+void addArrayProtection(Module& array, Instance& pe, std::vector<GridChain>& chains,
+                        const config::Config& cfg, const BuildOptions& options) {
+  protect::ArrayHook hook{array, pe, chains, cfg};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachArray(hook);
   if (options.faultPorts) {
     array.ports.push_back({Dir::In, "fi_mask_i", "Rows*Cols*AccBits", "fault masks, index r*Cols+c"});
     array.ports.push_back({Dir::In, "fi_value_i", "Rows*Cols*AccBits", ""});
@@ -113,12 +114,12 @@ std::vector<std::string> addInputStages(Module& top, const config::Config& cfg,
   return data;
 }
 
-// Points the skew instance `instName` at `data` (its data_i port).
-void connectSkew(Module& top, const std::string& instName, const std::string& data) {
+void connectSkew(Module& top, const std::string& instName, const std::string& data,
+                 const std::string& port) {
   for (Item& item : top.items)
     if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == instName)
-      for (auto& [port, expr] : inst->ports)
-        if (port == "data_i") expr = data;
+      for (auto& [name, expr] : inst->ports)
+        if (name == port) expr = data;
 }
 
 void addTopProtection(Module& top, const std::string& arrayInstance, const config::Config& cfg,

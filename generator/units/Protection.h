@@ -42,15 +42,17 @@ void addPeProtection(ir::Module& pe, const config::Config& cfg, const BuildOptio
                      const MacOperands& operands);
 
 // Array: every enabled unit's attachArray hook, then the per-PE fault ports.
-void addArrayProtection(ir::Module& array, ir::Instance& pe, const config::Config& cfg,
-                        const BuildOptions& options);
+void addArrayProtection(ir::Module& array, ir::Instance& pe, std::vector<GridChain>& chains,
+                        const config::Config& cfg, const BuildOptions& options);
 
 // Top: every enabled unit's input stages on `streams`; returns the vectors that now feed the
 // skews (unchanged when no unit declares a stage).
 std::vector<std::string> addInputStages(ir::Module& top, const config::Config& cfg,
                                         std::vector<protect::InputStream> streams);
 
-void connectSkew(ir::Module& top, const std::string& instName, const std::string& data);
+// Points the instance `instName`'s input `port` (a skew's data_i) at `data`.
+void connectSkew(ir::Module& top, const std::string& instName, const std::string& data,
+                 const std::string& port = "data_i");
 
 // Top: every enabled unit's attachTop hook, then the fi_* ports, connected to the array.
 void addTopProtection(ir::Module& top, const std::string& arrayInstance, const config::Config& cfg,

@@ -16,7 +16,7 @@ std::vector<Port> clockPorts(bool enable) {
 Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind) {
   const bool os = cfg.array.dataflow == config::Dataflow::OS;
   // Lanes, width, offset and direction of each use; every use is its own module.
-  int lanes = cfg.array.rows, width = cfg.data.bits + (os ? 2 : 1), offset = 1, reverse = 0;
+  int lanes = cfg.array.rows, width = cfg.data.bits + (os ? 2 : 0), offset = 1, reverse = 0;
   std::string name = names.skewIn;
   RegInfo site{"skew", LiveClass::SkewIn};
   if (kind == SkewKind::Output) {

@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/IpDesign.h"
+#include "units/OutBuffer.h"
 #include "units/Protection.h"
 
 namespace ftaccel::units {
@@ -61,6 +62,10 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
       Signal{"array_last", "Rows", ""},
       Signal{"array_w", "Cols*DataBits", ""},
       Signal{"array_out", "Cols*AccBits", ""},
+      Signal{"buf_head_load", "", ""},
+      Signal{"buf_head_shift", "", ""},
+      Signal{"buf_tail_load", "", ""},
+      Signal{"results", "Cols*AccBits", "de-skewed result row"},
       Instance{names.ctrl,
                "u_ctrl",
                {{"Rows", "Rows"}, {"Cols", "Cols"}},
@@ -73,7 +78,10 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                 {"first_o", "first"},
                 {"en_o", "en"},
                 {"out_valid_o", "out_valid_o"},
-                {"out_ready_i", "out_ready_i"}},
+                {"out_ready_i", "out_ready_i"},
+                {"buf_head_load_o", "buf_head_load"},
+                {"buf_head_shift_o", "buf_head_shift"},
+                {"buf_tail_load_o", "buf_tail_load"}},
                ""},
       makeGenerate(
           "gen_row", "r", "Rows",
@@ -110,11 +118,12 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
         "u_out_deskew",
         {{"Lanes", "Cols"}, {"Width", "AccBits"}, {"Offset", "0"}, {"Reverse", "1"}},
         {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"en_i", "en"}, {"data_i", "array_out"},
-         {"data_o", "out_data_o"}},
+         {"data_o", "results"}},
         "column c drains c cycles after column 0: re-align"});
   } else {
-    m.items.push_back(ContAssign{"out_data_o", "array_out", "a single column needs no de-skew"});
+    m.items.push_back(ContAssign{"results", "array_out", "a single column needs no de-skew"});
   }
+  m.items.push_back(outBufferInstance(names, "results"));
   addOutputChecks(m, cfg);
   return m;
 }

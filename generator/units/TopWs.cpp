@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/IpDesign.h"
+#include "units/OutBuffer.h"
 #include "units/Protection.h"
 
 namespace ftaccel::units {
@@ -38,7 +39,6 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {"Cols", std::to_string(cfg.array.cols), true, "", true},
       {"DataBits", std::to_string(cfg.data.bits), true, "", true},
       {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
-      {"LaneBits", "DataBits + 1", true, "activation plus swap tag, derived"},
   };
   m.ports = clockPorts(false);
   m.ports.insert(m.ports.end(), {
@@ -57,11 +57,15 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
       Signal{"wload", "", ""},
-      Signal{"skew_in", "Rows*LaneBits", "lane r = {swap, activation}"},
-      Signal{"skew_out", "Rows*LaneBits", ""},
+      Signal{"buf_head_load", "", ""},
+      Signal{"buf_head_shift", "", ""},
+      Signal{"buf_tail_load", "", ""},
+      Signal{"act_in", "Rows*DataBits", "the vector taken, zero while idle"},
+      Signal{"tag_in", "", "its swap tag"},
       Signal{"array_act", "Rows*DataBits", ""},
       Signal{"array_swap", "Rows", ""},
       Signal{"array_psum", "Cols*AccBits", ""},
+      Signal{"results", "Cols*AccBits", "de-skewed result vector"},
       Instance{names.ctrl,
                "u_ctrl",
                {{"Rows", "Rows"}, {"Cols", "Cols"}},
@@ -76,24 +80,22 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"wload_o", "wload"},
                 {"en_o", "en"},
                 {"out_valid_o", "out_valid_o"},
-                {"out_ready_i", "out_ready_i"}},
+                {"out_ready_i", "out_ready_i"},
+                {"buf_head_load_o", "buf_head_load"},
+                {"buf_head_shift_o", "buf_head_shift"},
+                {"buf_tail_load_o", "buf_tail_load"}},
                ""},
-      makeGenerate(
-          "gen_lane", "r", "Rows",
-          {ContAssign{slice("skew_in", "r", "LaneBits"),
-                      "{accept && " + sp.swap + ", " + slice(sData, "r", "DataBits") +
-                          " & {DataBits{accept}}}",
-                      "idle cycles feed zeros, so nothing undefined enters the array"},
-           ContAssign{slice("array_act", "r", "DataBits"), "skew_out[r*LaneBits +: DataBits]", ""},
-           ContAssign{"array_swap[r]", "skew_out[r*LaneBits + DataBits]", ""}}),
+      ContAssign{"act_in", sData + " & {(Rows*DataBits){accept}}",
+                 "idle cycles feed zeros, so nothing undefined enters the array"},
+      ContAssign{"tag_in", "accept && " + sp.swap, ""},
       Instance{names.skewIn,
                "u_in_skew",
-               {{"Lanes", "Rows"}, {"Width", "LaneBits"}, {"Offset", "1"}, {"Reverse", "0"}},
+               {{"Lanes", "Rows"}, {"Width", "DataBits"}, {"Offset", "1"}, {"Reverse", "0"}},
                {{"clk_i", "clk_i"},
                 {"rst_ni", "rst_ni"},
                 {"en_i", "en"},
-                {"data_i", "skew_in"},
-                {"data_o", "skew_out"}},
+                {"data_i", "act_in"},
+                {"data_o", "array_act"}},
                "input register plus row skew: row r enters the array r cycles after row 0"},
       Instance{names.array,
                "u_array",
@@ -109,8 +111,22 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                ""},
   };
   addTopProtection(m, "u_array", cfg, options);
-  const auto fed = addInputStages(m, cfg, {{"stream", "skew_in", "Rows", "LaneBits", cfg.data.bits}});
+  const auto fed = addInputStages(m, cfg, {{"stream", "act_in", "Rows", "DataBits", cfg.data.bits},
+                                           {"tag", "tag_in", "1", "1", 0}});
   connectSkew(m, "u_in_skew", fed[0]);
+  if (cfg.array.rows > 1) {
+    m.items.push_back(Instance{names.tagLine,
+               "u_tag_line",
+               {{"Lanes", "Rows"}},
+               {{"clk_i", "clk_i"},
+                {"rst_ni", "rst_ni"},
+                {"en_i", "en"},
+                {"tag_i", fed[1]},
+                {"tags_o", "array_swap"}},
+               "the same skew without the input register: tags run one cycle ahead"});
+  } else {
+    m.items.push_back(ContAssign{"array_swap", fed[1], "a single row needs no tag line"});
+  }
   if (!options.faultPorts) m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
   if (cfg.array.cols > 1) {
     m.items.push_back(
@@ -121,11 +137,12 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"rst_ni", "rst_ni"},
                 {"en_i", "en"},
                 {"data_i", "array_psum"},
-                {"data_o", "out_data_o"}},
+                {"data_o", "results"}},
                "column c leaves the array c cycles after column 0: re-align"});
   } else {
-    m.items.push_back(ContAssign{"out_data_o", "array_psum", "a single column needs no de-skew"});
+    m.items.push_back(ContAssign{"results", "array_psum", "a single column needs no de-skew"});
   }
+  m.items.push_back(outBufferInstance(names, "results"));
   addOutputChecks(m, cfg);
   return m;
 }

@@ -19,6 +19,8 @@ struct ModuleNames {
   std::string skewW;    // OS: column skew of the streamed weights
   std::string array;
   std::string ctrl;
+  std::string tagLine;  // WS/IS: swap tags, one cycle ahead of the activations
+  std::string outBuf;   // output buffer
   ModuleNames(const config::Config& cfg, const BuildOptions& options)
       : ModuleNames(cfg.ip.name + (options.faultPorts ? "_fi" : "")) {}
   explicit ModuleNames(const std::string& prefix)
@@ -28,7 +30,9 @@ struct ModuleNames {
         skewOut(prefix + "_skew_out"),
         skewW(prefix + "_skew_w"),
         array(prefix + "_array"),
-        ctrl(prefix + "_ctrl") {}
+        ctrl(prefix + "_ctrl"),
+        tagLine(prefix + "_tag_line"),
+        outBuf(prefix + "_out_buf") {}
 };
 
 // clk_i, rst_ni (async, active low) and, with `enable`, en_i (the pipeline advance): the first
@@ -43,6 +47,8 @@ enum class SkewKind { Input, Output, Weights };
 ir::Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind);
 ir::Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
                       const BuildOptions& options);
+// WS/IS: the swap tag's tapped delay line (lane r is the tag delayed by r cycles).
+ir::Module buildTagLine(const config::Config& cfg, const ModuleNames& names);
 ir::Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names);
 ir::Module buildPeOs(const config::Config& cfg, const ModuleNames& names,
                      const BuildOptions& options);

@@ -42,11 +42,13 @@ class Liveness {
       case Kind::None: return false;
       case Kind::Act: return s.col == kCols - 1 || !accepted(t - e0 - rc);
       case Kind::Psum: return !accepted(t - e0 - rc);
-      case Kind::Weight: return count_ < 2 || t < first_ + e0 + rc || t > last_ + e0 - 1 + rc;
+      // The swap tag runs one cycle ahead: weight_q takes the shadow at a0 + e0 - 1 + r + c,
+      // and every vector, the first included, reads weight_q.
+      case Kind::Weight: return count_ == 0 || t < first_ + e0 - 1 + rc || t > last_ + e0 - 1 + rc;
       case Kind::Shadow: {
         const long k = loadsBy(t);
         if (k < kRows) return k < kRows - s.row;
-        return t > first_ + e0 - 1 + rc;
+        return t > first_ + e0 - 2 + rc;  // read by the swap at first_ + e0 - 1 + r + c
       }
       case Kind::SkewIn: {  // stage 0 (low bits) is the newest; swap tag / OS flags have no rule
         const int stage = bit / kSkewLaneBits;
@@ -87,10 +89,8 @@ class Liveness {
     const FiSiteInfo& s = kFiSites[i.site];
     const long t = i.c0, rc = s.row + s.col, e0 = kPeEdge0;
     int row = s.row;
-    long firstVector = 0;  // shadow: every vector, vector 0 included, uses the new weight
-    if (r.kind == Kind::Weight) {
-      firstVector = 1;     // vector 0 multiplies with shadow_q at the swap
-    } else {
+    const long firstVector = 0;  // every vector, vector 0 included, reads weight_q
+    if (r.kind == Kind::Shadow) {
       const long k = loadsBy(t);
       if (k < kRows) row = (int)(k + s.row - kRows);  // still travelling up the load chain
     }
@@ -110,8 +110,9 @@ class Liveness {
  private:
   using Kind = FiLive;
   static constexpr long kPeEdge0 = FTACCEL_PE_EDGE0;
-  // Bits per input skew lane: the activation plus the swap tag (WS/IS) or first/last (OS).
-  static constexpr int kSkewLaneBits = kBits + (FTACCEL_DATAFLOW_OS ? 2 : 1);
+  // Bits per input skew lane: the activation (WS/IS; tags have their own line) or the
+  // activation plus first/last (OS).
+  static constexpr int kSkewLaneBits = kBits + (FTACCEL_DATAFLOW_OS ? 2 : 0);
   struct Rule {
     Kind kind = Kind::None;
     int lane = 0;

@@ -74,9 +74,10 @@ TEST_CASE("campaign: hand-made faults have the outcome the schedule predicts", "
   REQUIRE(probe.exitCode == 0);
   const long window = readResults(dir / "probe.jsonl").header["window_cycles"].get<long>();
   const int rows = 4, cols = 4, m = 8;
-  // Manifest latency rows+cols: the last vector was accepted rows+cols edges before the last
-  // result, and its bottom-row partial sum of column c is registered rows+c edges after that.
-  const long lastAccept = window - 1 - (rows + cols);
+  // Manifest latency rows+cols+1 (the output buffer): the last vector was accepted that many
+  // edges before the last result, and its bottom-row partial sum of column c is registered
+  // rows+c edges after that.
+  const long lastAccept = window - 1 - (rows + cols + 1);
 
   SECTION("a flip in a weight after its last use is masked") {
     json f = single(dir, "u_array.gen_row[0].gen_col[0].u_pe.weight_q:3@" + std::to_string(window - 1));
@@ -336,7 +337,8 @@ TEST_CASE("campaign: timing errors reach exactly the results the schedule predic
   Results r = readResults(dir / "t.jsonl");
   const long window = r.header["window_cycles"].get<long>();
   const int rows = 4, cols = 4, m = 8;
-  const long firstAccept = window - 1 - (rows + cols) - (m - 1);  // back-to-back vectors
+  // Latency rows+cols+1 (manifest), back-to-back vectors.
+  const long firstAccept = window - 1 - (rows + cols + 1) - (m - 1);
   long checked = 0;
   for (const auto& [k, f] : r.faults) {
     if (f.value("timing_errors", 0L) > 64) continue;  // list truncated

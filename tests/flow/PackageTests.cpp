@@ -43,7 +43,7 @@ TEST_CASE("package holds one file per module plus file list and scripts and SDC 
   auto manifest = nlohmann::json::parse(files.at("manifest.json"));
   CHECK(manifest["top"] == ip.top);
   CHECK(manifest["config_hash"] == cfg.hash());
-  CHECK(manifest["latency"]["cycles"] == 7);
+  CHECK(manifest["latency"]["cycles"] == 8);  // rows + cols + 1 (output buffer)
   CHECK(manifest["accumulator"]["bits"] == 34);  // 2*16 + floor(log2 4)
   bool found = false;
   for (const auto& p : manifest["ports"])

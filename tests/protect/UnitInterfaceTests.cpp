@@ -79,7 +79,8 @@ TEST_CASE("unit interface: a new unit moves latency, ctrl, manifest and fault si
     const auto cfg = config::loadConfig(std::nullopt, {"array.rows=3", "array.cols=2", std::string("array.dataflow=") + df});
     const units::IpDesign ip = units::buildIp(cfg);
     INFO(df);
-    CHECK(ip.latencyCycles == (std::string(df) == "os" ? 7 : 6));
+    // rows + cols + 1 (+1 OS output row register) plus the unit's stage.
+    CHECK(ip.latencyCycles == (std::string(df) == "os" ? 8 : 7));
     CHECK(ip.peEdge0 == 2);
     CHECK(ip.alarmPorts == std::vector<std::string>{"delay_alarm_o"});
     const auto& top = ip.modules.back();
@@ -102,7 +103,7 @@ TEST_CASE("unit interface: a new unit moves latency, ctrl, manifest and fault si
       alarmSites += s.path == "u_delay_flag.flag_q";
       checkSites += s.kind == "delay_check";
     }
-    CHECK(delaySites == (std::string(df) == "os" ? 2 : 1));
+    CHECK(delaySites == 2);  // two input streams: WS activations and swap tags, OS activations and weights
     CHECK(alarmSites == 1);
     CHECK(checkSites == 1);
     const std::string peText = printModule(ip.modules.front().module, PrintOptions{false, "", "", ""});

@@ -72,14 +72,19 @@ std::string vecDecl(int width) { return width == 1 ? "logic" : fmt::format("logi
 // that reload every cycle a one to lose (a check is "live" when the bit it forces differs from
 // what the register would hold anyway). All inputs stay zero, so out_ready_i is low: every check
 // runs once with the pipeline advancing (en = 1) and once stalled (en = 0, registers take their
-// hold path), set up by an extra edge after reset that flips the control bits in K (WS/IS: the
-// last valid stage; OS: the count of result rows to deliver), which the all-ones/zero edges keep.
+// hold path), set up by an extra edge after reset that flips the control bits in K (en_q, a
+// full output buffer, and WS/IS: the last valid stage; OS: the count of result rows to
+// deliver), which the all-ones/zero edges keep.
 std::string siteMapTb(const units::IpDesign& ip, int bitsPerSite, unsigned seed) {
   std::vector<int> keep;  // the control bits that decide en
   for (const auto& s : ip.faultSites) {
     if (s.path == "u_ctrl.valid_q") keep.push_back(s.offset + s.width - 1);
     if (s.path == "u_ctrl.rows_q")
       for (int b = 0; b < s.width; ++b) keep.push_back(s.offset + b);
+    // The registered advance: en_q cleared with a full output buffer (count 2) stays cleared
+    // while out_ready_i is low and the last stage holds a result.
+    if (s.path == "u_ctrl.en_q") keep.push_back(s.offset);
+    if (s.path == "u_ctrl.count_q") keep.push_back(s.offset + 1);
   }
   REQUIRE(!keep.empty());
   std::string tb = "module tb;\n  logic clk_i = 0, rst_ni = 0;\n";

@@ -34,7 +34,7 @@ void checkOsShape(int rows, int cols, int bits) {
   test::useTestCache();
   auto cfg = osConfig(rows, cols, bits);
   auto ip = units::buildIp(cfg);
-  CHECK(ip.latencyCycles == rows + cols + 1);
+  CHECK(ip.latencyCycles == rows + cols + 2);  // drain row register and output buffer
   auto model = flow::buildCosimModel(cfg);
   for (std::string pattern : {"neg", "zero", "alt", "max", "random", "mixed"})
     for (long k : {1L, 3L, (long)rows + 2}) {
@@ -53,13 +53,13 @@ void checkOsShape(int rows, int cols, int bits) {
   o.vectors = rows;
   o.batch = rows + 3;
   auto one = pass(model, o);
-  CHECK(one["latency_min"] == rows + cols + 1);
-  CHECK(one["latency_max"] == rows + cols + 1);
-  CHECK(one["batch_cycles"] == o.batch + 2 * rows + cols - 1);
+  CHECK(one["latency_min"] == rows + cols + 2);
+  CHECK(one["latency_max"] == rows + cols + 2);
+  CHECK(one["batch_cycles"] == o.batch + 2 * rows + cols);
   o.vectors = 4L * rows;
   auto many = pass(model, o);
   CHECK(many["input_stall_cycles"] == 0);
-  CHECK(many["batch_cycles"] == 4 * o.batch + 2 * rows + cols - 1);
+  CHECK(many["batch_cycles"] == 4 * o.batch + 2 * rows + cols);
   if (rows > 1) {
     // Shorter tiles must wait for the drain: bubbles are inserted.
     o.batch = 1;

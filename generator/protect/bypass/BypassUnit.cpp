@@ -56,16 +56,12 @@ class Bypass final : public ProtectionUnit {
     pe.items.push_back(ContAssign{"bypass_chain_o", "bypass_q", ""});
   }
 
-  void attachArray(Module& array, Instance& pe, const config::Config&) const override {
-    array.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chains"});
-    array.ports.push_back({Dir::In, "bypass_data_i", "Cols", "bypass row entering the south edge"});
-    array.items.push_back(Signal{"bypass_net", "(Rows+1)*Cols", "index r*Cols+c: output of PE(r,c)"});
-    array.items.push_back(Signal{"unused_bypass_north", "Cols", "the bypass chain ends at row 0"});
-    array.items.push_back(ContAssign{"bypass_net[Rows*Cols +: Cols]", "bypass_data_i", ""});
-    array.items.push_back(ContAssign{"unused_bypass_north", "bypass_net[0 +: Cols]", ""});
-    pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
-    pe.ports.push_back({"bypass_chain_i", "bypass_net[(r+1)*Cols+c]"});
-    pe.ports.push_back({"bypass_chain_o", "bypass_net[r*Cols+c]"});
+  void attachArray(ArrayHook& hook) const override {
+    hook.array.ports.push_back({Dir::In, "bypass_shift_i", "", "shift the bypass chains"});
+    hook.array.ports.push_back({Dir::In, "bypass_data_i", "Cols", "bypass row entering the south edge"});
+    hook.pe.ports.push_back({"bypass_shift_i", "bypass_shift_i"});
+    hook.chains.push_back({"bypass", "", units::Flow::North, "bypass_chain_i", "bypass_chain_o",
+                           "bypass_data_i[c]", "", "bypass bit from the PE below"});
   }
 
   void attachTop(Module& top, Instance& array, const config::Config&) const override {

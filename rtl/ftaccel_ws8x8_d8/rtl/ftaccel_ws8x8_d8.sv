@@ -28,55 +28,56 @@ module ftaccel_ws8x8_d8 #(
   output logic [Cols*AccBits-1:0]  out_data_o         // Cols x AccBits
 );
 
-  localparam int LaneBits = DataBits + 1;  // activation plus swap tag, derived
-
 /* verilator lint_on SYNCASYNCNET */
   logic en;
   logic accept;
   logic wload;
-  logic [Rows*LaneBits-1:0] skew_in;  // lane r = {swap, activation}
-  logic [Rows*LaneBits-1:0] skew_out;
+  logic buf_head_load;
+  logic buf_head_shift;
+  logic buf_tail_load;
+  logic [Rows*DataBits-1:0] act_in;  // the vector taken, zero while idle
+  logic tag_in;  // its swap tag
   logic [Rows*DataBits-1:0] array_act;
   logic [Rows-1:0] array_swap;
   logic [Cols*AccBits-1:0] array_psum;
+  logic [Cols*AccBits-1:0] results;  // de-skewed result vector
 
   ftaccel_ws8x8_d8_ctrl #(
     .Rows (Rows),
     .Cols (Cols)
   ) u_ctrl (
-    .clk_i         (clk_i),
-    .rst_ni        (rst_ni),
-    .in_valid_i    (in_valid_i),
-    .in_wswap_i    (in_wswap_i),
-    .in_ready_o    (in_ready_o),
-    .accept_o      (accept),
-    .wload_valid_i (wload_valid_i),
-    .wload_ready_o (wload_ready_o),
-    .wload_o       (wload),
-    .en_o          (en),
-    .out_valid_o   (out_valid_o),
-    .out_ready_i   (out_ready_i)
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .in_valid_i       (in_valid_i),
+    .in_wswap_i       (in_wswap_i),
+    .in_ready_o       (in_ready_o),
+    .accept_o         (accept),
+    .wload_valid_i    (wload_valid_i),
+    .wload_ready_o    (wload_ready_o),
+    .wload_o          (wload),
+    .en_o             (en),
+    .out_valid_o      (out_valid_o),
+    .out_ready_i      (out_ready_i),
+    .buf_head_load_o  (buf_head_load),
+    .buf_head_shift_o (buf_head_shift),
+    .buf_tail_load_o  (buf_tail_load)
   );
-
-  for (genvar r = 0; r < Rows; r++) begin : gen_lane
-    // idle cycles feed zeros, so nothing undefined enters the array
-    assign skew_in[(r)*LaneBits +: LaneBits] = {accept && in_wswap_i, in_data_i[(r)*DataBits +: DataBits] & {DataBits{accept}}};
-    assign array_act[(r)*DataBits +: DataBits] = skew_out[r*LaneBits +: DataBits];
-    assign array_swap[r] = skew_out[r*LaneBits + DataBits];
-  end
+  // idle cycles feed zeros, so nothing undefined enters the array
+  assign act_in = in_data_i & {(Rows*DataBits){accept}};
+  assign tag_in = accept && in_wswap_i;
 
   // input register plus row skew: row r enters the array r cycles after row 0
   ftaccel_ws8x8_d8_skew_in #(
     .Lanes   (Rows),
-    .Width   (LaneBits),
+    .Width   (DataBits),
     .Offset  (1),
     .Reverse (0)
   ) u_in_skew (
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
     .en_i   (en),
-    .data_i (skew_in),
-    .data_o (skew_out)
+    .data_i (act_in),
+    .data_o (array_act)
   );
 
   ftaccel_ws8x8_d8_array #(
@@ -95,6 +96,17 @@ module ftaccel_ws8x8_d8 #(
     .wdata_i (wload_data_i)
   );
 
+  // the same skew without the input register: tags run one cycle ahead
+  ftaccel_ws8x8_d8_tag_line #(
+    .Lanes (Rows)
+  ) u_tag_line (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .en_i   (en),
+    .tag_i  (tag_in),
+    .tags_o (array_swap)
+  );
+
   // column c leaves the array c cycles after column 0: re-align
   ftaccel_ws8x8_d8_skew_out #(
     .Lanes   (Cols),
@@ -106,7 +118,18 @@ module ftaccel_ws8x8_d8 #(
     .rst_ni (rst_ni),
     .en_i   (en),
     .data_i (array_psum),
-    .data_o (out_data_o)
+    .data_o (results)
+  );
+
+  // results wait here when out_ready_i is low
+  ftaccel_ws8x8_d8_out_buf u_out_buf (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .head_load_i  (buf_head_load),
+    .head_shift_i (buf_head_shift),
+    .tail_load_i  (buf_tail_load),
+    .data_i       (results),
+    .data_o       (out_data_o)
   );
 
 `ifndef SYNTHESIS

@@ -30,31 +30,45 @@ module ftaccel_ws8x8_d8_array #(
   end
 `endif
 
-  logic [Rows*(Cols+1)*DataBits-1:0] act_net;  // index r*(Cols+1)+c: input of PE(r,c)
-  logic [Rows*(Cols+1)-1:0] swap_net;
-  logic [(Rows+1)*Cols*AccBits-1:0] psum_net;  // index r*Cols+c: input of PE(r,c)
-  logic [(Rows+1)*Cols*DataBits-1:0] wchain_net;  // index r*Cols+c: output of PE(r,c)
   logic [Rows*DataBits-1:0] unused_act_east;  // the east edge has no consumer
-  logic [Rows-1:0] unused_swap_east;
-  logic [Cols*DataBits-1:0] unused_wchain_north;  // the weight chain ends at row 0
-
-  for (genvar r = 0; r < Rows; r++) begin : gen_row_edge
-    assign act_net[(r*(Cols+1))*DataBits +: DataBits] = act_i[(r)*DataBits +: DataBits];
-    assign swap_net[r*(Cols+1)] = swap_i[r];
-    assign unused_act_east[(r)*DataBits +: DataBits] = act_net[(r*(Cols+1)+Cols)*DataBits +: DataBits];
-    assign unused_swap_east[r] = swap_net[r*(Cols+1)+Cols];
-  end
-
-  for (genvar c = 0; c < Cols; c++) begin : gen_col_edge
-    // columns start from zero
-    assign psum_net[(c)*AccBits +: AccBits] = '0;
-    assign psum_o[(c)*AccBits +: AccBits] = psum_net[(Rows*Cols+c)*AccBits +: AccBits];
-    assign wchain_net[(Rows*Cols+c)*DataBits +: DataBits] = wdata_i[(c)*DataBits +: DataBits];
-    assign unused_wchain_north[(c)*DataBits +: DataBits] = wchain_net[(c)*DataBits +: DataBits];
-  end
+  logic [Rows-1:0] unused_swap_east;  // the east edge has no consumer
+  logic [Cols*DataBits-1:0] unused_wchain_north;  // the north edge has no consumer
 
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     for (genvar c = 0; c < Cols; c++) begin : gen_col
+      logic [DataBits-1:0] act_in;  // activation from the west
+      logic [DataBits-1:0] act_out;
+      logic swap_in;
+      logic swap_out;
+      logic [AccBits-1:0] psum_in;  // partial sum from the north; columns start from zero
+      logic [AccBits-1:0] psum_out;
+      logic [DataBits-1:0] wchain_in;  // shadow weight from the PE below
+      logic [DataBits-1:0] wchain_out;
+
+      if (c == 0) begin : gen_act_west_edge
+        assign act_in = act_i[(r)*DataBits +: DataBits];
+      end else begin : gen_act_inner
+        assign act_in = gen_row[r].gen_col[c-1].act_out;
+      end
+
+      if (c == 0) begin : gen_swap_west_edge
+        assign swap_in = swap_i[r];
+      end else begin : gen_swap_inner
+        assign swap_in = gen_row[r].gen_col[c-1].swap_out;
+      end
+
+      if (r == 0) begin : gen_psum_north_edge
+        assign psum_in = '0;
+      end else begin : gen_psum_inner
+        assign psum_in = gen_row[r-1].gen_col[c].psum_out;
+      end
+
+      if (r == Rows-1) begin : gen_wchain_south_edge
+        assign wchain_in = wdata_i[(c)*DataBits +: DataBits];
+      end else begin : gen_wchain_inner
+        assign wchain_in = gen_row[r+1].gen_col[c].wchain_out;
+      end
+
       ftaccel_ws8x8_d8_pe #(
         .DataBits (DataBits),
         .AccBits  (AccBits)
@@ -62,17 +76,27 @@ module ftaccel_ws8x8_d8_array #(
         .clk_i    (clk_i),
         .rst_ni   (rst_ni),
         .en_i     (en_i),
-        .act_i    (act_net[(r*(Cols+1)+c)*DataBits +: DataBits]),
-        .swap_i   (swap_net[r*(Cols+1)+c]),
-        .act_o    (act_net[(r*(Cols+1)+c+1)*DataBits +: DataBits]),
-        .swap_o   (swap_net[r*(Cols+1)+c+1]),
-        .psum_i   (psum_net[(r*Cols+c)*AccBits +: AccBits]),
-        .psum_o   (psum_net[((r+1)*Cols+c)*AccBits +: AccBits]),
         .wload_i  (wload_i),
-        .wchain_i (wchain_net[((r+1)*Cols+c)*DataBits +: DataBits]),
-        .wchain_o (wchain_net[(r*Cols+c)*DataBits +: DataBits])
+        .act_i    (act_in),
+        .act_o    (act_out),
+        .swap_i   (swap_in),
+        .swap_o   (swap_out),
+        .psum_i   (psum_in),
+        .psum_o   (psum_out),
+        .wchain_i (wchain_in),
+        .wchain_o (wchain_out)
       );
     end
+  end
+
+  for (genvar r = 0; r < Rows; r++) begin : gen_row_edge
+    assign unused_act_east[(r)*DataBits +: DataBits] = gen_row[r].gen_col[Cols-1].act_out;
+    assign unused_swap_east[r] = gen_row[r].gen_col[Cols-1].swap_out;
+  end
+
+  for (genvar c = 0; c < Cols; c++) begin : gen_col_edge
+    assign psum_o[(c)*AccBits +: AccBits] = gen_row[Rows-1].gen_col[c].psum_out;
+    assign unused_wchain_north[(c)*DataBits +: DataBits] = gen_row[0].gen_col[c].wchain_out;
   end
 endmodule
 // end of ftaccel_ws8x8_d8_array

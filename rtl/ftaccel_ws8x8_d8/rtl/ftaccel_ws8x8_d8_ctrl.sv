@@ -2,7 +2,9 @@
 // config hash: 762a6d7457be536e
 // regenerate: ftaccel generate --out DIR
 
-// The whole datapath advances together (en_o) unless a valid output is not taken.
+// The whole datapath advances together (en_o, a register): it stops one cycle after the
+// output buffer is full and the last stage holds a result, so out_ready_i reaches no
+// datapath enable in the same cycle.
 // A vector whose in_wswap_i is set installs the last fully loaded weight matrix; it
 // waits (in_ready_o low) until that load is complete. Weight beats are refused while a
 // swap is still travelling through the array, so a PE never installs a half-loaded row.
@@ -11,17 +13,20 @@ module ftaccel_ws8x8_d8_ctrl #(
   parameter int Cols = 8
 ) (
   input  logic clk_i,
-  input  logic rst_ni,            // async, active low
+  input  logic rst_ni,               // async, active low
   input  logic in_valid_i,
   input  logic in_wswap_i,
   output logic in_ready_o,
-  output logic accept_o,          // an input vector is taken this cycle
+  output logic accept_o,             // an input vector is taken this cycle
   input  logic wload_valid_i,
   output logic wload_ready_o,
-  output logic wload_o,           // a weight row is taken this cycle
-  output logic en_o,              // datapath advance
+  output logic wload_o,              // a weight row is taken this cycle
+  output logic en_o,                 // datapath advance
   output logic out_valid_o,
-  input  logic out_ready_i
+  input  logic out_ready_i,
+  output logic buf_head_load_o,      // output buffer: the head takes the new result
+  output logic buf_head_shift_o,     // output buffer: the head takes the second entry
+  output logic buf_tail_load_o       // output buffer: the second entry takes the new result
 );
 
   localparam int Latency = Rows + Cols;  // input handshake to output valid, derived
@@ -38,15 +43,20 @@ module ftaccel_ws8x8_d8_ctrl #(
   end
 `endif
 
+  logic en_q;  // the datapath advances this cycle
+  logic [2-1:0] count_q;  // results held in the output buffer (0..2)
+  logic en;
+  logic push;
+  logic pop;
+  logic [2-1:0] count_next;
+  logic en_next;
   logic [Latency-1:0] valid_q;  // valid bit of every pipeline stage
   logic [SpanBits-1:0] swap_cnt_q;  // advances until the last swap has reached every PE
   logic [RowBits-1:0] wrow_q;  // weight rows received of the current load
   logic loaded_q;  // a complete weight matrix waits in the shadow registers
-  logic en;
   logic accept;
   logic wload;
   logic swap_busy;
-  assign en = !valid_q[Latency-1] || out_ready_i;
   assign accept = in_valid_i && en && (!in_wswap_i || loaded_q);
   assign swap_busy = (swap_cnt_q != '0) || (accept && in_wswap_i);
   assign wload = wload_valid_i && !swap_busy;
@@ -100,7 +110,27 @@ module ftaccel_ws8x8_d8_ctrl #(
   assign accept_o = accept;
   assign wload_ready_o = !swap_busy;
   assign wload_o = wload;
+  assign en = en_q;
+  // the last stage's result leaves with this advance
+  assign push = en_q && valid_q[Latency-1];
+  assign pop = (count_q != 2'd0) && out_ready_i;
+  assign count_next = count_q + {1'b0, push} - {1'b0, pop};
+  // advance next cycle unless a full buffer could get a third result
+  assign en_next = (count_next != 2'd2) || !(en_q ? valid_q[Latency-2] : valid_q[Latency-1]);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_advance
+    if (!rst_ni) begin
+      en_q <= 1'b1;
+      count_q <= 2'd0;
+    end else begin
+      en_q <= en_next;
+      count_q <= count_next;
+    end
+  end
+  assign buf_head_load_o = push && ((count_q == 2'd0) || (count_q == 2'd1 && pop));
+  assign buf_head_shift_o = pop && (count_q == 2'd2);
+  assign buf_tail_load_o = push && ((count_q == 2'd1 && !pop) || (count_q == 2'd2 && pop));
   assign en_o = en;
-  assign out_valid_o = valid_q[Latency-1];
+  assign out_valid_o = count_q != 2'd0;
 endmodule
 // end of ftaccel_ws8x8_d8_ctrl

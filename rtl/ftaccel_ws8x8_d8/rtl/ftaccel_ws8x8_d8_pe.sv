@@ -4,7 +4,8 @@
 
 // Weight-stationary PE. The activation moves right, the partial sum moves down.
 // The shadow weight is loaded through a vertical shift chain while the array computes;
-// an activation tagged with swap_i installs it as the active weight (and uses it).
+// a swap tag installs it as the active weight. The tag travels one cycle ahead of the
+// activation it belongs to, so the multiplier reads weight_q with no multiplexer.
 module ftaccel_ws8x8_d8_pe #(
   parameter int DataBits = 8,  // weight and activation width
   parameter int AccBits = 19  // partial-sum width
@@ -13,7 +14,7 @@ module ftaccel_ws8x8_d8_pe #(
   input  logic                rst_ni,       // async, active low
   input  logic                en_i,         // pipeline advance
   input  logic [DataBits-1:0] act_i,        // activation from the west
-  input  logic                swap_i,       // install the shadow weight with this activation
+  input  logic                swap_i,       // install the shadow weight (one cycle before its activation)
   output logic [DataBits-1:0] act_o,        // activation to the east
   output logic                swap_o,
   input  logic [AccBits-1:0]  psum_i,       // partial sum from the north
@@ -42,12 +43,9 @@ module ftaccel_ws8x8_d8_pe #(
   logic [AccBits-1:0] psum_q;
   logic [DataBits-1:0] shadow_q;  // next weight, loaded in the background
   logic [DataBits-1:0] weight_q;  // weight in use
-  logic [DataBits-1:0] weight;
   logic signed [ProdBits-1:0] product;
   logic [AccBits-1:0] mac;  // multiply-accumulate result
-  // the swapping activation already multiplies with the new weight
-  assign weight = swap_i ? shadow_q : weight_q;
-  assign product = ProdBits'($signed(act_i)) * ProdBits'($signed(weight));
+  assign product = ProdBits'($signed(act_i)) * ProdBits'($signed(weight_q));
   assign mac = psum_i + AccBits'(product);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_pipe

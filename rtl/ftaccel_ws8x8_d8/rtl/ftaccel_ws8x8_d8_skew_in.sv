@@ -6,7 +6,7 @@
 // Used before the array to skew activation rows and after it to re-align the columns.
 module ftaccel_ws8x8_d8_skew_in #(
   parameter int Lanes = 8,  // number of lanes
-  parameter int Width = 9,  // bits per lane
+  parameter int Width = 8,  // bits per lane
   parameter int Offset = 1,  // delay common to all lanes
   parameter int Reverse = 0  // 1: the last lane has the shortest delay
 ) (
