@@ -426,7 +426,7 @@ int main(int argc, char** argv) {
     }
     if (inFire) {
       const Batch& b = batches[vecBatch];
-      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights), cycle, index++,
+      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights, kBits), cycle, index++,
                           vecBatch, (long)vecIndex});
       // Vectors whose result the pruning changes: they show the RTL really bypassed.
       if (fs.bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))

@@ -55,6 +55,19 @@ std::vector<Wide> arrayOutput(const std::vector<int64_t>& x, const Matrix& w) {
   return y;
 }
 
+std::vector<Wide> arrayOutput(const std::vector<int64_t>& x, const Matrix& w, int operandBits) {
+  int rowBits = 0;
+  while ((1L << rowBits) <= w.rows) ++rowBits;
+  if (2 * operandBits + rowBits >= 63) return arrayOutput(x, w);
+  std::vector<int64_t> acc(static_cast<size_t>(w.cols), 0);
+  for (int k = 0; k < w.rows; ++k) {
+    const int64_t xk = x[static_cast<size_t>(k)];
+    const int64_t* row = &w.data[static_cast<size_t>(k) * static_cast<size_t>(w.cols)];
+    for (int c = 0; c < w.cols; ++c) acc[static_cast<size_t>(c)] += xk * row[c];
+  }
+  return std::vector<Wide>(acc.begin(), acc.end());
+}
+
 namespace {
 int wrap(int index, int shift, int size) {
   int v = (index + shift) % size;

@@ -94,7 +94,7 @@ inline Workload makeWorkload(int m, uint64_t seed) {
     clearPort(p);
     for (int k = 0; k < kRows; ++k) setLane(p, k, kBits, x[k]);
     w.beatPorts.push_back(p);
-    w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary));
+    w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary, kBits));
     w.vectors.push_back(std::move(x));
   }
   w.results = m;

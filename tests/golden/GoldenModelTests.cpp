@@ -84,3 +84,20 @@ TEST_CASE("diagonal shift is a permutation of PEs and repeats with the array siz
   }
   CHECK(places.size() == static_cast<size_t>(n));
 }
+
+TEST_CASE("golden: the 64-bit array output equals the 128-bit one wherever it is used", "[golden]") {
+  std::mt19937_64 rng(17);
+  // Widths on both sides of the 64-bit bound (2*bits + bits of rows < 63), extreme operands.
+  for (int bits : {4, 8, 16, 29, 30, 31, 32})
+    for (int rows : {1, 3, 4, 16, 255}) {
+      INFO("bits " << bits << " rows " << rows);
+      Matrix w(rows, 5);
+      std::uniform_int_distribution<int64_t> d(minValue(bits), maxValue(bits));
+      for (int trial = 0; trial < 4; ++trial) {
+        std::vector<int64_t> x(static_cast<size_t>(rows));
+        for (auto& v : x) v = trial == 0 ? minValue(bits) : d(rng);
+        for (auto& v : w.data) v = trial == 0 ? minValue(bits) : trial == 1 ? maxValue(bits) : d(rng);
+        CHECK(arrayOutput(x, w, bits) == arrayOutput(x, w));
+      }
+    }
+}
