@@ -13,6 +13,15 @@ namespace ftaccel::flow::synth {
 inline constexpr const char* kMarkGeneric = "ftaccel-stat: generic cells";
 inline constexpr const char* kMarkMapped = "ftaccel-stat: mapped cells";
 
+// "timing" goal: ABC's delay target as a fraction of the clock period. ABC's load-independent
+// delay model is optimistic against OpenSTA (sky130 PE: a 4.0 ns target gives a 4.84 ns path),
+// so the target leaves that margin and the mapped logic meets the period in OpenSTA.
+inline constexpr double kAbcDelayTargetFraction = 0.8;
+
+// The ABC script of the "timing" goal for a clock period: delay-oriented mapping with choices,
+// then buffering of high fan-out nets and gate sizing against the same target (in ps).
+std::string timingAbcScript(double clockNs);
+
 // Whether a file name has blanks or quotes, which Yosys passes other than read_verilog cannot take.
 bool needsQuoting(const std::string& path);
 
