@@ -45,8 +45,8 @@ fi
 entries+=("$(measure synth_8x8_generic "$ft" synth --json)")
 if [ -f "$sky" ]; then
   for n in 8 64; do
-    echo "[bench] synth ${n}x${n} 16-bit sky130" >&2
-    entries+=("$(measure "synth_${n}x${n}_d16_sky130" "$ft" synth --liberty "$sky" --set array.rows=$n \
+    echo "[bench] synth ${n}x${n} 16-bit sky130, 10 ns" >&2
+    entries+=("$(measure "synth_${n}x${n}_d16_sky130" "$ft" synth --liberty "$sky" --clock-ns 10 --set array.rows=$n \
                --set array.cols=$n --set data.bits=16 --json)")
     cp "$cache/synth_${n}x${n}_d16_sky130.out" "$build/synth_${n}x${n}_d16_sky130.json"
   done

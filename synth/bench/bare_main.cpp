@@ -2,6 +2,7 @@
 // consumer always ready, reloads weights in the background, compares nothing. The reference for
 // the co-simulation harness's speed (same RTL, same machine, same minute).
 // Usage: bare CYCLES; prints "BARE cycles=N results=M checksum=X".
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -24,17 +25,21 @@ uint64_t next() {
 // Random bits into a port of any width (Verilator: integers up to 64 bits, VlWide above).
 template <typename T>
 void randomize(T& port) {
-  if constexpr (std::is_integral_v<T>) {
-    port = static_cast<T>(next());
-  } else {
-    for (size_t i = 0; i < port.Words; ++i) port[i] = static_cast<uint32_t>(next());
-  }
+  static_assert(std::is_integral_v<T>);
+  port = static_cast<T>(next());
+}
+template <std::size_t N>
+void randomize(VlWide<N>& port) {
+  for (std::size_t i = 0; i < N; ++i) port[i] = static_cast<uint32_t>(next());
 }
 
 template <typename T>
 uint64_t low(const T& port) {
-  if constexpr (std::is_integral_v<T>) return port;
-  else return port[0];
+  return port;
+}
+template <std::size_t N>
+uint64_t low(const VlWide<N>& port) {
+  return port[0];
 }
 
 }  // namespace
