@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Captured with OpenSTA 2.0 (Debian) from `ftaccel synth` of a 4x4 8-bit WS IP on SkyWater 130 nm
-// HD (tt, 10 ns clock, timing goal): the ctrl (enable source en_o), the PE (sink en_i) and the
-// fan-out-4 chain of sky130_fd_sc_hd__buf_1. Library warnings removed.
+// HD (tt, 10 ns clock, timing goal with an 8,000 ps ABC target): the ctrl (enable source en_o),
+// the PE (sink en_i) and the fan-out-4 chain of sky130_fd_sc_hd__buf_1. Library warnings removed.
 std::string capturedLog(const std::string& name) {
   return ftaccel::test::readFile(fs::path(FTACCEL_SOURCE_DIR) / "tests/data/synth" / name);
 }
