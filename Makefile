@@ -6,7 +6,8 @@ FTACCEL := $(BUILD)/ftaccel
 SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
 
 APT_PACKAGES := g++ make cmake ninja-build ccache pkg-config verilator yosys opensta iverilog \
-                catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev parallel
+                catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev parallel \
+                gnuplot-nox
 
 .PHONY: all deps build test test-large demo bench bench-campaign campaign regen lint-large clean
 

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Measurements behind `make bench`: Verilator model build time and peak memory, co-simulation
-# speed, synthesis runtime and area (generic library; SkyWater 130 nm when available).
-# Writes build/bench.json. Usage: synth/bench.sh BUILD_DIR [SKY130_LIBERTY]
+# speed beside a bare Verilator model, Icarus vs Verilator on one testbench, the lint and model
+# build curve 16x16..256x256 (CSV + PNG), synthesis runtime and area (generic library; SkyWater
+# 130 nm when available: PE figures of both synthesis goals, enable-net calibration).
+# Writes build/bench.json (and build/bench_scaling.csv/.png). Usage: synth/bench.sh BUILD_DIR
+# [SKY130_LIBERTY]. Env: SCALING_MAX (largest size of the curve, default 256), ICARUS_CYCLES,
+# VERILATOR_CYCLES (simulator comparison), BENCH_SKIP (words: scaling simcmp cosim pe calib).
 set -euo pipefail
 build=${1:-build}
 sky=${2:-../shared/pdk/sky130hd_tt.lib.gz}
 ft="$build/ftaccel"
+here=$(cd "$(dirname "$0")" && pwd)
+skip=" ${BENCH_SKIP:-} "
+want() { [[ "$skip" != *" $1 "* ]]; }
 out="$build/bench.json"
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
@@ -23,19 +30,37 @@ for n in 16 64; do
   echo "[bench] verilator model ${n}x${n} (cold, no ccache)" >&2
   entries+=("$(measure "sim_build_${n}x${n}" "$ft" sim --set array.rows=$n --set array.cols=$n --vectors 1)")
 done
-echo "[bench] co-simulation speed 16x16 8-bit" >&2
-"$ft" sim --set array.rows=16 --set array.cols=16 --vectors 200000 --batch 1000 --json \
-  > "$cache/speed.json" 2>/dev/null
-entries+=("{\"name\": \"sim_speed_16x16\", \"report\": $(cat "$cache/speed.json")}")
+if want cosim; then
+  echo "[bench] co-simulation speed 16x16 8-bit beside a bare Verilator model" >&2
+  entries+=("$(bash "$here/cosim_speed.sh" "$ft" 16 200000)")
+fi
+if want simcmp; then
+  echo "[bench] Icarus vs Verilator --binary, one testbench, 16x16 8-bit" >&2
+  entries+=("$(bash "$here/sim_compare.sh" "$ft" 16 8)")
+fi
+if want scaling; then
+  echo "[bench] lint and model build curve (SCALING_MAX=${SCALING_MAX:-256})" >&2
+  entries+=("$(bash "$here/scaling.sh" "$ft" "$build/bench_scaling")")
+fi
 entries+=("$(measure synth_8x8_generic "$ft" synth --json)")
 if [ -f "$sky" ]; then
   for n in 8 64; do
-    echo "[bench] synth ${n}x${n} 16-bit sky130" >&2
-    entries+=("$(measure "synth_${n}x${n}_d16_sky130" "$ft" synth --liberty "$sky" --set array.rows=$n \
+    echo "[bench] synth ${n}x${n} 16-bit sky130, 10 ns" >&2
+    entries+=("$(measure "synth_${n}x${n}_d16_sky130" "$ft" synth --liberty "$sky" --clock-ns 10 --set array.rows=$n \
                --set array.cols=$n --set data.bits=16 --json)")
     cp "$cache/synth_${n}x${n}_d16_sky130.out" "$build/synth_${n}x${n}_d16_sky130.json"
   done
   "$ft" synth --liberty "$sky" --json > "$build/synth_8x8_d8_sky130.json" 2>/dev/null
+  if want pe; then
+    # 10 ns: the clock of the reports; 5 ns: what the timing goal reaches when asked for more.
+    for clk in 10 5; do entries+=("$(bash "$here/pe_bench.sh" "$ft" "$sky" $clk)"); done
+  fi
+  if want calib; then
+    for n in 4 8; do
+      echo "[bench] enable-net model vs flat STA ${n}x${n} sky130" >&2
+      entries+=("$(bash "$here/enable_calibration.sh" "$ft" "$sky" $n 10 2>/dev/null)")
+    done
+  fi
 else
   echo "[bench] sky130 skipped: $sky not found" >&2
 fi

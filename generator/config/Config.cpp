@@ -33,6 +33,8 @@ std::string_view toString(Dataflow d) {
   return "?";
 }
 
+std::string_view toString(SynthGoal g) { return g == SynthGoal::Area ? "area" : "timing"; }
+
 int reductionLength(const Config& cfg) {
   return cfg.array.dataflow == Dataflow::OS ? cfg.array.maxK : cfg.array.rows;
 }
@@ -300,7 +302,9 @@ std::string derivedName(const Config& cfg) {
 
 std::string Config::canonicalToml() const {
   std::vector<std::string> lines;
-  for (const KeyRow& r : keyTable()) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
+  for (const KeyRow& r : keyTable())
+    if (!r.inCanonical || r.inCanonical(*this))
+      lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
   std::sort(lines.begin(), lines.end());
   std::string out;
   for (const auto& l : lines) out += l;

@@ -14,6 +14,10 @@ namespace ftaccel::config {
 enum class Dataflow { WS, IS, OS };
 std::string_view toString(Dataflow d);
 
+// What the Liberty mapping optimizes: area (plain ABC) or delay against the clock target.
+enum class SynthGoal { Area, Timing };
+std::string_view toString(SynthGoal g);
+
 struct IpConfig {
   std::string name;  // resolved module-name prefix (never empty after loading)
   bool nameDerived = true;
@@ -38,6 +42,7 @@ struct ProtectConfig {
 
 struct SynthConfig {
   double clockNs = 5.0;
+  SynthGoal goal = SynthGoal::Timing;
 };
 
 struct Config {

@@ -29,6 +29,9 @@ struct KeyRow {
   std::function<std::string(const Config&)> nameSuffix = nullptr;
   // True when the regenerate command must name the key (default: value differs from the default).
   std::function<bool(const Config& cfg, const Config& def)> inRegenerate = nullptr;
+  // False when the key stays out of the canonical TOML and so out of the hash (default: always
+  // in). A key added later that leaves the RTL alone uses it to keep every earlier hash.
+  std::function<bool(const Config& cfg)> inCanonical = nullptr;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

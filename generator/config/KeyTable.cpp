@@ -75,6 +75,17 @@ std::vector<KeyRow> buildTable() {
   t.push_back(row("synth.clock_ns", Kind::Float, 0.05, 1000,
                   [](const Config& c) { return Value{c.synth.clockNs}; },
                   [](Config& c, const Value& v) { c.synth.clockNs = std::get<double>(v); }));
+  // Only the synthesis scripts depend on the goal: at its default it stays out of the hash, so
+  // the packages (RTL banners) of every configuration keep the hash they had before the key.
+  KeyRow goal = row(
+      "synth.goal", Kind::String, 0, 0,
+      [](const Config& c) { return Value{std::string(toString(c.synth.goal))}; },
+      [](Config& c, const Value& v) {
+        c.synth.goal = std::get<std::string>(v) == "area" ? SynthGoal::Area : SynthGoal::Timing;
+      },
+      {"area", "timing"});
+  goal.inCanonical = [](const Config& c) { return c.synth.goal != SynthConfig{}.goal; };
+  t.push_back(goal);
   return t;
 }
 

@@ -8,10 +8,56 @@
 #include "flow/Package.h"
 #include "protect/ProtectionUnit.h"
 #include "units/IpDesign.h"
+#include "units/Units.h"
 
 namespace ftaccel::flow {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+const ir::Port* findPort(const ir::Module& m, const std::string& name) {
+  for (const auto& p : m.ports)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+// The global enable as the top wires it: the signal on the children's enable port and the child
+// output that drives it. Nothing when the top has no such single source.
+std::optional<EnableNetSpec> enableNetOf(const units::IpDesign& ip) {
+  const std::string sinkPort = units::clockPorts(true).back().name;
+  std::map<std::string, const ir::Module*> byName;
+  for (const auto& m : ip.modules) byName[m.module.name] = &m.module;
+  const ir::Module& top = *byName.at(ip.top);
+  std::vector<const ir::Instance*> instances;
+  for (const auto& item : top.items)
+    if (const auto* inst = std::get_if<ir::Instance>(&item)) instances.push_back(inst);
+  std::string net;
+  for (const auto* inst : instances)
+    for (const auto& [formal, actual] : inst->ports)
+      if (formal == sinkPort) net = actual;
+  if (net.empty()) return std::nullopt;
+  EnableNetSpec spec;
+  spec.sinkPort = sinkPort;
+  for (const auto* inst : instances) {
+    const auto it = byName.find(inst->module);
+    if (it == byName.end()) continue;
+    for (const auto& [formal, actual] : inst->ports) {
+      const ir::Port* port = findPort(*it->second, formal);
+      if (actual == net && port != nullptr && port->dir == ir::Dir::Out) {
+        spec.sourceModule = inst->module;
+        spec.sourcePort = formal;
+      }
+    }
+  }
+  if (spec.sourceModule.empty()) return std::nullopt;
+  for (const auto& m : ip.modules)
+    if (m.children.empty() && findPort(m.module, sinkPort) != nullptr)
+      spec.sinkModules.push_back(m.module.name);
+  return spec;
+}
+
+}  // namespace
 
 SynthResult synthesizeIp(const config::Config& cfg, const IpSynthOptions& options,
                          const ProgressFn& progress) {
@@ -25,7 +71,9 @@ SynthResult synthesizeIp(const config::Config& cfg, const IpSynthOptions& option
   req.ipDir = work / "ip";
   req.top = ip.top;
   req.clockNs = cfg.synth.clockNs;
+  req.goal = cfg.synth.goal;
   req.flat = options.flat;
+  req.enableNet = enableNetOf(ip);
   req.jobs = options.jobs;
   req.workDir = work / "synth";
   req.liberty = options.liberty;

@@ -266,6 +266,7 @@ SynthRequest packageSynthRequest(const config::Config& cfg, const units::IpDesig
   req.ipDir = ".";
   req.top = ip.top;
   req.clockNs = cfg.synth.clockNs;
+  req.goal = cfg.synth.goal;
   for (const auto& m : ip.modules)
     req.modules.push_back({m.module.name, "rtl/" + m.module.name + ".sv", m.children});
   return req;

@@ -1,6 +1,7 @@
 // Synthesis runner: per-module Yosys runs, OpenSTA on the leaves, then the roll-up.
 #include "flow/Synth.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 
 #include "flow/FileIo.h"
 #include "flow/Process.h"
+#include "flow/synth/EnableNet.h"
 #include "flow/synth/Hierarchy.h"
 #include "flow/synth/Liberty.h"
 #include "flow/synth/LogParsers.h"
@@ -154,6 +156,13 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
   // cannot parse the concatenated assigns Yosys writes for wiring-only parents.)
   std::atomic<int> staStarted{0};
   std::vector<std::function<void()>> staTasks;
+  const std::optional<EnableNetSpec>& enableNet = req.enableNet;
+  auto isSink = [&](const std::string& name) {
+    return enableNet && std::find(enableNet->sinkModules.begin(), enableNet->sinkModules.end(),
+                                  name) != enableNet->sinkModules.end();
+  };
+  std::vector<std::optional<EnableSinkFigures>> enableSinks(n);
+  EnableMeasurements enable;
   for (size_t i = 0; i < n; ++i) {
     if (!absReq.modules[i].children.empty()) continue;
     staTasks.emplace_back([&, i] {
@@ -168,12 +177,36 @@ SynthResult runSynth(const SynthRequest& req, const ProgressFn& progress) {
           parseLog("sta: timing " + mod.name, log, [&] { return readStaLog(text); });
       runs[i].path = fig.path;
       runs[i].powerW = fig.powerW;
+      if (enableNet && mod.name == enableNet->sourceModule)
+        enable.source = parseLog("sta: timing " + mod.name, log, [&] { return readEnableSource(text); });
+      if (isSink(mod.name))
+        enableSinks[i] = parseLog("sta: timing " + mod.name, log, [&] { return readEnableSink(text); });
     });
+  }
+  // One stage of the enable's buffer tree, characterized on the library's smallest buffer.
+  if (enableNet) {
+    enable.buffer = findBufferCell(readFile(workDir / lib.path));
+    if (enable.buffer) {
+      staTasks.emplace_back([&] {
+        report("sta: fan-out-4 stage of " + enable.buffer->name);
+        writeFile(workDir / "ftaccel_fo4.v", fo4Netlist(*enable.buffer));
+        writeFile(workDir / "ftaccel_fo4.sta.tcl", fo4StaScript(lib.path, "ftaccel_fo4.v"));
+        const fs::path log = workDir / "ftaccel_fo4.sta.log";
+        const std::string text = runTool("sta", {sta, "-no_splash", "-exit", "ftaccel_fo4.sta.tcl"},
+                                         "characterizing a buffer-tree stage", workDir, log);
+        enable.stageNs = parseLog("sta: buffer-tree stage", log, [&] { return readFo4Log(text); });
+      });
+    }
   }
   runParallel(req.jobs, staTasks);
 
   // 3. Roll-up: instance counts from the top down, areas and power from the leaves up.
   SynthResult result = rollUp(req, runs);
+  if (enableNet) {
+    for (size_t i = 0; i < n; ++i)
+      if (enableSinks[i]) enable.sinks.emplace_back(req.modules[i].name, *enableSinks[i]);
+    addEnablePath(result, estimateEnablePath(req, enable));
+  }
   result.technology = lib.technology;
   result.areaUnit = lib.areaUnit;
   result.flatArea = flatArea;

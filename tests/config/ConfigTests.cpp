@@ -126,6 +126,25 @@ TEST_CASE("config hash changes with every key and is stable", "[config]") {
   CHECK(base.hash() == config::loadConfigText("", "y").hash());
   CHECK(base.hash().size() == 16);
   for (std::string set : {"array.rows=9", "array.cols=7", "data.bits=9", "data.acc_bits=24",
-                          "ip.name=foo", "synth.clock_ns=3", "protect.bypass=true"})
+                          "ip.name=foo", "synth.clock_ns=3", "protect.bypass=true",
+                          "synth.goal=area"})
     CHECK(config::loadConfigText("", "x", {set}).hash() != base.hash());
+}
+
+TEST_CASE("synth.goal: timing by default, out of the hash at its default", "[config]") {
+  auto base = config::loadConfigText("", "x");
+  CHECK(base.synth.goal == config::SynthGoal::Timing);
+  // The key came after the reference IP was committed: at its default it must not move the hash
+  // (rtl/ftaccel_ws8x8_d8/manifest.json holds this one).
+  CHECK(base.hash() == "762a6d7457be536e");
+  CHECK(base.canonicalToml().find("synth.goal") == std::string::npos);
+  CHECK(config::loadConfigText("", "x", {"synth.goal=timing"}).hash() == base.hash());
+  auto area = config::loadConfigText("[synth]\ngoal = \"area\"\n", "x");
+  CHECK(area.synth.goal == config::SynthGoal::Area);
+  CHECK(area.canonicalToml().find("synth.goal = \"area\"") != std::string::npos);
+  CHECK(area.toJson()["synth"]["goal"] == "area");
+  CHECK(base.toJson()["synth"]["goal"] == "timing");
+  const std::string err = loadError("", {"synth.goal=speed"});
+  CHECK(err.find("synth.goal") != std::string::npos);
+  CHECK(err.find("timing") != std::string::npos);
 }

@@ -5,6 +5,7 @@
 #include "config/Config.h"
 #include "flow/IpSynth.h"
 #include "flow/Synth.h"
+#include "flow/synth/EnableNet.h"
 #include "units/IpDesign.h"
 
 using namespace ftaccel;
@@ -30,6 +31,20 @@ TEST_CASE("IP synthesis: hierarchical total agrees with flat synthesis on a 3x2 
   CHECK(*r.flatArea == Approx(r.totalArea).epsilon(0.10));
   CHECK(r.criticalPathNs > 0);
   CHECK(r.worstSlackNs < cfg.synth.clockNs);
+  // The enable net: found in the top's wiring (ctrl en_o -> en_i of the PEs and skews), its pins
+  // counted over all instances, a buffer tree of the generic BUF, the worst sink a leaf.
+  REQUIRE(r.enablePath);
+  const auto& en = *r.enablePath;
+  CHECK(en.sourceModule == "ftaccel_ws3x2_d8_ctrl");
+  CHECK(en.sinkModule.rfind("ftaccel_ws3x2_d8_", 0) == 0);
+  CHECK(en.bufferCell == "BUF");
+  CHECK(en.stageNs > 0);
+  CHECK(en.pins >= 6 * 8);  // at least the activation register of every PE
+  CHECK(en.stages == flow::synth::treeStages(en.pins));
+  CHECK(en.sinkNs > 0);
+  CHECK(en.arrivalNs == Approx(en.sourceNs + en.stages * en.stageNs + en.sinkNs));
+  CHECK(en.slackNs == Approx(cfg.synth.clockNs - en.arrivalNs));
+  CHECK(r.worstSlackNs <= en.slackNs + 1e-9);
 }
 
 TEST_CASE("IP synthesis: bypass overhead is reported against the unprotected IP", "[synth][bypass]") {

@@ -16,6 +16,7 @@
 #include "TestUtil.h"
 #include "flow/Process.h"
 #include "flow/Synth.h"
+#include "flow/synth/Scripts.h"
 
 namespace fs = std::filesystem;
 using namespace ftaccel::flow;
@@ -140,6 +141,17 @@ TEST_CASE("generated scripts and SDC", "[synth]") {
   CHECK_THAT(ys, Catch::Contains("stat -liberty lib/x.lib"));
   CHECK_THAT(ys, Catch::Contains("write_verilog -noattr netlist/t_chain.v"));
   CHECK_THAT(ys, !Catch::Contains("flatten"));
+  // Timing goal (default): ABC maps and sizes against 60 % of the clock period, in ps.
+  CHECK(req.goal == ftaccel::config::SynthGoal::Timing);
+  CHECK_THAT(ys, Catch::Contains("abc -liberty lib/x.lib -script \"+strash;dch,-f;map,-D,3000;"
+                                 "buffer,-p;upsize,-D,3000;dnsize,-D,3000;\"\n"));
+  SynthRequest area = req;
+  area.goal = ftaccel::config::SynthGoal::Area;
+  area.clockNs = 10;
+  const std::string ysArea = yosysModuleScript(area, area.modules[1], "lib/x.lib", "n.v");
+  CHECK_THAT(ysArea, Catch::Contains("abc -liberty lib/x.lib\n"));
+  CHECK_THAT(ysArea, !Catch::Contains("-script"));
+  CHECK_THAT(synth::timingAbcScript(10), Catch::Contains("map,-D,6000;"));
 
   const std::string sdc = sdcText("clk_i", 2.5);
   CHECK_THAT(sdc, Catch::Contains("create_clock -name clk -period 2.5 [get_ports clk_i]"));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "flow/Synth.h"
+#include "flow/synth/Scripts.h"
 
 namespace ftaccel::flow {
 
@@ -27,6 +28,7 @@ nlohmann::json toJson(const SynthResult& result) {
   nlohmann::json j = {{"technology", result.technology},
                       {"area_unit", result.areaUnit},
                       {"clock_ns", result.clockNs},
+                      {"goal", std::string(config::toString(result.goal))},
                       {"modules", modules},
                       {"total_area", result.totalArea},
                       {"total_power_w", result.totalPowerW},
@@ -37,6 +39,20 @@ nlohmann::json toJson(const SynthResult& result) {
                       {"critical_module", result.criticalModule},
                       {"runtime_seconds", result.runtimeSeconds}};
   if (result.flatArea) j["flat_area"] = *result.flatArea;
+  j["enable_path"] = nullptr;
+  if (const auto& e = result.enablePath) {
+    j["enable_path"] = {{"method", "fan-out-4 buffer tree model (DESIGN.md, Synthesis)"},
+                        {"pins", e->pins},
+                        {"stages", e->stages},
+                        {"buffer_cell", e->bufferCell},
+                        {"stage_ns", e->stageNs},
+                        {"source_module", e->sourceModule},
+                        {"source_ns", e->sourceNs},
+                        {"sink_module", e->sinkModule},
+                        {"sink_ns", e->sinkNs},
+                        {"path_ns", e->arrivalNs},
+                        {"slack_ns", e->slackNs}};
+  }
   return j;
 }
 
@@ -71,11 +87,22 @@ std::string formatReport(const SynthResult& result) {
   std::string where = result.criticalModule;
   if (crit != result.modules.end() && !crit->pathStart.empty())
     where += fmt::format(", {} -> {}", crit->pathStart, crit->pathEnd);
+  if (const auto& e = result.enablePath)
+    out += fmt::format(
+        "enable net:     {:.3f} ns, slack {:.3f} ns (model: {} {} + {} x {:.3f} ns {} "
+        "fan-out-4 stages to {} pins + {} {:.3f} ns)\n",
+        e->arrivalNs, e->slackNs, e->sourceModule, fmt::format("{:.3f} ns", e->sourceNs),
+        e->stages, e->stageNs, e->bufferCell, e->pins, e->sinkModule, e->sinkNs);
   out += fmt::format("critical path:  {:.3f} ns ({})\n", result.criticalPathNs, where);
   out += fmt::format("worst slack:    {:.3f} ns ({})\n", result.worstSlackNs,
                      result.worstSlackNs < 0 ? "VIOLATED" : "met");
   out += fmt::format("clock:          {} ns ({:.1f} MHz)\n", result.clockNs,
                      result.clockNs > 0 ? 1000.0 / result.clockNs : 0.0);
+  out += fmt::format("goal:           {}\n",
+                     result.goal == config::SynthGoal::Timing
+                         ? fmt::format("timing (ABC delay target {:.0f} ps)",
+                                       1000.0 * synth::kAbcDelayTargetFraction * result.clockNs)
+                         : std::string("area (plain ABC mapping)"));
   out += fmt::format("technology:     {}\n", result.technology);
   out += fmt::format("runtime:        {:.1f} s\n", result.runtimeSeconds);
   return out;

@@ -61,6 +61,7 @@ SynthResult rollUp(const SynthRequest& req, const std::vector<ModuleRun>& measur
 
   SynthResult result;
   result.clockNs = req.clockNs;
+  result.goal = req.goal;
   bool haveWorst = false;
   for (size_t i = 0; i < n; ++i) {
     const SynthModule& mod = req.modules[i];

@@ -1,8 +1,12 @@
 // Text of the Yosys and OpenSTA scripts the synthesis flow runs.
 #include "flow/synth/Scripts.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
+#include "flow/synth/EnableNet.h"
 #include "flow/synth/Hierarchy.h"
 
 namespace ftaccel::flow {
@@ -16,12 +20,16 @@ std::string yosysPath(const std::filesystem::path& p) {
 }
 
 // Technology mapping to the Liberty library and the mapped statistics, shared by both scripts.
-std::string mapAndStat(const std::filesystem::path& libertyPath,
+// Yosys' default Liberty script ends in &nf, which ignores -D: the timing goal brings its own.
+std::string mapAndStat(const SynthRequest& req, const std::filesystem::path& libertyPath,
                        const std::filesystem::path& netlistOut) {
   const std::string lib = libertyPath.generic_string();
   std::string s;
   s += fmt::format("dfflibmap -liberty {}\n", lib);
-  s += fmt::format("abc -liberty {}\n", lib);
+  if (req.goal == config::SynthGoal::Timing)
+    s += fmt::format("abc -liberty {} -script \"{}\"\n", lib, synth::timingAbcScript(req.clockNs));
+  else
+    s += fmt::format("abc -liberty {}\n", lib);
   s += "opt_clean\n";
   s += fmt::format("log {}\n", synth::kMarkMapped);
   s += fmt::format("stat -liberty {}\n", lib);
@@ -47,10 +55,15 @@ std::string yosysModuleScript(const SynthRequest& req, const SynthModule& mod,
   // Generic-gate statistics: flip-flops are counted before they become library cells.
   s += fmt::format("log {}\n", synth::kMarkGeneric);
   s += "stat\n";
-  return s + mapAndStat(libertyPath, netlistOut);
+  return s + mapAndStat(req, libertyPath, netlistOut);
 }
 
 namespace synth {
+
+std::string timingAbcScript(double clockNs) {
+  const long targetPs = std::lround(kAbcDelayTargetFraction * clockNs * 1000.0);
+  return fmt::format("+strash;dch,-f;map,-D,{0};buffer,-p;upsize,-D,{0};dnsize,-D,{0};", targetPs);
+}
 
 bool needsQuoting(const std::string& path) {
   return path.find_first_of(" \t\"") != std::string::npos;
@@ -71,7 +84,7 @@ std::string flatYosysScript(const SynthRequest& req, const std::filesystem::path
   s += "flatten\n";
   s += fmt::format("hierarchy -top {}\n", req.top);
   s += fmt::format("synth -top {} -run fine:\n", req.top);
-  return s + mapAndStat(libertyPath, netlistOut);
+  return s + mapAndStat(req, libertyPath, netlistOut);
 }
 
 std::string staScript(const SynthRequest& req, const SynthModule& mod,
@@ -88,6 +101,12 @@ std::string staScript(const SynthRequest& req, const SynthModule& mod,
   // Power with a default activity: 10 % toggle rate per cycle on every input, propagated.
   s += "set_power_activity -input -activity 0.1\n";
   s += "report_power -digits 6\n";
+  if (const auto& en = req.enableNet) {
+    if (mod.name == en->sourceModule) s += enableSourceTcl(en->sourcePort);
+    if (std::find(en->sinkModules.begin(), en->sinkModules.end(), mod.name) !=
+        en->sinkModules.end())
+      s += enableSinkTcl(en->sinkPort);
+  }
   return s;
 }
 

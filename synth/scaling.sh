@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Build-cost curve of the generated WS IP from 16x16 to 256x256 (8-bit): Verilator -Wall lint and
+# the co-simulation model build (`ftaccel sim --vectors 1`, empty model cache, no ccache), wall
+# seconds and peak RSS from /usr/bin/time. Writes OUT.csv and, with gnuplot, OUT.png; prints one
+# JSON object. Usage: synth/scaling.sh FTACCEL OUT_PREFIX
+# Env: SCALING_SIZES (default "16 32 64 128 256"), SCALING_MAX (skip sizes above it).
+set -euo pipefail
+ft=$1; out=$2
+sizes=${SCALING_SIZES:-16 32 64 128 256}; max=${SCALING_MAX:-256}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CCACHE_DISABLE=1
+timed() {  # command...: prints "seconds peak_mib"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/cmd.out" 2>&1 \
+    || { tail -20 "$work/cmd.out" >&2; return 1; }
+  read -r secs kib < "$work/time"
+  echo "$secs $((kib / 1024))"
+}
+echo "size,pes,lint_seconds,lint_peak_mib,model_seconds,model_peak_mib" > "$out.csv"
+for n in $sizes; do
+  [ "$n" -le "$max" ] || { echo "[scaling] ${n}x${n} skipped (SCALING_MAX=$max)" >&2; continue; }
+  rm -rf "$work/ip" "$work/cache"
+  "$ft" generate --set array.rows="$n" --set array.cols="$n" --out "$work/ip" >/dev/null
+  top=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['top'])" "$work/ip/manifest.json")
+  echo "[scaling] ${n}x${n}: verilator -Wall lint" >&2
+  read -r ls lm < <(cd "$work/ip" && timed verilator --lint-only -Wall --top-module "$top" $(cat "$top.f"))
+  echo "[scaling] ${n}x${n}: co-simulation model build" >&2
+  read -r ms mm < <(FTACCEL_CACHE_DIR="$work/cache" timed "$ft" sim --set array.rows="$n" \
+                      --set array.cols="$n" --vectors 1)
+  echo "$n,$((n * n)),$ls,$lm,$ms,$mm" | tee -a "$out.csv" >&2
+done
+if command -v gnuplot >/dev/null; then
+  gnuplot <<GP
+set terminal pngcairo size 1000,450 font ",10"
+set output "$out.png"
+set datafile separator ","
+set key autotitle columnhead top left
+set logscale xy 2
+set xlabel "array size (rows = cols)"
+set grid
+set multiplot layout 1,2 title "ftaccel WS 8-bit: Verilator -Wall lint and co-simulation model build"
+set ylabel "wall seconds"
+plot "$out.csv" using 1:3 with linespoints title "lint", "" using 1:5 with linespoints title "model build"
+set ylabel "peak RSS (MiB)"
+plot "$out.csv" using 1:4 with linespoints title "lint", "" using 1:6 with linespoints title "model build"
+unset multiplot
+GP
+else
+  echo "[scaling] gnuplot not found: no plot (make deps installs it)" >&2
+fi
+python3 - "$out.csv" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print(json.dumps({"name": "scaling", "csv": sys.argv[1],
+                  "rows": [{k: float(v) for k, v in r.items()} for r in rows]}))
+PY
