@@ -29,6 +29,12 @@ struct KeyRow {
   std::function<std::string(const Config&)> nameSuffix = nullptr;
   // True when the regenerate command must name the key (default: value differs from the default).
   std::function<bool(const Config& cfg, const Config& def)> inRegenerate = nullptr;
+  // False: the key is left out of the canonical TOML (so of the hash) and of the JSON echo, e.g.
+  // a unit's keys while the unit is off, so that adding a unit changes no other IP's hash.
+  std::function<bool(const Config&)> inCanonical = nullptr;
+  // A check against the other keys, run once every key is known: a non-empty text is an error
+  // at the key's location (e.g. a word size that must divide array.cols).
+  std::function<std::string(const Config&)> check = nullptr;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

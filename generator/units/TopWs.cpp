@@ -109,6 +109,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                ""},
   };
   addTopProtection(m, "u_array", cfg, options);
+  addLoadPath(m, "u_array", cfg, lData, cfg.array.dataflow == config::Dataflow::IS ? "input" : "weight");
   const auto fed = addInputStages(m, cfg, {{"stream", "skew_in", "Rows", "LaneBits", cfg.data.bits}});
   connectSkew(m, "u_in_skew", fed[0]);
   if (!options.faultPorts) m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
