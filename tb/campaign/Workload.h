@@ -127,6 +127,7 @@ struct RunResult {
   int extra = 0;             // results beyond the workload
   bool converged = false;
   bool alarm = false;        // an alarm output of the IP fired
+  long parityZeroed = -1;    // weight parity: words zeroed by the load (-1: no parity unit)
 };
 
 }  // namespace ftaccel::campaign
