@@ -250,14 +250,10 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
       cfg.data.accBitsExplicit = true;
     }
   }
-  for (const KeyRow& r : keyTable()) {
-    if (!r.check) continue;
-    const std::string why = r.check(cfg);
-    if (why.empty()) continue;
-    const auto given = src.leaves.find(std::string(r.path));
-    diags.error("config.incompatible",
-                given != src.leaves.end() ? given->second.loc : Location{std::string(sourceName), 0, 0}, why);
-  }
+  // Checks of given keys that need the whole configuration (protection units' rows).
+  for (const auto& [path, raw] : src.leaves)
+    if (const KeyRow* row = findKey(path); row && row->check)
+      if (const std::string why = row->check(cfg); !why.empty()) diags.error("config.not-applicable", raw.loc, why);
   if (cfg.ip.name.empty()) {
     cfg.ip.name = derivedName(cfg);
     cfg.ip.nameDerived = true;
@@ -309,7 +305,7 @@ std::string derivedName(const Config& cfg) {
 std::string Config::canonicalToml() const {
   std::vector<std::string> lines;
   for (const KeyRow& r : keyTable())
-    if (!r.inCanonical || r.inCanonical(*this)) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
+    if (!r.present || r.present(*this)) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
   std::sort(lines.begin(), lines.end());
   std::string out;
   for (const auto& l : lines) out += l;
@@ -329,7 +325,7 @@ std::string Config::hash() const {
 nlohmann::json Config::toJson() const {
   nlohmann::json out = nlohmann::json::object();
   for (const KeyRow& r : keyTable()) {
-    if (r.inCanonical && !r.inCanonical(*this)) continue;
+    if (r.present && !r.present(*this)) continue;
     // protect.weight_parity.enable -> {"protect": {"weight_parity": {"enable": ...}}}
     std::string pointer(r.path);
     std::replace(pointer.begin(), pointer.end(), '.', '/');

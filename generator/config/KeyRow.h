@@ -29,12 +29,12 @@ struct KeyRow {
   std::function<std::string(const Config&)> nameSuffix = nullptr;
   // True when the regenerate command must name the key (default: value differs from the default).
   std::function<bool(const Config& cfg, const Config& def)> inRegenerate = nullptr;
-  // False: the key is left out of the canonical TOML (so of the hash) and of the JSON echo, e.g.
-  // a unit's keys while the unit is off, so that adding a unit changes no other IP's hash.
-  std::function<bool(const Config&)> inCanonical = nullptr;
-  // A check against the other keys, run once every key is known: a non-empty text is an error
-  // at the key's location (e.g. a word size that must divide array.cols).
-  std::function<std::string(const Config&)> check = nullptr;
+  // A unit's key that exists only while the unit is enabled: false keeps it out of the canonical
+  // TOML (so the hash) and the JSON, so configurations without the unit hash as before.
+  std::function<bool(const Config& cfg)> present = nullptr;
+  // A check of a given key once every key is known (the dataflow a unit applies to, a word size
+  // that must divide array.cols): returns the diagnostic text, empty when the value is fine.
+  std::function<std::string(const Config& cfg)> check = nullptr;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

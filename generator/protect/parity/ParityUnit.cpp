@@ -106,14 +106,20 @@ class WeightParity final : public ProtectionUnit {
     enable.nameSuffix = [](const config::Config& c) {
       return wp(c).enable ? fmt::format("_wp{}", wp(c).wordWeights) : std::string();
     };
-    enable.inCanonical = on;
+    enable.present = on;
+    // On the enable row, which is given whenever the unit is on (the word size may be a default).
     enable.check = [](const config::Config& c) -> std::string {
-      if (!wp(c).enable || c.array.dataflow == config::Dataflow::WS) return "";
+      if (!wp(c).enable) return "";
       if (c.array.dataflow == config::Dataflow::IS)
         return "'protect.weight_parity.enable' = true needs array.dataflow = \"ws\": the IS load "
                "port carries inputs, which no host packs, and its weights stream";
-      return "'protect.weight_parity.enable' = true needs array.dataflow = \"ws\": OS streams the "
-             "weights with the activations and has no weight load port";
+      if (c.array.dataflow == config::Dataflow::OS)
+        return "'protect.weight_parity.enable' = true needs array.dataflow = \"ws\": OS streams the "
+               "weights with the activations and has no weight load port";
+      if (c.array.cols % wp(c).wordWeights == 0) return "";
+      return fmt::format("'protect.weight_parity.word_weights' = {} does not divide the load beat of "
+                         "array.cols = {} weights; allowed: {}",
+                         wp(c).wordWeights, c.array.cols, divisors(c.array.cols));
     };
     config::KeyRow words;
     words.path = "protect.weight_parity.word_weights";
@@ -124,21 +130,14 @@ class WeightParity final : public ProtectionUnit {
     words.set = [](config::Config& c, const config::Value& v) {
       c.protect.weightParity.wordWeights = static_cast<int>(std::get<int64_t>(v));
     };
-    words.inCanonical = on;
-    words.check = [](const config::Config& c) -> std::string {
-      if (!wp(c).enable || c.array.dataflow != config::Dataflow::WS || c.array.cols % wp(c).wordWeights == 0)
-        return "";
-      return fmt::format("'protect.weight_parity.word_weights' = {} does not divide the load beat of "
-                         "array.cols = {} weights; allowed: {}",
-                         wp(c).wordWeights, c.array.cols, divisors(c.array.cols));
-    };
+    words.present = on;
     config::KeyRow flip;
     flip.path = "protect.weight_parity.flip";
     flip.kind = config::Kind::String;
     flip.choices = {"largest", "last"};
     flip.get = [](const config::Config& c) { return config::Value{wp(c).flip}; };
     flip.set = [](config::Config& c, const config::Value& v) { c.protect.weightParity.flip = std::get<std::string>(v); };
-    flip.inCanonical = on;
+    flip.present = on;
     return {enable, words, flip};
   }
 
