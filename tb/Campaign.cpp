@@ -57,6 +57,7 @@ int campaignMain(int argc, char** argv) {
   const std::vector<Injection> list = o.model == "list" ? parseList(o.inject) : std::vector<Injection>{};
   const Workload wl = makeWorkload(o.vectors, o.workloadSeed);
   Simulator sim(*top, wl, table.get(), o.timingScale, (size_t)o.snapshotMib << 20, o.snapshotStride);
+  if (o.model.rfind("mem-", 0) == 0) sim.setMemoryWord(o.memoryWord);
   std::string why;
   const auto t0 = std::chrono::steady_clock::now();
   if (!sim.recordReference(why)) fail(why);

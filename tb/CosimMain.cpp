@@ -25,6 +25,7 @@
 #include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 #include "golden/Tiler.h"
+#include "protect/parity/ParityPacker.h"
 #include "verilated.h"
 
 namespace {
@@ -128,8 +129,34 @@ struct Batch {
   int tileIn = 0, tileOut = 0;  // --matmul: which tile of the input and output dimensions
   Matrix weights;             // kRows x kCols, W[k][c], after bypass pruning
   Matrix unpruned;            // the same before pruning
+  Matrix stored;              // WS: what the load port carries (the memory image); = weights by default
+  long parityZeroed = 0;      // weight parity: words the IP must zero in this load
+  long bitErrors = 0;         // --memory-ber: bits flipped in the stored image
   std::vector<std::vector<int64_t>> vectors;
 };
+
+// The stored weight image (WS) and what the array loads from it: --memory-ber flips bits of the
+// image; with weight parity the host packs it first and the IP zeroes every odd word
+// (protect/parity, the golden model of the whole load path).
+[[maybe_unused]] void storeWeights(Batch& b, double ber, uint64_t seed) {
+  namespace par = ftaccel::protect::parity;
+#if FTACCEL_UNIT_WEIGHT_PARITY
+  const par::WordLayout layout = weight_parity::layout();
+  par::packImage(b.weights.data, layout, weight_parity::rule());
+#else
+  const par::WordLayout layout{kBits, kCols, 1};
+#endif
+  b.stored = b.weights;
+  if (ber > 0)
+    for (const auto& f : par::berFaults(layout, kRows, ber, seed)) {
+      par::corrupt(b.stored.data, layout, f);
+      b.bitErrors += (long)f.bits.size();
+    }
+  b.weights = b.stored;
+#if FTACCEL_UNIT_WEIGHT_PARITY
+  for (int z : par::checkAndZero(b.weights.data, layout)) b.parityZeroed += z;
+#endif
+}
 
 
 // Results common to every driver, printed as one JSON object.
@@ -137,6 +164,7 @@ struct Report {
   long vectors = 0, checked = 0, mismatches = 0, cycles = 0, batches = 0;
   long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
   long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0;
+  long memoryBitErrors = 0, parityZeroedWords = 0;
   size_t matmulElements = 0;
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
@@ -174,6 +202,8 @@ struct Report {
     r.matmulElements = (long)matmulElements;
     r.matmulMismatches = matmulMismatches;
     r.tiles = tiles;
+    r.memoryBitErrors = memoryBitErrors;
+    r.parityZeroedWords = parityZeroedWords;
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
@@ -329,6 +359,11 @@ int main(int argc, char** argv) {
     batches.push_back(std::move(b));
   }
 
+#if !FTACCEL_DATAFLOW_IS
+  for (size_t i = 0; i < batches.size(); ++i) storeWeights(batches[i], opt.memoryBer, opt.seed * 1000003 + i);
+#else
+  for (auto& b : batches) b.stored = b.weights;
+#endif
   const FaultSetup fs = faultSetup(opt);
   const auto& mask = fs.mask;
   Report rep;
@@ -378,7 +413,7 @@ int main(int argc, char** argv) {
       for (int k = 0; k < kRows; ++k) io.streamLane(k, x[k]);
     }
     if (haveLoad)
-      for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].weights.at((int)loadRow, c));
+      for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].stored.at((int)loadRow, c));
     driveFaults(*top, fs.faults, stim);
     top->eval();
 
@@ -432,6 +467,15 @@ int main(int argc, char** argv) {
       if (fs.bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
         ++prunedVisible;
       if (firstAccept < 0) firstAccept = cycle;
+#if FTACCEL_UNIT_WEIGHT_PARITY
+      // The batch's load is complete and the next one has not started: its count is final.
+      if (vecIndex == 0 && !opt.noSwap && (long)top->wparity_count_o != b.parityZeroed) {
+        ++mismatches;
+        if (firstMismatch.empty())
+          firstMismatch = "batch " + std::to_string(vecBatch) + ": wparity_count_o = " +
+                          std::to_string((long)top->wparity_count_o) + ", expected " + std::to_string(b.parityZeroed);
+      }
+#endif
       if (vecIndex == 0 && !opt.noSwap) ++swaps;
       if (++vecIndex == b.vectors.size()) {
         vecIndex = 0;
@@ -466,6 +510,10 @@ int main(int argc, char** argv) {
   rep.tiles = opt.product.b ? (long)batches.size() : 0;
   rep.firstMismatch = firstMismatch;
   rep.timeout = checked < opt.vectors;
+  for (const auto& b : batches) {
+    rep.memoryBitErrors += b.bitErrors;
+    rep.parityZeroedWords += b.parityZeroed;
+  }
   // --matmul: the tiled hardware result against one golden product of the whole matrices,
   // with the stationary operand pruned by the mapping of the bypass mask.
   if (opt.product.b) {

@@ -64,7 +64,8 @@ Command addCampaignCommand(CLI::App& parent) {
   a->config.attach(app);
   app->add_option("--model", a->request.run.model,
                   "seu (one bit flip), mbu (burst of adjacent bits), stuck (stuck-at-0/1), pe (whole PE "
-                  "outputs random), timing (multiplier error table), list (--inject)")
+                  "outputs random), timing (multiplier error table), list (--inject); WS weight words "
+                  "from memory: mem-seu, mem-mbu (burst inside one word), mem-ber (--memory-ber)")
       ->check(CLI::IsMember(contract::campaignModels()));
   a->faultsOption = app->add_option("-n,--faults", a->request.run.faults,
                                     "Faults in the whole campaign (all shards; default 1000, list: 1)")
@@ -82,6 +83,11 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_option("--vectors", a->request.run.vectors, "Workload: vectors through freshly loaded weights")
       ->check(CLI::Range(1, 100000));
   app->add_option("--workload-seed", a->request.run.workloadSeed, "Seed of the workload operands");
+  app->add_option("--memory-word", a->request.run.memoryWord,
+                  "mem-*: weights per memory word (default: the weight-parity word, else array.cols)")
+      ->check(CLI::Range(1, 256));
+  app->add_option("--memory-ber", a->request.run.memoryBer, "mem-ber: bit error rate of the weight image")
+      ->check(CLI::Range(0.0, 1.0));
   app->add_option("--burst", a->request.run.burst, "mbu: adjacent bits per upset (0 = random 2..8)")
       ->check(CLI::Range(0, 8));
   app->add_option("--stuck-cycles", a->request.run.stuckCycles,

@@ -201,6 +201,9 @@ int main(int argc, char** argv) {
   simCmd->add_option("--shift", sim.run.shift, "Diagonal shift of the mapping (dissertation 10.3.4)")
       ->check(CLI::Range(0, 1 << 20));
   simCmd->add_flag("--bypass-faulty", sim.run.bypassFaulty, "Bypass exactly the faulty PEs");
+  simCmd->add_option("--memory-ber", sim.run.memoryBer,
+                     "WS: bit error rate of the stored weight image (checked by weight parity)")
+      ->check(CLI::Range(0.0, 1.0));
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;

@@ -36,8 +36,16 @@ struct DataConfig {
   bool accBitsExplicit = false;
 };
 
+// Opportunistic weight parity (SPEC §8, protect/parity/): words of wordWeights weights.
+struct WeightParityConfig {
+  bool enable = false;
+  int wordWeights = 8;
+  std::string flip = "largest";  // host-side packing rule: "largest" or "last"
+};
+
 struct ProtectConfig {
   bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
+  WeightParityConfig weightParity;
 };
 
 struct SynthConfig {

@@ -32,6 +32,12 @@ struct KeyRow {
   // False when the key stays out of the canonical TOML and so out of the hash (default: always
   // in). A key added later that leaves the RTL alone uses it to keep every earlier hash.
   std::function<bool(const Config& cfg)> inCanonical = nullptr;
+  // A unit's key that exists only while the unit is enabled: false keeps it out of the canonical
+  // TOML (so the hash) and the JSON, so configurations without the unit hash as before.
+  std::function<bool(const Config& cfg)> present = nullptr;
+  // A check of a given key once every key is known (the dataflow a unit applies to, a word size
+  // that must divide array.cols): returns the diagnostic text, empty when the value is fine.
+  std::function<std::string(const Config& cfg)> check = nullptr;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

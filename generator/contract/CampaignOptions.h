@@ -13,7 +13,8 @@
 namespace ftaccel::contract {
 
 inline const std::vector<std::string>& campaignModels() {
-  static const std::vector<std::string> m = {"seu", "mbu", "stuck", "pe", "timing", "list"};
+  static const std::vector<std::string> m = {"seu",     "mbu",     "stuck",  "pe", "timing",
+                                             "list",    "mem-seu", "mem-mbu", "mem-ber"};
   return m;
 }
 
@@ -37,6 +38,10 @@ struct CampaignOptions {
   std::string timingTable;    // timing: error table (docs/timing-tables.md), absolute
   double timingScale = 1.0;   // multiplies every probability of the timing table
   bool verifyPruned = false;  // also simulate the faults the live windows classify
+  // mem-*: faults in the weight words as they arrive from memory (WS): words of memoryWord
+  // weights on the load beat (the weight-parity word when the IP has it); mem-ber: the rate.
+  int memoryWord = 0;
+  double memoryBer = 0;
   long snapshotMib = 2048;    // memory for the reference snapshots (fewer kept beyond it)
   long snapshotStride = 0;    // keep every n-th edge's state (0 = as the memory allows)
   bool progress = true;
@@ -45,7 +50,7 @@ struct CampaignOptions {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CampaignOptions, model, faults, seed, shardIndex, shardCount, jobs, out, engine,
                                    vectors, workloadSeed, burst, stuckCycles, multi, inject, timingTable,
-                                   timingScale, verifyPruned, snapshotMib, snapshotStride, progress, configHash)
+                                   timingScale, verifyPruned, memoryWord, memoryBer, snapshotMib, snapshotStride, progress, configHash)
 
 // What the engine prints when it is done (one JSON object on stdout).
 struct CampaignStats {
@@ -112,6 +117,8 @@ inline std::string checkCampaignOptions(const CampaignOptions& o) {
   if (o.snapshotMib < 1) return "snapshotMib must be at least 1";
   if (o.model == "timing" && o.timingTable.empty()) return "model timing needs timingTable";
   if (o.model == "list" && o.inject.empty()) return "model list needs inject";
+  if (o.model.rfind("mem-", 0) == 0 && o.memoryWord < 1) return "mem-* models need memoryWord >= 1";
+  if (o.memoryBer < 0 || o.memoryBer > 1) return "memoryBer must be in 0..1";
   return "";
 }
 

@@ -51,6 +51,8 @@ struct ModelOptions {
   int multi = 1;
   std::string inject, timingTable;
   double timingScale = 1.0;
+  int memoryWord = 0;     // mem-*: weights per memory word (0: not a memory model)
+  double memoryBer = 0;   // mem-ber
   bool operator==(const ModelOptions&) const = default;
 };
 
@@ -233,6 +235,8 @@ Json wideJson(Wide v) {
 inline void to_json(nlohmann::json& j, const ModelOptions& m) {
   j = {{"burst", m.burst},   {"stuck_cycles", m.stuckCycles}, {"multi", m.multi},
        {"inject", m.inject}, {"timing_table", m.timingTable}, {"timing_scale", m.timingScale}};
+  if (m.memoryWord) j["memory_word"] = m.memoryWord;
+  if (m.memoryBer > 0) j["memory_ber"] = m.memoryBer;
 }
 
 inline void to_json(nlohmann::json& j, const WorkloadInfo& w) { j = {{"vectors", w.vectors}, {"seed", w.seed}}; }
@@ -302,6 +306,11 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
     if (m.contains("timing_scale")) {
       if (!m["timing_scale"].is_number()) bad("campaign.bad-field", "'timing_scale' must be a number");
       h.modelOptions.timingScale = m["timing_scale"].get<double>();
+    }
+    h.modelOptions.memoryWord = static_cast<int>(optIntField(m, "memory_word", 0));
+    if (m.contains("memory_ber")) {
+      if (!m["memory_ber"].is_number()) bad("campaign.bad-field", "'memory_ber' must be a number");
+      h.modelOptions.memoryBer = m["memory_ber"].get<double>();
     }
   }
   h.sites = optIntField(j, "sites", 0);

@@ -47,11 +47,12 @@ struct SimOptions {
   std::vector<PeFault> faults;  // --pe-fault; needs a model built with fault ports
   bool bypassFaulty = false;    // bypass exactly the faulty PEs (on top of bypassBits)
   std::string bypassBits;       // rows*cols '0'/'1', row-major (flow/BypassMask); empty = none
+  double memoryBer = 0;         // WS: bit errors in the stored weight image (--memory-ber)
   bool operator==(const SimOptions&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,
                                    wloadValidProb, maxCycles, product, shift, noSwap, faults, bypassFaulty,
-                                   bypassBits)
+                                   bypassBits, memoryBer)
 
 inline const std::vector<std::string>& simPatterns() {
   static const std::vector<std::string> p = {"random", "neg", "zero", "alt", "max", "mixed"};

@@ -26,6 +26,8 @@ struct SimReport {
   long faultyPes = 0;
   long matmulElements = 0, matmulMismatches = 0, tiles = 0;
   std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
+  long memoryBitErrors = 0;      // --memory-ber: bits flipped in the stored weight images
+  long parityZeroedWords = 0;    // weight parity: words the IP zeroed (checked on wparity_count_o)
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };
@@ -51,6 +53,8 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"matmul_mismatches", r.matmulMismatches},
        {"tiles", r.tiles},
        {"matmul_result_hash", r.matmulResultHash},
+       {"memory_bit_errors", r.memoryBitErrors},
+       {"parity_zeroed_words", r.parityZeroedWords},
        {"first_mismatch", r.firstMismatch}};
 }
 
@@ -75,6 +79,8 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("matmul_mismatches").get_to(r.matmulMismatches);
   j.at("tiles").get_to(r.tiles);
   j.at("matmul_result_hash").get_to(r.matmulResultHash);
+  j.at("memory_bit_errors").get_to(r.memoryBitErrors);
+  j.at("parity_zeroed_words").get_to(r.parityZeroedWords);
   j.at("first_mismatch").get_to(r.firstMismatch);
 }
 

@@ -121,13 +121,37 @@ void checkResultsFile(const std::filesystem::path& out) {
   if (!refused.empty()) bad("--out " + out.string(), refused);
 }
 
+// mem-*: weight words on the WS load beat; the word is the parity unit's when the IP has one.
+void checkMemoryModel(const config::Config& cfg, contract::CampaignOptions& o) {
+  const bool memory = o.model.rfind("mem-", 0) == 0;
+  if (!memory) {
+    if (o.memoryWord) bad("--memory-word", "--memory-word needs a memory model (mem-seu, mem-mbu, mem-ber)");
+    if (o.memoryBer > 0) bad("--memory-ber", "--memory-ber needs --model mem-ber");
+    return;
+  }
+  if (cfg.array.dataflow != config::Dataflow::WS)
+    bad("--model " + o.model, "memory faults hit the weight load port of a WS IP; this IP is " +
+                                  std::string(config::toString(cfg.array.dataflow)));
+  const auto& wp = cfg.protect.weightParity;
+  if (wp.enable && o.memoryWord && o.memoryWord != wp.wordWeights)
+    bad("--memory-word", fmt::format("the IP checks words of protect.weight_parity.word_weights = {} weights; "
+                                     "allowed: {}", wp.wordWeights, wp.wordWeights));
+  if (!o.memoryWord) o.memoryWord = wp.enable ? wp.wordWeights : cfg.array.cols;
+  if (cfg.array.cols % o.memoryWord)
+    bad("--memory-word", fmt::format("{} weights per word do not divide the load beat of array.cols = {}",
+                                     o.memoryWord, cfg.array.cols));
+  if (o.model == "mem-ber" && !(o.memoryBer > 0)) bad("--memory-ber", "--model mem-ber needs --memory-ber P > 0");
+}
+
 }  // namespace
 
 contract::CampaignOptions validateCampaign(const config::Config& cfg, const CampaignRequest& request) {
   contract::CampaignOptions o = request.run;
   const auto& models = contract::campaignModels();
   if (std::find(models.begin(), models.end(), o.model) == models.end())
-    bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list");
+    bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list, mem-seu, "
+                   "mem-mbu, mem-ber");
+  checkMemoryModel(cfg, o);
   if (cfg.array.dataflow == config::Dataflow::OS && o.vectors > cfg.array.maxK)
     bad("--vectors", fmt::format("an OS tile of {} steps exceeds array.max_k = {}", o.vectors, cfg.array.maxK));
   char extra = 0;

@@ -77,6 +77,7 @@ std::string unitDriversHeader(const config::Config& cfg) {
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     h += fmt::format("#define FTACCEL_UNIT_{} 1\n", upper);
     if (unit->harnessDriver().empty()) continue;  // nothing to drive
+    h += unit->harnessDefines(cfg);
     h += fmt::format("#include \"{}\"\n", unit->harnessDriver());
     clears += fmt::format("  {}::clearInputs(top);\n", unit->name());
   }
@@ -120,6 +121,7 @@ CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
   model.maxK = cfg.array.maxK;
   model.dataflow = cfg.array.dataflow;
   model.bypass = cfg.protect.bypass;
+  model.weightParity = cfg.protect.weightParity.enable;
   model.faultPorts = faultPorts;
   return model;
 }
@@ -249,6 +251,12 @@ contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions&
     diag::throwError("sim.no-fault-ports", diag::Location{"--pe-fault " + o.peFaults, 0, 0},
                      "PE faults need the simulation variant with fault ports (buildCosimModel faultPorts)");
   if (!o.matmul.empty()) h.product = parseMatmul(o.matmul);
+  if (o.memoryBer > 0 && model.dataflow != config::Dataflow::WS)
+    diag::throwError("sim.bad-memory-ber", diag::Location{"--memory-ber", 0, 0},
+                     "memory bit errors apply to the weight load port of a WS IP only");
+  if (h.product.b && model.weightParity)
+    diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
+                     "--matmul is not supported with weight parity: the tiler's tiles are not packed words");
   if (model.dataflow == config::Dataflow::OS) {
     if (h.product.b && h.product.ci > model.maxK)
       diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},

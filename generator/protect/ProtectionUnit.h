@@ -72,6 +72,18 @@ struct OutputCheckHook {
   std::string enable = "en";        // the pipeline advance
 };
 
+// Load-path attachment point (WS/IS), between the top's load port and the array: one beat of
+// the stationary operand, `lanes` lanes of `laneBits` bits, loaded when `taken` is high. A unit
+// may replace `data` with its own signal (e.g. a checked copy); the array reads what is left.
+struct LoadPathHook {
+  ir::Module& top;
+  std::string data;                  // "wload_data_i" (WS) or "xload_data_i" (IS)
+  std::string role;                  // what is loaded: "weight" (WS) or "input" (IS)
+  std::string lanes = "Cols";        // lane c = column c
+  std::string laneBits = "DataBits";
+  std::string taken = "wload";       // a beat is taken this cycle (the ctrl's wload_o)
+};
+
 // A module a unit adds, and which module instantiates it (its hook writes the instance): the
 // synthesis roll-up counts it `instances` times per parent.
 struct ExtraModule {
@@ -110,6 +122,8 @@ class ProtectionUnit {
   }
   // Checks on the de-skewed results.
   virtual void attachOutputCheck(OutputCheckHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
+  // The stationary operand's load beats (WS/IS only; OS streams both operands).
+  virtual void attachLoadPath(LoadPathHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Stages in front of the skew (each declared in inputStages, in the same order).
   virtual void attachInputStage(InputStageHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.
@@ -135,6 +149,8 @@ class ProtectionUnit {
   // Harness: the header (path inside the harness tree) that drives this unit's ports; it must
   // define ftaccel::tb::<name>::clearInputs(top). Included only into models that have the unit.
   virtual std::string harnessDriver() const { return ""; }
+  // Constants the driver needs ("#define NAME value" lines), written before its include.
+  virtual std::string harnessDefines(const config::Config& cfg) const { (void)cfg; return ""; }
 };
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.

@@ -122,6 +122,17 @@ void connectSkew(Module& top, const std::string& instName, const std::string& da
         if (name == port) expr = data;
 }
 
+void addLoadPath(Module& top, const std::string& arrayInstance, const config::Config& cfg,
+                 const std::string& data, const std::string& role) {
+  protect::LoadPathHook hook{top, data, role};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachLoadPath(hook, cfg);
+  if (hook.data == data) return;
+  for (Item& item : top.items)
+    if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == arrayInstance)
+      for (auto& [port, expr] : inst->ports)
+        if (port == "wdata_i") expr = hook.data;
+}
+
 void addTopProtection(Module& top, const std::string& arrayInstance, const config::Config& cfg,
                       const BuildOptions& options) {
   // Found again after every hook: a unit may add items to the top, which moves them.

@@ -54,6 +54,11 @@ std::vector<std::string> addInputStages(ir::Module& top, const config::Config& c
 void connectSkew(ir::Module& top, const std::string& instName, const std::string& data,
                  const std::string& port = "data_i");
 
+// Top (WS/IS): every enabled unit's load-path hook on the load beat `data`, then the array
+// instance's wdata_i reads the result (unchanged, and the RTL with it, when no unit hooks in).
+void addLoadPath(ir::Module& top, const std::string& arrayInstance, const config::Config& cfg,
+                 const std::string& data, const std::string& role);
+
 // Top: every enabled unit's attachTop hook, then the fi_* ports, connected to the array.
 void addTopProtection(ir::Module& top, const std::string& arrayInstance, const config::Config& cfg,
                       const BuildOptions& options);

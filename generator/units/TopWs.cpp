@@ -111,6 +111,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                ""},
   };
   addTopProtection(m, "u_array", cfg, options);
+  addLoadPath(m, "u_array", cfg, lData, cfg.array.dataflow == config::Dataflow::IS ? "input" : "weight");
   const auto fed = addInputStages(m, cfg, {{"stream", "act_in", "Rows", "DataBits", cfg.data.bits},
                                            {"tag", "tag_in", "1", "1", 0}});
   connectSkew(m, "u_in_skew", fed[0]);

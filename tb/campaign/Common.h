@@ -29,7 +29,7 @@ constexpr int kAccBits = FTACCEL_ACC_BITS;
 constexpr int kProdBits = 2 * kBits;
 
 
-enum class Effect { Flip, Stuck0, Stuck1, Random, Timing };
+enum class Effect { Flip, Stuck0, Stuck1, Random, Timing, Memory };
 inline const char* effectName(Effect e) {
   switch (e) {
     case Effect::Flip: return "flip";
@@ -37,6 +37,7 @@ inline const char* effectName(Effect e) {
     case Effect::Stuck1: return "stuck1";
     case Effect::Random: return "random";
     case Effect::Timing: return "timing";
+    case Effect::Memory: return "flip";  // a flip in a stored weight word (kind "memory")
   }
   return "?";
 }
@@ -48,6 +49,7 @@ struct Injection {
   long c0 = 0, c1 = 0;      // clock edges; c1 = kForever for permanent faults
   Effect effect = Effect::Flip;
   int peRow = -1, peCol = -1;
+  long word = -1;  // Memory: the weight word (beat * words per beat + word in the beat); bits in it
   int64_t correct = 0, wrong = 0;  // Timing: the product and what the multiplier delivered
 };
 constexpr long kForever = 1L << 50;

@@ -6,6 +6,7 @@
 
 #include "campaign/Common.h"
 #include "fi_sites.h"
+#include "protect/parity/ParityPacker.h"
 
 namespace ftaccel::campaign {
 
@@ -65,6 +66,40 @@ inline std::vector<Injection> parseList(const std::string& spec) {
   return out;
 }
 
+// ---- memory faults (weight words as they arrive from memory, WS) -------------------------
+
+inline int memoryWordBits(const Options& o) { return o.memoryWord * kBits; }
+inline long memoryWords(const Options& o) { return (long)kRows * (kCols / o.memoryWord); }
+
+// mem-seu: one bit of one word; mem-mbu: a burst of adjacent bits inside one word; mem-ber:
+// every bit of the image flips with probability memoryBer. All hit the one matrix the workload
+// loads, before the IP sees it.
+inline Fault makeMemoryFault(const Options& o, long index, Fault f, Rng& rng) {
+  auto uniform = [&](long lo, long hi) { return std::uniform_int_distribution<long>(lo, hi)(rng); };
+  const int width = memoryWordBits(o);
+  if (o.model == "mem-ber") {
+    const ftaccel::protect::parity::WordLayout layout{kBits, kCols, o.memoryWord};
+    for (auto& w : ftaccel::protect::parity::berFaults(layout, kRows, o.memoryBer, mix(o.seed ^ mix((uint64_t)index) ^ 0x6d656d))) {
+      Injection i;
+      i.effect = Effect::Memory;
+      i.word = w.word;
+      i.bits = std::move(w.bits);
+      f.injections.push_back(std::move(i));
+    }
+    return f;
+  }
+  for (int k = 0; k < o.multi; ++k) {
+    Injection i;
+    i.effect = Effect::Memory;
+    i.word = uniform(0, memoryWords(o) - 1);
+    const int count = o.model == "mem-mbu" ? std::min(width, o.burst ? o.burst : (int)uniform(2, 8)) : 1;
+    const int first = (int)uniform(0, width - count);
+    for (int b = 0; b < count; ++b) i.bits.push_back(first + b);
+    f.injections.push_back(std::move(i));
+  }
+  return f;
+}
+
 inline Fault makeFault(const Options& o, long index, long window, const std::vector<Injection>& list) {
   Fault f;
   f.index = index;
@@ -85,6 +120,7 @@ inline Fault makeFault(const Options& o, long index, long window, const std::vec
     return f;
   }
   if (o.model == "timing") return f;  // errors are drawn during the run
+  if (o.model.rfind("mem-", 0) == 0) return makeMemoryFault(o, index, f, rng);
   for (int k = 0; k < o.multi; ++k) {
     Injection i;
     const long bit = uniform(0, kFiBits - 1);

@@ -31,6 +31,20 @@ inline std::vector<std::string> alarmNames() {
   return names;
 }
 
+// ---- weight parity (issue 14) -------------------------------------------------------------
+// Kept apart so that it merges with the tolerance-based `suppressed` rule of the output
+// filters (issue 13). A memory fault after which the parity check zeroed at least one weight
+// word is suppressed: the unit replaced the corrupted word by zeros (seed 001's mitigation),
+// whatever error remains is recorded as usual (errors, max_abs_error). No zeroing: the plain
+// outcome (masked, or sdc for an escape such as an even burst). Register faults keep the
+// plain outcome: wparity_count_o is an event, not an alarm.
+inline contract::Outcome weightParityOutcome(const Fault& f, const RunResult& r, contract::Outcome plain) {
+  bool memory = false;
+  for (const Injection& i : f.injections) memory = memory || i.effect == Effect::Memory;
+  if (!memory || r.parityZeroed <= 0 || plain == contract::Outcome::Detected) return plain;
+  return contract::Outcome::Suppressed;
+}
+
 // One fault's record (contract::FaultRecord, written by contract::faultLine).
 inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation) {
   contract::FaultRecord rec;
@@ -38,11 +52,15 @@ inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned,
   const bool wrong = !r.errors.empty() || r.missing || r.extra;
   // Suppressed needs a unit that reports bringing a value back within tolerance; none yet.
   rec.outcome = r.alarm ? contract::Outcome::Detected : wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
+  rec.outcome = weightParityOutcome(f, r, rec.outcome);
   rec.pruned = pruned;
   rec.simCycles = r.cycles;
   for (const Injection& i : f.injections) {
     contract::RecordInjection x;
-    if (i.site >= 0) {
+    if (i.effect == Effect::Memory) {
+      x.site = "weight_word[" + std::to_string(i.word) + "]";  // word index in the loaded image
+      x.kind = "memory";
+    } else if (i.site >= 0) {
       const FiSiteInfo& site = kFiSites[i.site];
       x.site = site.path;
       x.id = i.site;
@@ -97,7 +115,8 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.shard = o.shardIndex;
   h.shardCount = o.shardCount;
   h.engine = o.engine;
-  h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale};
+  h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale,
+                    o.model.rfind("mem-", 0) == 0 ? o.memoryWord : 0, o.model == "mem-ber" ? o.memoryBer : 0};
   h.workload = {o.vectors, o.workloadSeed};
   if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
   h.sites = kFiSiteCount;

@@ -139,6 +139,21 @@ class Simulator {
     }
     long lastInjection = 0;
     for (const auto& i : f.injections) lastInjection = std::max(lastInjection, i.c1);
+    // Memory faults: the load beats carry corrupted words; no convergence before the last one.
+    std::vector<LDataT> corrupted;
+    rows_ = nullptr;
+    for (const auto& i : f.injections) {
+      if (i.effect != Effect::Memory) continue;
+      if (corrupted.empty()) corrupted = wl_.rowPorts;
+      const int perBeat = kCols / memoryWord_;
+      const int beat = (int)(i.word / perBeat), lane0 = (int)(i.word % perBeat) * memoryWord_;
+      for (int b : i.bits) {
+        const int bit = (lane0 + b / kBits) * kBits + b % kBits;
+        setBit(corrupted[beat], bit, !getBit(corrupted[beat], bit));
+      }
+      lastInjection = std::max(lastInjection, beat < (int)wloads_.size() ? wloads_[beat] + 1 : refEnd_);
+      rows_ = &corrupted;
+    }
     const bool canConverge = fast && !f.permanent() && !table_;
     Rng rng(faultSeed);
     RunResult r;
@@ -160,6 +175,10 @@ class Simulator {
       ++r.cycles;
     }
     r.extra = s.extra;
+#if FTACCEL_UNIT_WEIGHT_PARITY
+    r.parityZeroed = (long)top_.wparity_count_o;  // the workload's only load is complete
+#endif
+    rows_ = nullptr;
     return r;
   }
 
@@ -181,7 +200,7 @@ class Simulator {
     const bool offerLoad = s.wrow < kRows;
     io.offer({offerVec, s.vec == 0, offerLoad, true});
     if (offerVec) io.streamPort(wl_.beatPorts[s.vec]);
-    if (offerLoad) io.loadPort(wl_.rowPorts[s.wrow]);
+    if (offerLoad) io.loadPort(rows_ ? (*rows_)[s.wrow] : wl_.rowPorts[s.wrow]);
 #endif
     top_.clk_i = 0;
     bool masks = applyMasks(f, t, rng);
@@ -289,6 +308,11 @@ class Simulator {
   std::vector<int64_t> prevA_, prevB_;
   long refEnd_ = 0;
   bool falseAlarm_ = false;
+  const std::vector<LDataT>* rows_ = nullptr;  // the load beats of a memory fault, else null
+  int memoryWord_ = 1;
+
+ public:
+  void setMemoryWord(int weights) { memoryWord_ = weights; }
 };
 
 }  // namespace ftaccel::campaign

@@ -9,6 +9,7 @@
 #include "PortAccess.h"
 #include "Vtop.h"
 #include "campaign/Common.h"
+#include "cosim_units.h"
 
 namespace ftaccel::campaign {
 
@@ -81,6 +82,10 @@ inline Workload makeWorkload(int m, uint64_t seed) {
 #else
   w.stationary = ftaccel::golden::Matrix(kRows, kCols);
   for (auto& v : w.stationary.data) v = d(rng);
+#if FTACCEL_UNIT_WEIGHT_PARITY
+  // The host stores packed weights (even parity per word): the fault-free load zeroes nothing.
+  ftaccel::protect::parity::packImage(w.stationary.data, weight_parity::layout(), weight_parity::rule());
+#endif
   for (int k = 0; k < kRows; ++k) {
     LDataT p{};
     clearPort(p);
@@ -122,6 +127,7 @@ struct RunResult {
   int extra = 0;             // results beyond the workload
   bool converged = false;
   bool alarm = false;        // an alarm output of the IP fired
+  long parityZeroed = -1;    // weight parity: words zeroed by the load (-1: no parity unit)
 };
 
 }  // namespace ftaccel::campaign
