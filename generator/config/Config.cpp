@@ -250,6 +250,10 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
       cfg.data.accBitsExplicit = true;
     }
   }
+  // Checks of given keys that need the whole configuration (protection units' rows).
+  for (const auto& [path, raw] : src.leaves)
+    if (const KeyRow* row = findKey(path); row && row->check)
+      if (const std::string why = row->check(cfg); !why.empty()) diags.error("config.not-applicable", raw.loc, why);
   if (cfg.ip.name.empty()) {
     cfg.ip.name = derivedName(cfg);
     cfg.ip.nameDerived = true;
@@ -300,7 +304,8 @@ std::string derivedName(const Config& cfg) {
 
 std::string Config::canonicalToml() const {
   std::vector<std::string> lines;
-  for (const KeyRow& r : keyTable()) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
+  for (const KeyRow& r : keyTable())
+    if (!r.present || r.present(*this)) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
   std::sort(lines.begin(), lines.end());
   std::string out;
   for (const auto& l : lines) out += l;
@@ -320,9 +325,11 @@ std::string Config::hash() const {
 nlohmann::json Config::toJson() const {
   nlohmann::json out = nlohmann::json::object();
   for (const KeyRow& r : keyTable()) {
-    const auto dot = r.path.find('.');
-    const std::string section(r.path.substr(0, dot)), key(r.path.substr(dot + 1));
-    std::visit([&](const auto& v) { out[section][key] = v; }, r.get(*this));
+    if (r.present && !r.present(*this)) continue;
+    // "protect.afd.enable" nests as protect -> afd -> enable.
+    std::string pointer(r.path);
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    std::visit([&](const auto& v) { out[nlohmann::json::json_pointer("/" + pointer)] = v; }, r.get(*this));
   }
   out["data"]["acc_bits_explicit"] = data.accBitsExplicit;
   return out;

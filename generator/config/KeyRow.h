@@ -29,6 +29,12 @@ struct KeyRow {
   std::function<std::string(const Config&)> nameSuffix = nullptr;
   // True when the regenerate command must name the key (default: value differs from the default).
   std::function<bool(const Config& cfg, const Config& def)> inRegenerate = nullptr;
+  // A unit's key that exists only while the unit is enabled: false keeps it out of the canonical
+  // TOML (so the hash) and the JSON, so configurations without the unit hash as before.
+  std::function<bool(const Config& cfg)> present = nullptr;
+  // A check of a given key once every key is known (window 3 or 5, the dataflow a unit applies
+  // to): returns the diagnostic text, empty when the value is fine.
+  std::function<std::string(const Config& cfg)> check = nullptr;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

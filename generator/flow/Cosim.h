@@ -30,6 +30,7 @@ struct CosimModel {
   int maxK = 0;
   config::Dataflow dataflow = config::Dataflow::WS;
   bool bypass = false;               // the IP has bypass logic
+  bool inputFilters = false;  // an enabled unit filters the streamed vectors (AFD, median)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;

@@ -36,8 +36,12 @@ inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned,
   contract::FaultRecord rec;
   rec.index = f.index;
   const bool wrong = !r.errors.empty() || r.missing || r.extra;
-  // Suppressed needs a unit that reports bringing a value back within tolerance; none yet.
-  rec.outcome = r.alarm ? contract::Outcome::Detected : wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
+  // Suppressed: right results after an input filter changed the value the fault had changed
+  // (docs/campaign-format.md, campaign/Suppression.h).
+  rec.outcome = r.alarm ? contract::Outcome::Detected
+                : wrong ? contract::Outcome::Sdc
+                : r.filtered ? contract::Outcome::Suppressed
+                             : contract::Outcome::Masked;
   rec.pruned = pruned;
   rec.simCycles = r.cycles;
   for (const Injection& i : f.injections) {

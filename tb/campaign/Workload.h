@@ -9,6 +9,7 @@
 #include "PortAccess.h"
 #include "Vtop.h"
 #include "campaign/Common.h"
+#include "cosim_units.h"
 
 namespace ftaccel::campaign {
 
@@ -94,7 +95,13 @@ inline Workload makeWorkload(int m, uint64_t seed) {
     clearPort(p);
     for (int k = 0; k < kRows; ++k) setLane(p, k, kBits, x[k]);
     w.beatPorts.push_back(p);
+#if FTACCEL_INPUT_FILTERS
+    std::vector<int64_t> seen = x;  // the input stages' filters act before the array
+    ftaccel::tb::applyInputFilters(seen);
+    w.golden.push_back(ftaccel::golden::arrayOutput(seen, w.stationary));
+#else
     w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary));
+#endif
     w.vectors.push_back(std::move(x));
   }
   w.results = m;
@@ -122,6 +129,7 @@ struct RunResult {
   int extra = 0;             // results beyond the workload
   bool converged = false;
   bool alarm = false;        // an alarm output of the IP fired
+  bool filtered = false;     // an input filter changed a value the fault had changed (Suppression.h)
 };
 
 }  // namespace ftaccel::campaign
