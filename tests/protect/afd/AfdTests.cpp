@@ -5,6 +5,7 @@
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
+#include "flow/Campaign.h"
 #include "flow/Cosim.h"
 #include "flow/Package.h"
 #include "units/IpDesign.h"
@@ -138,4 +139,31 @@ TEST_CASE("afd + median cosim 6x2 8-bit: both stages, AFD first", "[protect][afd
   cosim({"array.rows=6", "array.cols=2", "protect.afd.enable=true", "protect.afd.mode=clip", "protect.afd.s_max=2",
          "protect.median.enable=true", "protect.median.window=5"},
         2);
+}
+
+TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, live windows verified",
+          "[protect][afd][campaign]") {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=2", "protect.afd.enable=true",
+                                                    "protect.afd.s_max=0", "protect.afd.gates=1"});
+  const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+  test::TempDir tmp;
+  flow::CampaignRequest req;
+  req.run.model = "seu";
+  req.run.faults = 120;
+  req.run.seed = 4;
+  req.run.kinds = "afd";
+  req.run.verifyPruned = true;  // the FilterStage live window is checked by simulation
+  req.run.out = (tmp / "r.jsonl").string();
+  req.run.progress = false;
+  const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
+  REQUIRE(run.exitCode == 0);
+  const std::string text = test::readFile(tmp / "r.jsonl");
+  CHECK(text.find("\"outcome\":\"suppressed\"") != std::string::npos);
+  CHECK(text.find("\"outcome\":\"sdc\"") != std::string::npos);
+  CHECK(text.find("\"pruning_violation\":true") == std::string::npos);
+  CHECK(text.find("\"kind\":\"skew\"") == std::string::npos);  // --kinds kept to the stage register
+  // A kind the IP lacks is refused, naming the kinds it has.
+  req.run.kinds = "median";
+  CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
 }
