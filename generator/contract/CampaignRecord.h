@@ -51,6 +51,7 @@ struct ModelOptions {
   int multi = 1;
   std::string inject, timingTable;
   double timingScale = 1.0;
+  std::string kinds;  // --kinds; written only when set
   bool operator==(const ModelOptions&) const = default;
 };
 
@@ -233,6 +234,7 @@ Json wideJson(Wide v) {
 inline void to_json(nlohmann::json& j, const ModelOptions& m) {
   j = {{"burst", m.burst},   {"stuck_cycles", m.stuckCycles}, {"multi", m.multi},
        {"inject", m.inject}, {"timing_table", m.timingTable}, {"timing_scale", m.timingScale}};
+  if (!m.kinds.empty()) j["kinds"] = m.kinds;
 }
 
 inline void to_json(nlohmann::json& j, const WorkloadInfo& w) { j = {{"vectors", w.vectors}, {"seed", w.seed}}; }
@@ -299,6 +301,7 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
     h.modelOptions.multi = static_cast<int>(optIntField(m, "multi", 1));
     h.modelOptions.inject = optStringField(m, "inject");
     h.modelOptions.timingTable = optStringField(m, "timing_table");
+    h.modelOptions.kinds = optStringField(m, "kinds");
     if (m.contains("timing_scale")) {
       if (!m["timing_scale"].is_number()) bad("campaign.bad-field", "'timing_scale' must be a number");
       h.modelOptions.timingScale = m["timing_scale"].get<double>();

@@ -101,7 +101,7 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.shard = o.shardIndex;
   h.shardCount = o.shardCount;
   h.engine = o.engine;
-  h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale};
+  h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale, o.kinds};
   h.workload = {o.vectors, o.workloadSeed};
   if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
   h.sites = kFiSiteCount;

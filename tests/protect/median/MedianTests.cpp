@@ -3,6 +3,7 @@
 // model.
 #include <catch2/catch.hpp>
 
+#include <iostream>
 #include <regex>
 
 #include "TestUtil.h"
@@ -107,4 +108,12 @@ TEST_CASE("median cosim 7x2 16-bit median-5 naive", "[protect][median][cosim]") 
 TEST_CASE("median cosim 5x5 8-bit median-5 optimized and 1x2 median-3 naive", "[protect][median][cosim]") {
   cosim({"array.rows=5", "array.cols=5", "protect.median.enable=true", "protect.median.window=5"});
   cosim({"array.rows=1", "array.cols=2", "protect.median.enable=true", "protect.median.impl=naive"});
+}
+
+TEST_CASE("median comparator table (docs/filters.md)", "[.][filter-figures]") {
+  for (int lanes : {1, 3, 8, 16, 64})
+    std::cout << lanes << " lanes: median-3 naive " << protect::median::comparatorCount(lanes, 3, false) << " optimized "
+              << protect::median::comparatorCount(lanes, 3, true) << "; median-5 naive "
+              << protect::median::comparatorCount(lanes, 5, false) << " optimized "
+              << protect::median::comparatorCount(lanes, 5, true) << "\n";
 }
