@@ -167,3 +167,13 @@ TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, liv
   req.run.kinds = "median";
   CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
 }
+
+TEST_CASE("afd sim: --matmul is refused with a filter", "[protect][afd][cosim]") {
+  test::useTestCache();
+  const auto model = flow::buildCosimModel(
+      config::loadConfigText("", "t", {"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.s_max=1"}));
+  CHECK(model.inputFilters);
+  flow::CosimOptions o;
+  o.matmul = "5,9,3";
+  CHECK_THROWS_WITH(flow::runCosim(model, o), Catch::Contains("--matmul") && Catch::Contains("protect.afd"));
+}
