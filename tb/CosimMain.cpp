@@ -163,7 +163,7 @@ struct Batch {
 struct Report {
   long vectors = 0, checked = 0, mismatches = 0, cycles = 0, batches = 0;
   long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
-  long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0;
+  long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0, filtered = 0;
   long memoryBitErrors = 0, parityZeroedWords = 0;
   size_t matmulElements = 0;
   long matmulMismatches = 0;
@@ -198,6 +198,7 @@ struct Report {
     r.timeout = timeout;
     r.bypassedPes = bypassed;
     r.pruningVisibleVectors = prunedVisible;
+    r.filteredVectors = filtered;
     r.faultyPes = faultyPes;
     r.matmulElements = (long)matmulElements;
     r.matmulMismatches = matmulMismatches;
@@ -312,6 +313,16 @@ std::vector<bool> flatMask(const std::vector<std::vector<bool>>& mask) {
 }  // namespace
 
 #if !FTACCEL_DATAFLOW_OS
+// What the array multiplies: the streamed vector after the input stages' filters, if any.
+#if FTACCEL_INPUT_FILTERS
+inline std::vector<int64_t> seenByArray(std::vector<int64_t> x) {
+  ftaccel::tb::applyInputFilters(x);
+  return x;
+}
+#else
+inline const std::vector<int64_t>& seenByArray(const std::vector<int64_t>& x) { return x; }
+#endif
+
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "campaign") == 0) return campaignMain(argc - 1, argv + 1);
   Options opt = parse(argc, argv);
@@ -461,11 +472,14 @@ int main(int argc, char** argv) {
     }
     if (inFire) {
       const Batch& b = batches[vecBatch];
-      inflight.push_back({ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.weights, kBits), cycle, index++,
+      inflight.push_back({ftaccel::golden::arrayOutput(seenByArray(b.vectors[vecIndex]), b.weights, kBits), cycle, index++,
                           vecBatch, (long)vecIndex});
       // Vectors whose result the pruning changes: they show the RTL really bypassed.
-      if (fs.bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(b.vectors[vecIndex], b.unpruned))
+      if (fs.bypassed && inflight.back().expected != ftaccel::golden::arrayOutput(seenByArray(b.vectors[vecIndex]), b.unpruned))
         ++prunedVisible;
+#if FTACCEL_INPUT_FILTERS
+      rep.filtered += seenByArray(b.vectors[vecIndex]) != b.vectors[vecIndex];
+#endif
       if (firstAccept < 0) firstAccept = cycle;
 #if FTACCEL_UNIT_WEIGHT_PARITY
       // The batch's load is complete and the next one has not started: its count is final.

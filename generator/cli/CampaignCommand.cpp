@@ -98,6 +98,9 @@ Command addCampaignCommand(CLI::App& parent) {
   app->add_option("--inject", a->request.run.inject,
                   "list: SITE:BITS@CYCLE[-CYCLE|-end][:flip|stuck0|stuck1] joined by ';' (SITE: path "
                   "or id from the manifest's fault_injection.sites; BITS: 3 or 0,5 or 2-4)");
+  app->add_option("--kinds", a->request.run.kinds,
+                  "seu/mbu/stuck: draw faults only among the sites of these kinds, comma-separated "
+                  "(the manifest's fault_injection.sites kinds, e.g. afd,median,skew,act)");
   app->add_option("--timing-table", a->request.run.timingTable, "timing: error table (docs/timing-tables.md)");
   app->add_option("--timing-scale", a->request.run.timingScale, "timing: multiply every table probability")
       ->check(CLI::Range(0.0, 1e9));

@@ -43,9 +43,27 @@ struct WeightParityConfig {
   std::string flip = "largest";  // host-side packing rule: "largest" or "last"
 };
 
+// Anomalous feature detection and suppression (SPEC §5): hardware gate count (with 2 the count
+// is selected at run time), suppression mode, largest run-time shift.
+struct AfdConfig {
+  bool enable = false;
+  int gates = 2;
+  bool clip = false;  // mode "clip" (else "drop")
+  int sMax = 3;
+};
+
+// Median feature selection (SPEC §6).
+struct MedianConfig {
+  bool enable = false;
+  int window = 3;
+  bool optimized = true;  // impl "optimized" (Fig. 8.12) or "naive" (Fig. 8.10)
+};
+
 struct ProtectConfig {
   bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
   WeightParityConfig weightParity;
+  AfdConfig afd;
+  MedianConfig median;
 };
 
 struct SynthConfig {

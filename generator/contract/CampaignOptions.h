@@ -35,6 +35,7 @@ struct CampaignOptions {
   // list: SITE:BITS@C0-C1:EFFECT joined by ';'. The user may name sites by path; the generator
   // (flow::validateCampaign) hands over numeric site ids, bit lists and explicit ranges.
   std::string inject;
+  std::string kinds;  // seu/mbu/stuck: draw sites only among these site kinds (comma list); empty = all
   std::string timingTable;    // timing: error table (docs/timing-tables.md), absolute
   double timingScale = 1.0;   // multiplies every probability of the timing table
   bool verifyPruned = false;  // also simulate the faults the live windows classify
@@ -49,7 +50,7 @@ struct CampaignOptions {
   bool operator==(const CampaignOptions&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CampaignOptions, model, faults, seed, shardIndex, shardCount, jobs, out, engine,
-                                   vectors, workloadSeed, burst, stuckCycles, multi, inject, timingTable,
+                                   vectors, workloadSeed, burst, stuckCycles, multi, inject, kinds, timingTable,
                                    timingScale, verifyPruned, memoryWord, memoryBer, snapshotMib, snapshotStride, progress, configHash)
 
 // What the engine prints when it is done (one JSON object on stdout).

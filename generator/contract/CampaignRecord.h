@@ -53,6 +53,7 @@ struct ModelOptions {
   double timingScale = 1.0;
   int memoryWord = 0;     // mem-*: weights per memory word (0: not a memory model)
   double memoryBer = 0;   // mem-ber
+  std::string kinds;  // --kinds; written only when set
   bool operator==(const ModelOptions&) const = default;
 };
 
@@ -237,6 +238,7 @@ inline void to_json(nlohmann::json& j, const ModelOptions& m) {
        {"inject", m.inject}, {"timing_table", m.timingTable}, {"timing_scale", m.timingScale}};
   if (m.memoryWord) j["memory_word"] = m.memoryWord;
   if (m.memoryBer > 0) j["memory_ber"] = m.memoryBer;
+  if (!m.kinds.empty()) j["kinds"] = m.kinds;
 }
 
 inline void to_json(nlohmann::json& j, const WorkloadInfo& w) { j = {{"vectors", w.vectors}, {"seed", w.seed}}; }
@@ -303,6 +305,7 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
     h.modelOptions.multi = static_cast<int>(optIntField(m, "multi", 1));
     h.modelOptions.inject = optStringField(m, "inject");
     h.modelOptions.timingTable = optStringField(m, "timing_table");
+    h.modelOptions.kinds = optStringField(m, "kinds");
     if (m.contains("timing_scale")) {
       if (!m["timing_scale"].is_number()) bad("campaign.bad-field", "'timing_scale' must be a number");
       h.modelOptions.timingScale = m["timing_scale"].get<double>();

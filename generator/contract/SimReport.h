@@ -23,6 +23,7 @@ struct SimReport {
   bool timeout = false;  // not every vector came out
   long bypassedPes = 0;
   long pruningVisibleVectors = 0;  // vectors whose result the bypass pruning changed
+  long filteredVectors = 0;        // vectors an input filter (AFD, median) changed
   long faultyPes = 0;
   long matmulElements = 0, matmulMismatches = 0, tiles = 0;
   std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
@@ -48,6 +49,7 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"timeout", r.timeout},
        {"bypassed_pes", r.bypassedPes},
        {"pruning_visible_vectors", r.pruningVisibleVectors},
+       {"filtered_vectors", r.filteredVectors},
        {"faulty_pes", r.faultyPes},
        {"matmul_elements", r.matmulElements},
        {"matmul_mismatches", r.matmulMismatches},
@@ -74,6 +76,7 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("timeout").get_to(r.timeout);
   j.at("bypassed_pes").get_to(r.bypassedPes);
   j.at("pruning_visible_vectors").get_to(r.pruningVisibleVectors);
+  j.at("filtered_vectors").get_to(r.filteredVectors);
   j.at("faulty_pes").get_to(r.faultyPes);
   j.at("matmul_elements").get_to(r.matmulElements);
   j.at("matmul_mismatches").get_to(r.matmulMismatches);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -177,6 +178,22 @@ contract::CampaignOptions validateCampaign(const config::Config& cfg, const Camp
   if (o.model != "list" && !o.inject.empty()) bad("--inject", "--inject needs --model list");
   if (o.model == "list" && o.inject.empty()) bad("--inject", "--model list needs --inject");
   if (o.model == "list") o.inject = resolveInject(units::buildIp(cfg, units::BuildOptions{true}), o.inject);
+  if (!o.kinds.empty()) {
+    if (o.model != "seu" && o.model != "mbu" && o.model != "stuck") bad("--kinds", "--kinds needs --model seu, mbu or stuck");
+    const units::IpDesign fi = units::buildIp(cfg, units::BuildOptions{true});
+    std::set<std::string> known;
+    for (const auto& s : fi.faultSites) known.insert(s.kind);
+    for (size_t p = 0; p <= o.kinds.size();) {
+      const size_t e = std::min(o.kinds.find(',', p), o.kinds.size());
+      const std::string kind = o.kinds.substr(p, e - p);
+      if (!known.count(kind)) {
+        std::string all;
+        for (const auto& k : known) all += (all.empty() ? "" : ", ") + k;
+        bad("--kinds " + o.kinds, fmt::format("no fault site of kind '{}' in this IP; kinds: {}", kind, all));
+      }
+      p = e + 1;
+    }
+  }
   checkResultsFile(o.out);  // last: everything else about the request is right
   return o;
 }

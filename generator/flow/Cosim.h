@@ -31,6 +31,7 @@ struct CosimModel {
   config::Dataflow dataflow = config::Dataflow::WS;
   bool bypass = false;               // the IP has bypass logic
   bool weightParity = false;  // protect.weight_parity: the harness packs the weights it loads
+  bool inputFilters = false;  // an enabled unit filters the streamed vectors (AFD, median)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;

@@ -125,6 +125,10 @@ OverheadEntry overheadOf(const std::string& protection, const config::Config& cf
   e.pePowerProtected = peP.ownPowerW;
   e.pathBase = peB.criticalPathNs;
   e.pathProtected = peP.criticalPathNs;
+  e.ipPowerBase = base.totalPowerW;
+  e.ipPowerProtected = prot.totalPowerW;
+  e.ipPathBase = base.criticalPathNs;
+  e.ipPathProtected = prot.criticalPathNs;
   for (const protect::ProtectionUnit* unit : protect::registry())
     if (unit->name() == protection) e.reference = unit->referenceFigures(cfg);
   return e;
@@ -142,6 +146,12 @@ std::string formatOverhead(const std::vector<OverheadEntry>& entries, const std:
                        e.protection, e.peBase, e.peProtected, percent(e.peBase, e.peProtected),
                        percent(e.arrayBase, e.arrayProtected), percent(e.ipBase, e.ipProtected),
                        power, e.pathBase, e.pathProtected, percent(e.pathBase, e.pathProtected));
+    // Units outside the PE (input filters) are measured against the array and the whole IP.
+    out += fmt::format("  whole IP: area +{:.2f} = {:.3f} % of the array, {:.3f} % of the IP; power {:+.3f} %; "
+                       "worst path {:.3f}->{:.3f} ns\n",
+                       e.ipProtected - e.ipBase, e.arrayBase > 0 ? 100.0 * (e.ipProtected - e.ipBase) / e.arrayBase : 0.0,
+                       percent(e.ipBase, e.ipProtected), percent(e.ipPowerBase, e.ipPowerProtected), e.ipPathBase,
+                       e.ipPathProtected);
     if (!e.reference.empty()) out += fmt::format("  reference: {}\n", e.reference);
   }
   return out;
@@ -164,6 +174,12 @@ nlohmann::json toJson(const OverheadEntry& e) {
           {"pe_path_ns_base", e.pathBase},
           {"pe_path_ns_protected", e.pathProtected},
           {"pe_path_percent", percent(e.pathBase, e.pathProtected)},
+          {"ip_power_w_base", e.ipPowerBase},
+          {"ip_power_w_protected", e.ipPowerProtected},
+          {"ip_power_percent", percent(e.ipPowerBase, e.ipPowerProtected)},
+          {"ip_area_percent_of_array", e.arrayBase > 0 ? 100.0 * (e.ipProtected - e.ipBase) / e.arrayBase : 0.0},
+          {"ip_path_ns_base", e.ipPathBase},
+          {"ip_path_ns_protected", e.ipPathProtected},
           {"reference", e.reference}};
 }
 

@@ -32,6 +32,8 @@ struct OverheadEntry {
   double ipBase = 0, ipProtected = 0;        // the whole IP
   double pathBase = 0, pathProtected = 0;    // worst PE path (ns)
   double pePowerBase = 0, pePowerProtected = 0;  // one PE (W), 0 without power data
+  double ipPowerBase = 0, ipPowerProtected = 0;  // the whole IP (W)
+  double ipPathBase = 0, ipPathProtected = 0;    // worst path over all modules (ns)
   std::string reference;    // the dissertation's figure for comparison, labelled as such
 };
 

@@ -49,14 +49,16 @@ enum class LiveClass {
   Hold,        // OS finished result
   Drain,       // OS drain chain
   DeskewOs,    // OS output de-skew stage
+  FilterStage, // WS input-filter stage register (AFD, median): operand bits of one vector, tags no rule
 };
 // Enumerator names in declaration order, for tables handed to the harness.
 inline const char* liveClassNames() {
-  return "None, Act, Psum, Weight, Shadow, SkewIn, Deskew, WeightPass, SkewW, Acc, Hold, Drain, DeskewOs";
+  return "None, Act, Psum, Weight, Shadow, SkewIn, Deskew, WeightPass, SkewW, Acc, Hold, Drain, DeskewOs, FilterStage";
 }
 inline const char* liveClassName(LiveClass c) {
   static const char* const names[] = {"None",   "Act",   "Psum", "Weight", "Shadow", "SkewIn", "Deskew",
-                                      "WeightPass", "SkewW", "Acc", "Hold",   "Drain",  "DeskewOs"};
+                                      "WeightPass", "SkewW", "Acc", "Hold",   "Drain",  "DeskewOs",
+                                      "FilterStage"};
   return names[static_cast<int>(c)];
 }
 

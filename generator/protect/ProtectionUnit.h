@@ -149,8 +149,13 @@ class ProtectionUnit {
   // Harness: the header (path inside the harness tree) that drives this unit's ports; it must
   // define ftaccel::tb::<name>::clearInputs(top). Included only into models that have the unit.
   virtual std::string harnessDriver() const { return ""; }
-  // Constants the driver needs ("#define NAME value" lines), written before its include.
+  // Harness: `#define` lines written in front of the driver's include (the configuration's
+  // facts the driver needs, e.g. the run-time settings it drives).
   virtual std::string harnessDefines(const config::Config& cfg) const { (void)cfg; return ""; }
+  // Harness: true when the driver defines <name>::filterInputs(std::vector<int64_t>&), the
+  // golden model of what an input stage does to a streamed vector; the harness applies the
+  // filters of the enabled units in registry order before computing the expected result.
+  virtual bool filtersInputs() const { return false; }
 };
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.

@@ -1,13 +1,19 @@
 // The registry of protection units: one line per unit.
 #include "protect/ProtectionUnit.h"
+#include "protect/afd/AfdUnit.h"
 #include "protect/bypass/BypassUnit.h"
 #include "protect/parity/ParityUnit.h"
+#include "protect/median/MedianUnit.h"
 
 namespace ftaccel::protect {
 
 const std::vector<const ProtectionUnit*>& registry() {
   static const std::vector<const ProtectionUnit*> units = {
       &bypass::unit(),
+      // Input stages in this order: AFD sees the activations as the layer produced them (its
+      // invariant was trained on them), the median then smooths what AFD let through.
+      &afd::unit(),
+      &median::unit(),
       &parity::unit(),
   };
   return units;

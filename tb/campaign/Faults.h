@@ -121,9 +121,26 @@ inline Fault makeFault(const Options& o, long index, long window, const std::vec
   }
   if (o.model == "timing") return f;  // errors are drawn during the run
   if (o.model.rfind("mem-", 0) == 0) return makeMemoryFault(o, index, f, rng);
+  // --kinds: bits of the allowed sites only, each equally likely (validated by ftaccel).
+  static const std::vector<int> allowed = [&] {
+    std::vector<int> sites;
+    const std::string list = "," + o.kinds + ",";
+    for (int s = 0; s < kFiSiteCount; ++s)
+      if (o.kinds.empty() || list.find("," + std::string(kFiSites[s].kind) + ",") != std::string::npos) sites.push_back(s);
+    return sites;
+  }();
+  long allowedBits = 0;
+  for (int s : allowed) allowedBits += kFiSites[s].width;
   for (int k = 0; k < o.multi; ++k) {
     Injection i;
-    const long bit = uniform(0, kFiBits - 1);
+    long bit = uniform(0, allowedBits - 1);
+    for (int s : allowed) {  // the drawn position among the allowed bits -> bus bit
+      if (bit < kFiSites[s].width) {
+        bit += kFiSites[s].offset;
+        break;
+      }
+      bit -= kFiSites[s].width;
+    }
     i.site = siteOfBit(bit);
     const int width = kFiSites[i.site].width;
     int first = (int)(bit - kFiSites[i.site].offset), count = 1;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "campaign/Suppression.h"
 #include "campaign/Workload.h"
 #include "fi_sites.h"
 
@@ -70,12 +71,26 @@ class Liveness {
         const long since = t - (last_ + e0 + kRows + s.col);
         return count_ == 0 || since < 0 || since >= kRows - s.row;
       }
+      case Kind::FilterStage: {  // stage k (pipeline order) holds the vector accepted at t - k
+#if FTACCEL_INPUT_FILTERS
+        if (bit % kSkewLaneBits >= kBits) return false;
+        return !accepted(t - filterStageIndex(s.kind));
+#else
+        return false;
+#endif
+      }
       case Kind::DeskewOs: {
         const long row = t - (last_ + e0 + kRows + r.lane) - 1 - bit / kAccBits;
         return count_ == 0 || row < 0 || row >= kRows;
       }
     }
     return false;
+  }
+
+  // The vector accepted at `edge`, or -1.
+  long vectorAcceptedAt(long edge) const {
+    const auto it = std::lower_bound(acceptAt_.begin(), acceptAt_.end(), edge);
+    return it != acceptAt_.end() && *it == edge ? long(it - acceptAt_.begin()) : -1;
   }
 
   // A live flip of a stationary register (weight_q, shadow_q) changes nothing but the one

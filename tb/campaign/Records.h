@@ -50,8 +50,13 @@ inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned,
   contract::FaultRecord rec;
   rec.index = f.index;
   const bool wrong = !r.errors.empty() || r.missing || r.extra;
-  // Suppressed needs a unit that reports bringing a value back within tolerance; none yet.
-  rec.outcome = r.alarm ? contract::Outcome::Detected : wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
+  // Suppressed: right results after an input filter changed the value the fault had changed
+  // (docs/campaign-format.md, campaign/Suppression.h).
+  rec.outcome = r.alarm ? contract::Outcome::Detected
+                : wrong ? contract::Outcome::Sdc
+                : r.filtered ? contract::Outcome::Suppressed
+                             : contract::Outcome::Masked;
+  // Memory faults under weight parity: a zeroed word is the containment (Records.h, docs).
   rec.outcome = weightParityOutcome(f, r, rec.outcome);
   rec.pruned = pruned;
   rec.simCycles = r.cycles;
@@ -116,7 +121,8 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.shardCount = o.shardCount;
   h.engine = o.engine;
   h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale,
-                    o.model.rfind("mem-", 0) == 0 ? o.memoryWord : 0, o.model == "mem-ber" ? o.memoryBer : 0};
+                    o.model.rfind("mem-", 0) == 0 ? o.memoryWord : 0, o.model == "mem-ber" ? o.memoryBer : 0,
+                    o.kinds};
   h.workload = {o.vectors, o.workloadSeed};
   if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
   h.sites = kFiSiteCount;

@@ -99,7 +99,13 @@ inline Workload makeWorkload(int m, uint64_t seed) {
     clearPort(p);
     for (int k = 0; k < kRows; ++k) setLane(p, k, kBits, x[k]);
     w.beatPorts.push_back(p);
+#if FTACCEL_INPUT_FILTERS
+    std::vector<int64_t> seen = x;  // the input stages' filters act before the array
+    ftaccel::tb::applyInputFilters(seen);
+    w.golden.push_back(ftaccel::golden::arrayOutput(seen, w.stationary, kBits));
+#else
     w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary, kBits));
+#endif
     w.vectors.push_back(std::move(x));
   }
   w.results = m;
@@ -128,6 +134,7 @@ struct RunResult {
   bool converged = false;
   bool alarm = false;        // an alarm output of the IP fired
   long parityZeroed = -1;    // weight parity: words zeroed by the load (-1: no parity unit)
+  bool filtered = false;     // an input filter changed a value the fault had changed (Suppression.h)
 };
 
 }  // namespace ftaccel::campaign

@@ -1,0 +1,179 @@
+// The AFD unit in the IP: keys and their diagnostics, the pipeline stage (+1 cycle), RTL that
+// lints clean, and fault-free co-simulation against the golden model with the filter in it.
+#include <catch2/catch.hpp>
+
+#include "TestUtil.h"
+#include "config/Config.h"
+#include "diag/Diagnostics.h"
+#include "flow/Campaign.h"
+#include "flow/Cosim.h"
+#include "flow/Package.h"
+#include "units/IpDesign.h"
+
+using namespace ftaccel;
+
+namespace {
+
+void cosim(const std::vector<std::string>& sets, int extraLatency) {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", sets);
+  const auto plain = config::loadConfigText("", "t", {"array.rows=" + std::to_string(cfg.array.rows),
+                                                       "array.cols=" + std::to_string(cfg.array.cols)});
+  CHECK(units::buildIp(cfg).latencyCycles == units::buildIp(plain).latencyCycles + extraLatency);
+  const auto model = flow::buildCosimModel(cfg);
+  for (const char* pattern : {"random", "neg", "max", "mixed", "alt"}) {
+    flow::CosimOptions o;
+    o.vectors = 120;
+    o.batch = 17;
+    o.seed = 5;
+    o.pattern = pattern;
+    o.inValidProb = 0.8;
+    o.outReadyProb = 0.8;
+    const auto r = flow::runCosim(model, o);
+    INFO(pattern << ": " << r.report.dump());
+    CHECK(r.passed());
+    CHECK(r.report["mismatches"] == 0);
+    // The filter did act (a single lane is its own neighbour and never suppressed).
+    if (std::string(pattern) == "random" && cfg.array.rows > 1) CHECK(r.report["filtered_vectors"].get<long>() > 0);
+  }
+}
+
+std::string diagText(const std::vector<std::string>& sets) {
+  try {
+    config::loadConfigText("", "t", sets);
+  } catch (const diag::DiagnosticError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("afd keys: absent from the hash unless enabled; name and latency", "[protect][afd]") {
+  const auto plain = config::loadConfigText("", "t", {});
+  CHECK(plain.canonicalToml().find("protect.afd") == std::string::npos);
+  CHECK(!plain.toJson()["protect"].contains("afd"));
+  const auto on = config::loadConfigText("", "t", {"protect.afd.enable=true", "protect.afd.mode=clip"});
+  CHECK(on.canonicalToml().find("protect.afd.mode = \"clip\"") != std::string::npos);
+  CHECK(on.toJson()["protect"]["afd"]["s_max"] == 3);
+  CHECK(on.ip.name == "ftaccel_ws8x8_d8_afd");
+  CHECK(units::buildIp(on).latencyCycles == units::buildIp(plain).latencyCycles + 1);
+  // The TOML table form works too.
+  const auto table = config::loadConfigText("[protect]\nafd = { enable = true, gates = 1, mode = \"drop\", s_max = 0 }\n",
+                                            "t", {});
+  CHECK(table.protect.afd.enable);
+  CHECK(table.protect.afd.gates == 1);
+  CHECK(table.protect.afd.sMax == 0);
+}
+
+TEST_CASE("afd keys: bad input names the key", "[protect][afd]") {
+  CHECK_THAT(diagText({"protect.afd.s_max=16"}), Catch::Contains("protect.afd.s_max") && Catch::Contains("0..15"));
+  CHECK_THAT(diagText({"protect.afd.gates=3"}), Catch::Contains("protect.afd.gates"));
+  CHECK_THAT(diagText({"protect.afd.mode=zero"}), Catch::Contains("protect.afd.mode") && Catch::Contains("\"clip\""));
+  CHECK_THAT(diagText({"protect.afd.enable=true", "array.dataflow=os"}),
+             Catch::Contains("protect.afd.enable") && Catch::Contains("os"));
+  CHECK_THAT(diagText({"protect.afd.enable=true", "array.dataflow=is"}), Catch::Contains("protect.afd.enable"));
+  // Disabled on another dataflow: nothing to complain about.
+  CHECK(diagText({"protect.afd.enable=false", "array.dataflow=os"}).empty());
+}
+
+TEST_CASE("afd cli: a bad key exits 2 and writes nothing", "[protect][afd][cli]") {
+  test::TempDir dir;
+  const auto r = test::runCli({"generate", "--set", "protect.afd.enable=true", "--set", "array.dataflow=is", "--out",
+                               (dir / "ip").string()});
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.output, Catch::Contains("protect.afd.enable"));
+  CHECK(!std::filesystem::exists(dir / "ip"));
+}
+
+TEST_CASE("afd rtl lints clean (Verilator -Wall, Icarus, Yosys)", "[protect][afd][lint]") {
+  for (auto sets : {std::vector<std::string>{"array.rows=5", "array.cols=3", "protect.afd.enable=true",
+                                             "protect.afd.mode=clip"},
+                    std::vector<std::string>{"array.rows=1", "array.cols=2", "data.bits=16", "protect.afd.enable=true",
+                                             "protect.afd.gates=1", "protect.afd.s_max=0"},
+                    std::vector<std::string>{"array.rows=4", "array.cols=4", "protect.afd.enable=true",
+                                             "protect.afd.s_max=7", "protect.median.enable=true",
+                                             "protect.median.window=5"}}) {
+    const auto cfg = config::loadConfigText("", "lint", sets);
+    const auto ip = units::buildIp(cfg);
+    test::TempDir dir;
+    flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
+    std::vector<std::string> files;
+    for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
+    INFO(ip.top);
+    std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
+    cmd.insert(cmd.end(), files.begin(), files.end());
+    auto v = flow::runProcess(cmd, dir / "ip");
+    INFO(v.output);
+    CHECK(v.exitCode == 0);
+    CHECK(v.output.find("%Warning") == std::string::npos);
+    std::vector<std::string> ic = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
+    ic.insert(ic.end(), files.begin(), files.end());
+    auto i = flow::runProcess(ic, dir / "ip");
+    INFO(i.output);
+    CHECK(i.exitCode == 0);
+    std::string script;
+    for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
+    auto y = flow::runProcess({"yosys", "-q", "-p", script + "hierarchy -check -top " + ip.top + "; proc; check -assert"},
+                              dir / "ip");
+    INFO(y.output);
+    CHECK(y.exitCode == 0);
+  }
+}
+
+TEST_CASE("afd cosim 4x4 8-bit, two gates, drop", "[protect][afd][cosim]") {
+  cosim({"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.s_max=1"}, 1);
+}
+
+TEST_CASE("afd cosim 5x3 16-bit, one gate, clip, s_max 0", "[protect][afd][cosim]") {
+  cosim({"array.rows=5", "array.cols=3", "data.bits=16", "protect.afd.enable=true", "protect.afd.gates=1",
+         "protect.afd.mode=clip", "protect.afd.s_max=0"},
+        1);
+}
+
+TEST_CASE("afd cosim 1x3 8-bit single lane, clip", "[protect][afd][cosim]") {
+  cosim({"array.rows=1", "array.cols=3", "protect.afd.enable=true", "protect.afd.mode=clip"}, 1);
+}
+
+TEST_CASE("afd + median cosim 6x2 8-bit: both stages, AFD first", "[protect][afd][median][cosim]") {
+  cosim({"array.rows=6", "array.cols=2", "protect.afd.enable=true", "protect.afd.mode=clip", "protect.afd.s_max=2",
+         "protect.median.enable=true", "protect.median.window=5"},
+        2);
+}
+
+TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, live windows verified",
+          "[protect][afd][campaign]") {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=2", "protect.afd.enable=true",
+                                                    "protect.afd.s_max=0", "protect.afd.gates=1"});
+  const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+  test::TempDir tmp;
+  flow::CampaignRequest req;
+  req.run.model = "seu";
+  req.run.faults = 120;
+  req.run.seed = 4;
+  req.run.kinds = "afd";
+  req.run.verifyPruned = true;  // the FilterStage live window is checked by simulation
+  req.run.out = (tmp / "r.jsonl").string();
+  req.run.progress = false;
+  const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
+  REQUIRE(run.exitCode == 0);
+  const std::string text = test::readFile(tmp / "r.jsonl");
+  CHECK(text.find("\"outcome\":\"suppressed\"") != std::string::npos);
+  CHECK(text.find("\"outcome\":\"sdc\"") != std::string::npos);
+  CHECK(text.find("\"pruning_violation\":true") == std::string::npos);
+  CHECK(text.find("\"kind\":\"skew\"") == std::string::npos);  // --kinds kept to the stage register
+  // A kind the IP lacks is refused, naming the kinds it has.
+  req.run.kinds = "median";
+  CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
+}
+
+TEST_CASE("afd sim: --matmul is refused with a filter", "[protect][afd][cosim]") {
+  test::useTestCache();
+  const auto model = flow::buildCosimModel(
+      config::loadConfigText("", "t", {"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.s_max=1"}));
+  CHECK(model.inputFilters);
+  flow::CosimOptions o;
+  o.matmul = "5,9,3";
+  CHECK_THROWS_WITH(flow::runCosim(model, o), Catch::Contains("--matmul") && Catch::Contains("protect.afd"));
+}
