@@ -114,6 +114,14 @@ std::vector<std::string> addInputStages(Module& top, const config::Config& cfg,
   return data;
 }
 
+void registerStream(Module& top, protect::InputStream& stream, const std::string& name,
+                    const std::string& enable) {
+  top.items.insert(top.items.begin(), reg(name, stream.lanes + "*" + stream.laneBits, "", {"flag"}));
+  top.items.push_back(AlwaysFF{"p_" + name, "", {Stmt::assign(name, "'0")},
+                               {Stmt::ifThen(enable, {Stmt::assign(name, stream.data)})}});
+  stream.data = name;
+}
+
 void connectSkew(Module& top, const std::string& instName, const std::string& data,
                  const std::string& port) {
   for (Item& item : top.items)

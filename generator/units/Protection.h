@@ -51,6 +51,10 @@ std::vector<std::string> addInputStages(ir::Module& top, const config::Config& c
                                         std::vector<protect::InputStream> streams);
 
 // Points the instance `instName`'s input `port` (a skew's data_i) at `data`.
+// An input-stage unit's plain register on a stream it does not filter (the WS swap tags).
+void registerStream(ir::Module& top, protect::InputStream& stream, const std::string& reg,
+                    const std::string& enable);
+
 void connectSkew(ir::Module& top, const std::string& instName, const std::string& data,
                  const std::string& port = "data_i");
 

@@ -6,6 +6,7 @@
 
 #include "diag/Diagnostics.h"
 #include "protect/FilterKeys.h"
+#include "units/Protection.h"
 
 namespace ftaccel::protect::afd {
 
@@ -132,30 +133,24 @@ class Afd final : public ProtectionUnit {
   }
 
   void attachInputStage(InputStageHook& hook, const config::Config& cfg) const override {
-    FTACCEL_ASSERT(hook.streams.size() == 1 && hook.streams[0].role == "stream");  // WS only (keys check)
+    // WS only (keys check): the activations (laneBits = DataBits), then the swap tags, which
+    // take a plain register so they stay one cycle ahead of their activations.
+    FTACCEL_ASSERT(hook.streams.size() == 2 && hook.streams[0].role == "stream");
     InputStream& s = hook.streams[0];
     Module& top = hook.top;
-    // Declared first: the skew instance above reads afd_next.
+    // Declared first: the skew instance above reads afd_out.
     top.items.insert(top.items.begin(), {
-        Signal{"afd_in", s.lanes + "*DataBits", "operand bits of every lane"},
-        Signal{"afd_out", s.lanes + "*DataBits", "filtered operands"},
-        reg("afd_q", s.lanes + "*" + s.laneBits, "AFD stage: the lanes as they arrive (the activation-buffer output register)",
-                            {"afd", LiveClass::FilterStage}),
-        Signal{"afd_next", s.lanes + "*" + s.laneBits, ""}});
-    top.items.push_back(makeGenerate(
-        "gen_afd_lane", "r", s.lanes,
-        {ContAssign{"afd_in[r*DataBits +: DataBits]", "afd_q[r*" + s.laneBits + " +: DataBits]", ""},
-         ContAssign{"afd_next[r*" + s.laneBits + " +: " + s.laneBits + "]",
-                    "{afd_q[r*" + s.laneBits + " + DataBits +: " + s.laneBits + " - DataBits], " +
-                        "afd_out[r*DataBits +: DataBits]}",
-                    "tags pass unchanged"}}));
+        reg("afd_q", s.lanes + "*DataBits", "afd stage: the activations as they arrive",
+            {"afd", LiveClass::FilterStage}),
+        Signal{"afd_out", s.lanes + "*DataBits", "filtered activations"}});
+    units::registerStream(top, hook.streams[1], "afd_tag_q", hook.enable);
     std::vector<std::pair<std::string, std::string>> ports = {
-        {"data_i", "afd_in"}, {"data_o", "afd_out"}, {"shift_i", "afd_shift_i"}};
+        {"data_i", "afd_q"}, {"data_o", "afd_out"}, {"shift_i", "afd_shift_i"}};
     if (cfg.protect.afd.gates == 2) ports.push_back({"two_gates_i", "afd_two_gates_i"});
     top.items.push_back(Instance{top.name + "_afd", "u_afd", {}, ports, "anomalous feature suppression"});
     top.items.push_back(AlwaysFF{"p_afd", "", {Stmt::assign("afd_q", "'0")},
                                  {Stmt::ifThen(hook.enable, {Stmt::assign("afd_q", s.data)})}});
-    s.data = "afd_next";
+    s.data = "afd_out";
   }
 
   void attachTop(Module& top, Instance&, const config::Config& cfg) const override {

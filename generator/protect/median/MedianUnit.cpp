@@ -8,6 +8,7 @@
 
 #include "diag/Diagnostics.h"
 #include "protect/FilterKeys.h"
+#include "units/Protection.h"
 
 namespace ftaccel::protect::median {
 
@@ -194,28 +195,22 @@ class Median final : public ProtectionUnit {
   }
 
   void attachInputStage(InputStageHook& hook, const config::Config&) const override {
-    FTACCEL_ASSERT(hook.streams.size() == 1 && hook.streams[0].role == "stream");  // WS only (keys check)
+    // WS only (keys check): the activations (laneBits = DataBits), then the swap tags, which
+    // take a plain register so they stay one cycle ahead of their activations.
+    FTACCEL_ASSERT(hook.streams.size() == 2 && hook.streams[0].role == "stream");
     InputStream& s = hook.streams[0];
     Module& top = hook.top;
-    // Declared first: the skew instance above reads median_next.
+    // Declared first: the skew instance above reads median_out.
     top.items.insert(top.items.begin(), {
-        Signal{"median_in", s.lanes + "*DataBits", "operand bits of every lane"},
-        Signal{"median_out", s.lanes + "*DataBits", "medians"},
-        reg("median_q", s.lanes + "*" + s.laneBits, "median stage: the lanes as they arrive, filtered on the way out",
-                            {"median", LiveClass::FilterStage}),
-        Signal{"median_next", s.lanes + "*" + s.laneBits, ""}});
-    top.items.push_back(makeGenerate(
-        "gen_median_lane", "r", s.lanes,
-        {ContAssign{"median_in[r*DataBits +: DataBits]", "median_q[r*" + s.laneBits + " +: DataBits]", ""},
-         ContAssign{"median_next[r*" + s.laneBits + " +: " + s.laneBits + "]",
-                    "{median_q[r*" + s.laneBits + " + DataBits +: " + s.laneBits + " - DataBits], " +
-                        "median_out[r*DataBits +: DataBits]}",
-                    "tags pass unchanged"}}));
-    top.items.push_back(Instance{top.name + "_median", "u_median", {}, {{"data_i", "median_in"}, {"data_o", "median_out"}},
+        reg("median_q", s.lanes + "*DataBits", "median stage: the activations as they arrive",
+            {"median", LiveClass::FilterStage}),
+        Signal{"median_out", s.lanes + "*DataBits", "filtered activations"}});
+    units::registerStream(top, hook.streams[1], "median_tag_q", hook.enable);
+    top.items.push_back(Instance{top.name + "_median", "u_median", {}, {{"data_i", "median_q"}, {"data_o", "median_out"}},
                                  "median feature selection"});
     top.items.push_back(AlwaysFF{"p_median", "", {Stmt::assign("median_q", "'0")},
                                  {Stmt::ifThen(hook.enable, {Stmt::assign("median_q", s.data)})}});
-    s.data = "median_next";
+    s.data = "median_out";
   }
 
   std::vector<ExtraModule> extraModules(const config::Config& cfg, const std::string& top) const override {
