@@ -22,6 +22,7 @@
 #include "contract/SimOptions.h"
 #include "contract/SimReport.h"
 #include "cosim_config.h"
+#include "fi_sites.h"
 #include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 #include "golden/Tiler.h"
@@ -137,6 +138,7 @@ struct Report {
   long vectors = 0, checked = 0, mismatches = 0, cycles = 0, batches = 0;
   long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
   long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0;
+  long alarmCycles = 0;  // cycles in which a unit's alarm output was high
   size_t matmulElements = 0;
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
@@ -174,6 +176,7 @@ struct Report {
     r.matmulElements = (long)matmulElements;
     r.matmulMismatches = matmulMismatches;
     r.tiles = tiles;
+    r.alarmCycles = alarmCycles;
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
@@ -381,6 +384,7 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].weights.at((int)loadRow, c));
     driveFaults(*top, fs.faults, stim);
     top->eval();
+    rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;
 
     const Handshakes hs = io.handshakes();
     bool inFire = hs.in;
@@ -449,6 +453,7 @@ int main(int argc, char** argv) {
     top->eval();
     ++cycle;
   }
+  rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;  // a check registered on the last edge
   top->final();
 
   rep.vectors = opt.vectors;

@@ -250,6 +250,14 @@ Config resolve(Sources& src, std::string_view sourceName, const std::vector<std:
       cfg.data.accBitsExplicit = true;
     }
   }
+  for (const KeyRow& r : keyTable()) {
+    if (!r.check) continue;
+    const std::string why = r.check(cfg);
+    if (why.empty()) continue;
+    const auto at = src.leaves.find(std::string(r.path));
+    diags.error("config.unsupported", at != src.leaves.end() ? at->second.loc : Location{std::string(sourceName), 0, 0},
+                fmt::format("'{}' = {} {}", r.path, tomlText(r.get(cfg)), why));
+  }
   if (cfg.ip.name.empty()) {
     cfg.ip.name = derivedName(cfg);
     cfg.ip.nameDerived = true;
@@ -300,7 +308,9 @@ std::string derivedName(const Config& cfg) {
 
 std::string Config::canonicalToml() const {
   std::vector<std::string> lines;
-  for (const KeyRow& r : keyTable()) lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
+  for (const KeyRow& r : keyTable())
+    if (!r.omitAtDefault || r.get(*this) != r.get(Config{}))
+      lines.push_back(fmt::format("{} = {}\n", r.path, tomlText(r.get(*this))));
   std::sort(lines.begin(), lines.end());
   std::string out;
   for (const auto& l : lines) out += l;
@@ -320,6 +330,7 @@ std::string Config::hash() const {
 nlohmann::json Config::toJson() const {
   nlohmann::json out = nlohmann::json::object();
   for (const KeyRow& r : keyTable()) {
+    if (r.omitAtDefault && r.get(*this) == r.get(Config{})) continue;
     const auto dot = r.path.find('.');
     const std::string section(r.path.substr(0, dot)), key(r.path.substr(dot + 1));
     std::visit([&](const auto& v) { out[section][key] = v; }, r.get(*this));

@@ -32,8 +32,12 @@ struct DataConfig {
   bool accBitsExplicit = false;
 };
 
+enum class SanityCheck { Off, Spatial, Temporal, Both };
+
 struct ProtectConfig {
   bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
+  SanityCheck sanityCheck = SanityCheck::Off;  // algorithmic checksums (SPEC §4)
+  int sanityResidueBits = 0;                   // 0 = exact sums, else modulo 2^r - 1
 };
 
 struct SynthConfig {

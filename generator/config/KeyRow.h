@@ -29,6 +29,12 @@ struct KeyRow {
   std::function<std::string(const Config&)> nameSuffix = nullptr;
   // True when the regenerate command must name the key (default: value differs from the default).
   std::function<bool(const Config& cfg, const Config& def)> inRegenerate = nullptr;
+  // Checked once every key is known: a message when the value cannot work with the rest of
+  // the configuration (e.g. a protection mode a dataflow cannot support); reported at the key.
+  std::function<std::string(const Config&)> check = nullptr;
+  // Left out of the canonical TOML (so the hash) and the JSON echo while the value equals the
+  // default: a unit's key added later leaves every existing IP's banners and manifest alone.
+  bool omitAtDefault = false;
 };
 
 // All keys: the core keys, then every protection unit's (protect::registry()), then ip.name and

@@ -26,6 +26,7 @@ struct SimReport {
   long faultyPes = 0;
   long matmulElements = 0, matmulMismatches = 0, tiles = 0;
   std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
+  long alarmCycles = 0;  // cycles with a protection unit's alarm output high (0 when fault-free)
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };
@@ -51,6 +52,7 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"matmul_mismatches", r.matmulMismatches},
        {"tiles", r.tiles},
        {"matmul_result_hash", r.matmulResultHash},
+       {"alarm_cycles", r.alarmCycles},
        {"first_mismatch", r.firstMismatch}};
 }
 
@@ -76,6 +78,7 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("tiles").get_to(r.tiles);
   j.at("matmul_result_hash").get_to(r.matmulResultHash);
   j.at("first_mismatch").get_to(r.firstMismatch);
+  r.alarmCycles = j.value("alarm_cycles", 0L);
 }
 
 }  // namespace ftaccel::contract

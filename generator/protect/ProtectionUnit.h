@@ -127,6 +127,10 @@ class ProtectionUnit {
   // Harness: the header (path inside the harness tree) that drives this unit's ports; it must
   // define ftaccel::tb::<name>::clearInputs(top). Included only into models that have the unit.
   virtual std::string harnessDriver() const { return ""; }
+  // True when that header also defines ftaccel::tb::<name>::loadBeat(top): the stream driver
+  // calls it after it has set the stationary operand's load lanes (WS/IS), so the unit can
+  // drive lanes computed from the beat (Sanity-Check: the checksum weight).
+  virtual bool harnessLoadBeat() const { return false; }
 };
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.

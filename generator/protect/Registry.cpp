@@ -1,12 +1,14 @@
 // The registry of protection units: one line per unit.
 #include "protect/ProtectionUnit.h"
 #include "protect/bypass/BypassUnit.h"
+#include "protect/sanity/SanityUnit.h"
 
 namespace ftaccel::protect {
 
 const std::vector<const ProtectionUnit*>& registry() {
   static const std::vector<const ProtectionUnit*> units = {
       &bypass::unit(),
+      &sanity::unit(),
   };
   return units;
 }
