@@ -139,6 +139,7 @@ struct Report {
   long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
   long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0;
   long alarmCycles = 0;  // cycles in which a unit's alarm output was high
+  long alarmModelChecked = 0, alarmModelMismatches = 0;  // unit flags against the unit's model
   size_t matmulElements = 0;
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
@@ -177,6 +178,8 @@ struct Report {
     r.matmulMismatches = matmulMismatches;
     r.tiles = tiles;
     r.alarmCycles = alarmCycles;
+    r.alarmModelChecked = alarmModelChecked;
+    r.alarmModelMismatches = alarmModelMismatches;
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
@@ -360,6 +363,9 @@ int main(int argc, char** argv) {
   size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
   long prunedVisible = 0;
+#if FTACCEL_UNIT_SANITY
+  sanity::FlagChecker sanityFlags;
+#endif
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
   // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
@@ -385,6 +391,9 @@ int main(int argc, char** argv) {
     driveFaults(*top, fs.faults, stim);
     top->eval();
     rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;
+#if FTACCEL_UNIT_SANITY
+    sanityFlags.cycle(*top);
+#endif
 
     const Handshakes hs = io.handshakes();
     bool inFire = hs.in;
@@ -415,6 +424,13 @@ int main(int argc, char** argv) {
           }
         }
         if (!ok) ++mismatches;
+#if FTACCEL_UNIT_SANITY
+        {
+          std::vector<Wide> lanes(kCols);
+          for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
+          sanityFlags.taken(lanes, batches[p.batch].vectors[(size_t)p.row], batches[p.batch].weights);
+        }
+#endif
         if (opt.product.b) {
           std::vector<Wide> lanes(kCols);
           for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
@@ -454,6 +470,12 @@ int main(int argc, char** argv) {
     ++cycle;
   }
   rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;  // a check registered on the last edge
+#if FTACCEL_UNIT_SANITY
+  sanityFlags.cycle(*top);
+  rep.alarmModelChecked = sanityFlags.checked;
+  rep.alarmModelMismatches = sanityFlags.mismatches;
+  if (sanityFlags.mismatches) rep.mismatch("sanity_flag_o differs from the Sanity-Check model");
+#endif
   top->final();
 
   rep.vectors = opt.vectors;

@@ -27,6 +27,8 @@ struct SimReport {
   long matmulElements = 0, matmulMismatches = 0, tiles = 0;
   std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
   long alarmCycles = 0;  // cycles with a protection unit's alarm output high (0 when fault-free)
+  long alarmModelChecked = 0;     // result vectors whose unit flag was compared with the unit's model
+  long alarmModelMismatches = 0;  // ... and differed (also counted in mismatches)
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };
@@ -53,6 +55,8 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"tiles", r.tiles},
        {"matmul_result_hash", r.matmulResultHash},
        {"alarm_cycles", r.alarmCycles},
+       {"alarm_model_checked", r.alarmModelChecked},
+       {"alarm_model_mismatches", r.alarmModelMismatches},
        {"first_mismatch", r.firstMismatch}};
 }
 
@@ -79,6 +83,8 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("matmul_result_hash").get_to(r.matmulResultHash);
   j.at("first_mismatch").get_to(r.firstMismatch);
   r.alarmCycles = j.value("alarm_cycles", 0L);
+  r.alarmModelChecked = j.value("alarm_model_checked", 0L);
+  r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
 }
 
 }  // namespace ftaccel::contract

@@ -227,6 +227,7 @@ void cosim(const std::vector<std::string>& sets, long vectors, const std::vector
     CHECK(r.passed());
     CHECK(r.report["checked"] == vectors);
     CHECK(r.report["alarm_cycles"] == 0);  // no false alarm with threshold 0
+    CHECK(r.report["alarm_model_checked"] == vectors);
   }
 }
 
@@ -425,4 +426,26 @@ TEST_CASE("sanity campaign: weight and result flips are detected, input flips ar
   CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:6@30") == "sdc");
   // A flip of the checksum weight: a false alarm, never a missed error.
   CHECK(outcomeOf(model, cfg, "u_sanity_col.gen_row[0].weight_q:2@30") == "detected");
+}
+
+TEST_CASE("sanity cosim: under PE faults every flag equals the model's decision", "[sanity][cosim][faults]") {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=2", "protect.sanity_check=spatial"});
+  const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+  for (const std::string faults : {"s1:1,1,3", "s0:2,0,16", "rnd:0,1"}) {
+    flow::CosimOptions o;
+    o.vectors = 120;
+    o.seed = 4;
+    o.pattern = "mixed";
+    o.inValidProb = 0.8;
+    o.outReadyProb = 0.7;
+    o.peFaults = faults;
+    const auto r = flow::runCosim(model, o);
+    INFO(faults << ": " << r.report.dump());
+    CHECK(r.report["alarm_model_checked"] == 120);
+    CHECK(r.report["alarm_model_mismatches"] == 0);
+    // The faults corrupt results (the run fails) and the check sees them.
+    CHECK(r.report["mismatches"].get<long>() > 0);
+    CHECK(r.report["alarm_cycles"].get<long>() > 0);
+  }
 }
