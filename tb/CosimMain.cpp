@@ -22,6 +22,7 @@
 #include "contract/SimOptions.h"
 #include "contract/SimReport.h"
 #include "cosim_config.h"
+#include "fi_sites.h"
 #include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 #include "golden/Tiler.h"
@@ -165,6 +166,8 @@ struct Report {
   long latMin = 1L << 40, latMax = -1, span = 0, stalls = 0, spurious = 0;
   long bypassed = 0, prunedVisible = 0, faultyPes = 0, tiles = 0, filtered = 0;
   long memoryBitErrors = 0, parityZeroedWords = 0;
+  long alarmCycles = 0;  // cycles in which a unit's alarm output was high
+  long alarmModelChecked = 0, alarmModelMismatches = 0;  // unit flags against the unit's model
   size_t matmulElements = 0;
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
@@ -205,6 +208,9 @@ struct Report {
     r.tiles = tiles;
     r.memoryBitErrors = memoryBitErrors;
     r.parityZeroedWords = parityZeroedWords;
+    r.alarmCycles = alarmCycles;
+    r.alarmModelChecked = alarmModelChecked;
+    r.alarmModelMismatches = alarmModelMismatches;
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
@@ -403,6 +409,9 @@ int main(int argc, char** argv) {
   size_t loadBatch = 0, loadRow = 0, vecBatch = 0, vecIndex = 0, swaps = 0;
   long cycle = 0, checked = 0, mismatches = 0, firstAccept = -1, lastOutput = -1;
   long prunedVisible = 0;
+#if FTACCEL_UNIT_SANITY
+  sanity::FlagChecker sanityFlags;
+#endif
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
   // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
@@ -427,6 +436,10 @@ int main(int argc, char** argv) {
       for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].stored.at((int)loadRow, c));
     driveFaults(*top, fs.faults, stim);
     top->eval();
+    rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;
+#if FTACCEL_UNIT_SANITY
+    sanityFlags.cycle(*top);
+#endif
 
     const Handshakes hs = io.handshakes();
     bool inFire = hs.in;
@@ -457,6 +470,13 @@ int main(int argc, char** argv) {
           }
         }
         if (!ok) ++mismatches;
+#if FTACCEL_UNIT_SANITY
+        {
+          std::vector<Wide> lanes(kCols);
+          for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
+          sanityFlags.taken(lanes, batches[p.batch].vectors[(size_t)p.row], batches[p.batch].weights);
+        }
+#endif
         if (opt.product.b) {
           std::vector<Wide> lanes(kCols);
           for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
@@ -507,6 +527,13 @@ int main(int argc, char** argv) {
     top->eval();
     ++cycle;
   }
+  rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;  // a check registered on the last edge
+#if FTACCEL_UNIT_SANITY
+  sanityFlags.cycle(*top);
+  rep.alarmModelChecked = sanityFlags.checked;
+  rep.alarmModelMismatches = sanityFlags.mismatches;
+  if (sanityFlags.mismatches) rep.mismatch("sanity_flag_o differs from the Sanity-Check model");
+#endif
   top->final();
 
   rep.vectors = opt.vectors;

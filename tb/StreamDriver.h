@@ -8,6 +8,7 @@
 
 #include "PortAccess.h"
 #include "cosim_config.h"
+#include "cosim_units.h"
 
 namespace ftaccel::tb {
 
@@ -72,11 +73,18 @@ class StreamDriver {
     offered_ = o;
   }
   void streamLane(int lane, int64_t value) { setLane(top_.FTACCEL_S_DATA, lane, FTACCEL_DATA_BITS, value); }
-  void loadLane(int lane, int64_t value) { setLane(top_.FTACCEL_L_DATA, lane, FTACCEL_DATA_BITS, value); }
+  // Units that drive lanes computed from the load beat (unitLoadBeat) see every lane change.
+  void loadLane(int lane, int64_t value) {
+    setLane(top_.FTACCEL_L_DATA, lane, FTACCEL_DATA_BITS, value);
+    unitLoadBeat(top_);
+  }
   template <typename S>
   void streamPort(const S& data) { top_.FTACCEL_S_DATA = data; }
   template <typename L>
-  void loadPort(const L& data) { top_.FTACCEL_L_DATA = data; }
+  void loadPort(const L& data) {
+    top_.FTACCEL_L_DATA = data;
+    unitLoadBeat(top_);
+  }
   Handshakes handshakes() const {
     return {offered_.stream && top_.FTACCEL_S_READY, offered_.load && top_.FTACCEL_L_READY,
             top_.out_valid_o && offered_.ready};

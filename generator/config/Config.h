@@ -59,8 +59,12 @@ struct MedianConfig {
   bool optimized = true;  // impl "optimized" (Fig. 8.12) or "naive" (Fig. 8.10)
 };
 
+enum class SanityCheck { Off, Spatial, Temporal, Both };
+
 struct ProtectConfig {
   bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
+  SanityCheck sanityCheck = SanityCheck::Off;  // algorithmic checksums (SPEC §4)
+  int sanityResidueBits = 0;                   // 0 = exact sums, else modulo 2^r - 1
   WeightParityConfig weightParity;
   AfdConfig afd;
   MedianConfig median;

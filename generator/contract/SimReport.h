@@ -29,6 +29,9 @@ struct SimReport {
   std::string matmulResultHash;  // FNV-1a over the --matmul result, 16 hex digits
   long memoryBitErrors = 0;      // --memory-ber: bits flipped in the stored weight images
   long parityZeroedWords = 0;    // weight parity: words the IP zeroed (checked on wparity_count_o)
+  long alarmCycles = 0;  // cycles with a protection unit's alarm output high (0 when fault-free)
+  long alarmModelChecked = 0;     // result vectors whose unit flag was compared with the unit's model
+  long alarmModelMismatches = 0;  // ... and differed (also counted in mismatches)
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };
@@ -57,6 +60,9 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"matmul_result_hash", r.matmulResultHash},
        {"memory_bit_errors", r.memoryBitErrors},
        {"parity_zeroed_words", r.parityZeroedWords},
+       {"alarm_cycles", r.alarmCycles},
+       {"alarm_model_checked", r.alarmModelChecked},
+       {"alarm_model_mismatches", r.alarmModelMismatches},
        {"first_mismatch", r.firstMismatch}};
 }
 
@@ -85,6 +91,9 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("memory_bit_errors").get_to(r.memoryBitErrors);
   j.at("parity_zeroed_words").get_to(r.parityZeroedWords);
   j.at("first_mismatch").get_to(r.firstMismatch);
+  r.alarmCycles = j.value("alarm_cycles", 0L);
+  r.alarmModelChecked = j.value("alarm_model_checked", 0L);
+  r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
 }
 
 }  // namespace ftaccel::contract

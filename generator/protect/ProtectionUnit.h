@@ -2,6 +2,7 @@
 // and top, ports, alarms, pipeline stages, synthesis baseline, harness driver) and the registry.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,11 @@ struct OutputCheckHook {
   std::string laneBits = "AccBits";
   std::string taken = "out_valid_o && out_ready_i";
   std::string enable = "en";        // the pipeline advance
+  // A value a unit computes beside the results in the pipeline (aligned with the de-skewed
+  // results under `enable`, in front of the output buffer) passes through buffer registers of
+  // its own with the same controls, so it stays with its result vector; returns the buffered
+  // signal (aligned with `data`). Arguments: value, its width (SV expression), a name prefix.
+  std::function<std::string(const std::string&, const std::string&, const std::string&)> alongResults;
 };
 
 // Load-path attachment point (WS/IS), between the top's load port and the array: one beat of
@@ -156,6 +162,10 @@ class ProtectionUnit {
   // golden model of what an input stage does to a streamed vector; the harness applies the
   // filters of the enabled units in registry order before computing the expected result.
   virtual bool filtersInputs() const { return false; }
+  // True when that header also defines ftaccel::tb::<name>::loadBeat(top): the stream driver
+  // calls it after it has set the stationary operand's load lanes (WS/IS), so the unit can
+  // drive lanes computed from the beat (Sanity-Check: the checksum weight).
+  virtual bool harnessLoadBeat() const { return false; }
 };
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.

@@ -4,12 +4,14 @@
 #include "protect/bypass/BypassUnit.h"
 #include "protect/parity/ParityUnit.h"
 #include "protect/median/MedianUnit.h"
+#include "protect/sanity/SanityUnit.h"
 
 namespace ftaccel::protect {
 
 const std::vector<const ProtectionUnit*>& registry() {
   static const std::vector<const ProtectionUnit*> units = {
       &bypass::unit(),
+      &sanity::unit(),
       // Input stages in this order: AFD sees the activations as the layer produced them (its
       // invariant was trained on them), the median then smooths what AFD let through.
       &afd::unit(),

@@ -50,6 +50,17 @@ std::string peExpr(const config::Config& cfg, protect::PePoint point, std::strin
 
 void addOutputChecks(Module& top, const config::Config& cfg) {
   protect::OutputCheckHook hook{top};
+  hook.alongResults = [&top](const std::string& value, const std::string& width, const std::string& prefix) {
+    const std::string head = prefix + "_head_q", tail = prefix + "_tail_q";
+    top.items.push_back(reg(head, width, "beside the output buffer's head", {"out_buf"}));
+    top.items.push_back(reg(tail, width, "beside its second entry", {"out_buf"}));
+    top.items.push_back(AlwaysFF{"p_" + prefix, "the output buffer's controls (units/OutBuffer.h)",
+                                 {Stmt::assign(head, "'0"), Stmt::assign(tail, "'0")},
+                                 {Stmt::ifElseIf({{"buf_head_load", {Stmt::assign(head, value)}},
+                                                  {"buf_head_shift", {Stmt::assign(head, tail)}}}),
+                                  Stmt::ifThen("buf_tail_load", {Stmt::assign(tail, value)})}});
+    return head;
+  };
   for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachOutputCheck(hook, cfg);
 }
 

@@ -215,6 +215,8 @@ class Simulator {
     }
     top_.clk_i = 1;
     top_.eval();
+    // Alarms registered on this edge (a check one cycle after the last output handshake).
+    if (FTACCEL_ANY_ALARM(top_)) r.alarm = true;
     if (masks) clearFaultInputs(top_);
     s.vec += hs.in;
     s.wrow += hs.load;

@@ -1,0 +1,56 @@
+// Harness driver of the Sanity-Check unit: clears its inputs (threshold 0: exact check) and
+// drives the checksum weight of every load beat, computed from the beat's lanes by the shared
+// model (SanityModel.h). Compiled into co-simulation models of IPs with the unit only.
+#pragma once
+
+#include <vector>
+
+#include "PortAccess.h"
+#include "cosim_config.h"
+#include "protect/sanity/SanityModel.h"
+
+namespace ftaccel::tb::sanity {
+
+template <typename Top>
+inline void clearInputs(Top& top) {
+  clearPort(top.sanity_wload_data_i);
+  clearPort(top.sanity_threshold_i);
+  top.sanity_clear_i = 0;
+}
+
+// The host's part of the spatial checksum: -sum_c L[k][c] of the load beat on the pins.
+template <typename Top>
+inline void loadBeat(Top& top) {
+  std::vector<int64_t> row(FTACCEL_COLS);
+  for (int c = 0; c < FTACCEL_COLS; ++c)
+    row[static_cast<size_t>(c)] = static_cast<int64_t>(getLaneSigned(top.FTACCEL_L_DATA, c, FTACCEL_DATA_BITS));
+  const auto w = ftaccel::protect::sanity::widths(FTACCEL_DATA_BITS, FTACCEL_ACC_BITS, FTACCEL_COLS);
+  setLane(top.sanity_wload_data_i, 0, w.weightBits, ftaccel::protect::sanity::checksumWeight(row));
+}
+
+// RTL against model for the alarm decision: for every result vector taken, the model's flag
+// from the RTL's outputs, the vector and the loaded matrix (threshold 0); the RTL's
+// sanity_flag_o must equal it one cycle later, and be low when nothing was taken.
+class FlagChecker {
+ public:
+  // Once per cycle, after evaluation and before this cycle's output handshake is handled.
+  template <typename Top>
+  void cycle(const Top& top) {
+    const bool flag = top.sanity_flag_o != 0;
+    if (flag != (pending_ && expected_)) ++mismatches;
+    checked += pending_ ? 1 : 0;
+    pending_ = false;
+  }
+  void taken(const std::vector<golden::Wide>& outputs, const std::vector<int64_t>& x, const golden::Matrix& loaded) {
+    namespace sc = ftaccel::protect::sanity;
+    const int sumBits = sc::widths(FTACCEL_DATA_BITS, FTACCEL_ACC_BITS, FTACCEL_COLS).sumBits;
+    expected_ = sc::alarm(sc::checkSum(outputs, sc::sanityOutput(x, sc::checksumColumn(loaded), sumBits), sumBits), 0);
+    pending_ = true;
+  }
+  long checked = 0, mismatches = 0;
+
+ private:
+  bool pending_ = false, expected_ = false;
+};
+
+}  // namespace ftaccel::tb::sanity
