@@ -474,7 +474,7 @@ int main(int argc, char** argv) {
         {
           std::vector<Wide> lanes(kCols);
           for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
-          sanityFlags.taken(lanes, batches[p.batch].vectors[(size_t)p.row], batches[p.batch].weights);
+          sanityFlags.taken(lanes, seenByArray(batches[p.batch].vectors[(size_t)p.row]), batches[p.batch].weights);
         }
 #endif
         if (opt.product.b) {
