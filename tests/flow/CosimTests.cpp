@@ -94,7 +94,7 @@ TEST_CASE("co-simulation 8x8 4-bit", "[cosim]") { checkShape(shapes()[5]); }
 TEST_CASE("co-simulation 8x8 16-bit", "[cosim]") { checkShape(shapes()[6]); }
 TEST_CASE("co-simulation 16x16 8-bit", "[cosim]") { checkShape(shapes()[7]); }
 TEST_CASE("co-simulation 5x12 32-bit (widest data and 66-bit results)", "[cosim]") { checkShape(shapes()[8]); }
-TEST_CASE("co-simulation 24x10 16-bit (non-square)", "[cosim]") { checkShape(shapes()[9]); }
+TEST_CASE("co-simulation 24x10 16-bit (non-square)", "[cosim][large]") { checkShape(shapes()[9]); }
 
 TEST_CASE("co-simulation IS 3x5 8-bit", "[cosim][is]") { checkShape({3, 5, 8, "is"}); }
 TEST_CASE("co-simulation IS 8x8 16-bit", "[cosim][is]") { checkShape({8, 8, 16, "is"}); }

@@ -57,7 +57,7 @@ TEST_CASE("faulty PEs 4x4 8-bit: stuck-at and random PEs and a row and a column"
                   "rndrow:1", "rndcol:3"});
 }
 
-TEST_CASE("faulty PEs 3x5 16-bit non-square", "[bypass][faults]") {
+TEST_CASE("faulty PEs 3x5 16-bit non-square", "[bypass][faults][large]") {
   checkFaultMaps({"array.rows=3", "array.cols=5", "data.bits=16", "protect.bypass=true"},
                  {"s1:2,4,20", "rndrow:0+rndcol:2"});
 }

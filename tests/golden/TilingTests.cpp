@@ -67,7 +67,7 @@ TEST_CASE("tiler: faulty PEs bypassed under a shifted mapping", "[tiling][faults
   tiled(model, "5,8,12", 2, "none", "rndcol:3");
 }
 
-TEST_CASE("tiler IS: inputs stationary with eq. 10.4 and shift and bypass and faults", "[tiling][is][cosim]") {
+TEST_CASE("tiler IS: inputs stationary with eq. 10.4 and shift and bypass and faults", "[tiling][is][cosim][large]") {
   test::useTestCache();
   auto cfg = config::loadConfigText("", "t", {"array.rows=4", "array.cols=3", "array.dataflow=is",
                                               "protect.bypass=true"});

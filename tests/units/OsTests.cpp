@@ -72,7 +72,7 @@ void checkOsShape(int rows, int cols, int bits) {
 TEST_CASE("OS co-simulation 3x4 8-bit", "[os][cosim]") { checkOsShape(3, 4, 8); }
 TEST_CASE("OS co-simulation 1x1 4-bit", "[os][cosim]") { checkOsShape(1, 1, 4); }
 TEST_CASE("OS co-simulation 5x2 16-bit", "[os][cosim]") { checkOsShape(5, 2, 16); }
-TEST_CASE("OS co-simulation 8x8 32-bit", "[os][cosim]") { checkOsShape(8, 8, 32); }
+TEST_CASE("OS co-simulation 8x8 32-bit", "[os][cosim][large]") { checkOsShape(8, 8, 32); }
 
 TEST_CASE("OS bypass forces outputs to zero and repairs faulty PEs", "[os][bypass][faults][cosim]") {
   test::useTestCache();

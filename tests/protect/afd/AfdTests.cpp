@@ -131,7 +131,7 @@ TEST_CASE("afd cosim 5x3 16-bit, one gate, clip, s_max 0", "[protect][afd][cosim
         1);
 }
 
-TEST_CASE("afd cosim 1x3 8-bit single lane, clip", "[protect][afd][cosim]") {
+TEST_CASE("afd cosim 1x3 8-bit single lane, clip", "[protect][afd][cosim][large]") {
   cosim({"array.rows=1", "array.cols=3", "protect.afd.enable=true", "protect.afd.mode=clip"}, 1);
 }
 

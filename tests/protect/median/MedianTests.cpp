@@ -105,7 +105,7 @@ TEST_CASE("median cosim 7x2 16-bit median-5 naive", "[protect][median][cosim]") 
          "protect.median.impl=naive"});
 }
 
-TEST_CASE("median cosim 5x5 8-bit median-5 optimized and 1x2 median-3 naive", "[protect][median][cosim]") {
+TEST_CASE("median cosim 5x5 8-bit median-5 optimized and 1x2 median-3 naive", "[protect][median][cosim][large]") {
   cosim({"array.rows=5", "array.cols=5", "protect.median.enable=true", "protect.median.window=5"});
   cosim({"array.rows=1", "array.cols=2", "protect.median.enable=true", "protect.median.impl=naive"});
 }

@@ -105,7 +105,7 @@ TEST_CASE("memory faults: mem-seu and mem-mbu with parity equal the golden load 
   checkCampaign(sets, "mem-ber", 3);
 }
 
-TEST_CASE("memory faults: without parity the corrupted words load as they are", "[parity][campaign]") {
+TEST_CASE("memory faults: without parity the corrupted words load as they are", "[parity][campaign][large]") {
   checkCampaign({"array.rows=3", "array.cols=6"}, "mem-mbu", 2);
 }
 

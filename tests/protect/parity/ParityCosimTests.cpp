@@ -121,12 +121,12 @@ TEST_CASE("weight parity co-simulation: 1x1, P=1, 8-bit", "[parity][cosim]") {
   checkParity({"array.rows=1", "array.cols=1", "protect.weight_parity.word_weights=1"}, "mixed");
 }
 
-TEST_CASE("weight parity co-simulation: 3x5 non-square, P=cols, 8-bit, most negative", "[parity][cosim]") {
+TEST_CASE("weight parity co-simulation: 3x5 non-square, P=cols, 8-bit, most negative", "[parity][cosim][large]") {
   checkParity({"array.rows=3", "array.cols=5", "protect.weight_parity.word_weights=5"}, "neg");
 }
 
 TEST_CASE("weight parity co-simulation: 4x8 16-bit, P=2, rule last, most negative times most positive",
-          "[parity][cosim]") {
+          "[parity][cosim][large]") {
   checkParity({"array.rows=4", "array.cols=8", "data.bits=16", "protect.weight_parity.word_weights=2",
                "protect.weight_parity.flip=last"}, "max");
 }

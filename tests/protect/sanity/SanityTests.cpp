@@ -238,7 +238,7 @@ TEST_CASE("sanity cosim: 4x4 8-bit, no false alarm on random, most negative and 
   cosim({"array.rows=4", "array.cols=4"}, 400, {"random", "neg", "max", "mixed"});
 }
 
-TEST_CASE("sanity cosim: 1x1 4-bit, 3x5 16-bit, 8x8, IS 4x3 with bypass", "[sanity][cosim]") {
+TEST_CASE("sanity cosim: 1x1 4-bit, 3x5 16-bit, 8x8, IS 4x3 with bypass", "[sanity][cosim][large]") {
   cosim({"array.rows=1", "array.cols=1", "data.bits=4"}, 200, {"random", "neg"});
   cosim({"array.rows=3", "array.cols=5", "data.bits=16"}, 200, {"neg", "mixed"});
   cosim({}, 300, {"random", "neg"});
