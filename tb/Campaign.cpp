@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cosim_config.h"
 
 #if FTACCEL_FAULT_PORTS
+
+#include <nlohmann/json.hpp>
 
 #include "Vtop.h"
 #include "campaign/Common.h"

@@ -1,6 +1,9 @@
 // Verilator co-simulation driver: streams random batches with weight reloads through the
 // generated IP and compares every output vector with the golden model. Invoked as
 // `cosim run --options FILE` (contract::SimOptions as JSON) or `cosim campaign --options FILE`.
+// The contract structs without their JSON mapping: JSON lives in SimIo.cpp, compiled once.
+#define FTACCEL_CONTRACT_TYPES_ONLY 1
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,18 +15,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "Campaign.h"
 #include "ModelReset.h"
 #include "PortAccess.h"
 #include "StreamDriver.h"
 #include "Vtop.h"
-#include "contract/SimOptions.h"
-#include "contract/SimReport.h"
+#include "SimIo.h"
 #include "cosim_config.h"
 #include "fi_sites.h"
-#include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 #include "golden/Tiler.h"
 #include "protect/parity/ParityPacker.h"
@@ -61,7 +60,7 @@ Options parse(int argc, char** argv) {
   }
   if (argc < 2 || std::strcmp(argv[1], "run") != 0 || file.empty()) usage("expected run --options FILE");
   std::string error;
-  const auto read = ftaccel::contract::readOptionsFile<Options>(file, error);
+  const auto read = ftaccel::tb::readSimOptions(file, error);
   if (!read) usage(error);
   Options o = *read;
   const auto& patterns = ftaccel::contract::simPatterns();
@@ -215,7 +214,7 @@ struct Report {
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
     r.firstMismatch = firstMismatch;
-    std::printf("%s\n", nlohmann::json(r).dump().c_str());
+    std::printf("%s\n", ftaccel::tb::simReportJson(r).c_str());
     return (mismatches || timeout) ? 1 : 0;
   }
   // Compares a --matmul result computed on the host from the tiles with the golden product.

@@ -33,6 +33,20 @@ std::string_view toString(Dataflow d) {
   return "?";
 }
 
+std::string_view toString(GridNetForm f) {
+  switch (f) {
+    case GridNetForm::Auto: return "auto";
+    case GridNetForm::PerPe: return "per_pe";
+    case GridNetForm::Flat: return "flat";
+  }
+  return "?";
+}
+
+bool flatGridNets(const ArrayConfig& array) {
+  if (array.nets == GridNetForm::Auto) return array.rows * array.cols > kPerPeNetsMaxPes;
+  return array.nets == GridNetForm::Flat;
+}
+
 std::string_view toString(SynthGoal g) { return g == SynthGoal::Area ? "area" : "timing"; }
 
 int reductionLength(const Config& cfg) {

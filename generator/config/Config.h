@@ -14,6 +14,11 @@ namespace ftaccel::config {
 enum class Dataflow { WS, IS, OS };
 std::string_view toString(Dataflow d);
 
+// How the array wires PE to PE (units/GridNets): per-PE nets (fast in event-driven simulators)
+// or flat lane vectors (fast in Yosys 0.23 at large sizes); "auto" picks by size.
+enum class GridNetForm { Auto, PerPe, Flat };
+std::string_view toString(GridNetForm f);
+
 // What the Liberty mapping optimizes: area (plain ABC) or delay against the clock target.
 enum class SynthGoal { Area, Timing };
 std::string_view toString(SynthGoal g);
@@ -28,7 +33,15 @@ struct ArrayConfig {
   int cols = 8;
   Dataflow dataflow = Dataflow::WS;
   int maxK = 256;  // OS only: longest reduction (tile length) the accumulators are sized for
+  GridNetForm nets = GridNetForm::Auto;
 };
+
+// Above this many PEs "auto" wires the array with flat lane vectors: Yosys 0.23 elaborates
+// per-PE hierarchical names superlinearly (64x64: 10 s, 96x96: 58 s, 128x128: 182 s of CPU).
+constexpr int kPerPeNetsMaxPes = 64 * 64;
+
+// Whether the array of this configuration uses flat lane vectors.
+bool flatGridNets(const ArrayConfig& array);
 
 struct DataConfig {
   int bits = 8;

@@ -47,6 +47,17 @@ std::vector<KeyRow> buildTable() {
   t.push_back(row("array.max_k", Kind::Int, 1, 65536,
                   [](const Config& c) { return Value{int64_t{c.array.maxK}}; },
                   [=](Config& c, const Value& v) { c.array.maxK = i64(v); }));
+  KeyRow nets = row(
+      "array.nets", Kind::String, 0, 0,
+      [](const Config& c) { return Value{std::string(toString(c.array.nets))}; },
+      [](Config& c, const Value& v) {
+        const auto& s = std::get<std::string>(v);
+        c.array.nets = s == "flat" ? GridNetForm::Flat : s == "per_pe" ? GridNetForm::PerPe : GridNetForm::Auto;
+      },
+      {"auto", "per_pe", "flat"});
+  // Added after the first release: "auto" stays out of the canonical TOML, so earlier hashes hold.
+  nets.inCanonical = [](const Config& c) { return c.array.nets != GridNetForm::Auto; };
+  t.push_back(nets);
   t.push_back(row("data.bits", Kind::Int, 4, 32,
                   [](const Config& c) { return Value{int64_t{c.data.bits}}; },
                   [=](Config& c, const Value& v) { c.data.bits = i64(v); }));

@@ -1,10 +1,13 @@
 // Contract of the co-simulation harness's result: what `cosim run` prints (one JSON object) and
-// what flow::runCosim reads. Standard C++ and nlohmann-json only: also compiled into the harness.
+// what flow::runCosim reads. Standard C++ and nlohmann-json only: also compiled into the harness
+// (FTACCEL_CONTRACT_TYPES_ONLY: the struct without its JSON mapping).
 #pragma once
 
 #include <string>
 
+#ifndef FTACCEL_CONTRACT_TYPES_ONLY
 #include <nlohmann/json.hpp>
+#endif
 
 namespace ftaccel::contract {
 
@@ -36,6 +39,7 @@ struct SimReport {
   bool operator==(const SimReport&) const = default;
 };
 
+#ifndef FTACCEL_CONTRACT_TYPES_ONLY
 inline void to_json(nlohmann::json& j, const SimReport& r) {
   j = {{"vectors", r.vectors},
        {"checked", r.checked},
@@ -95,5 +99,6 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   r.alarmModelChecked = j.value("alarm_model_checked", 0L);
   r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
 }
+#endif
 
 }  // namespace ftaccel::contract

@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -197,6 +200,98 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
   return src;
 }
 
+namespace {
+
+// Headers the generator writes per model: a harness source that includes one (directly or
+// through another harness file) is specific to its model.
+bool modelSpecificInclude(const std::string& inc) {
+  return inc == "cosim_config.h" || inc == "fi_sites.h" || inc == "cosim_units.h" || inc.starts_with("Vtop");
+}
+
+// The harness .cpp files that compile to the same object for every model (no generated header
+// reaches them), by their model paths ("tb/golden/GoldenModel.cpp").
+std::vector<std::string> genericHarnessSources() {
+  std::map<std::string, std::string_view> text;
+  for (const auto& f : harnessFiles()) text[std::string(f.path)] = f.text;
+  std::map<std::string, bool> specific;  // memo; a file under evaluation counts as generic
+  std::function<bool(const std::string&)> isSpecific = [&](const std::string& path) {
+    if (auto it = specific.find(path); it != specific.end()) return it->second;
+    specific[path] = false;
+    bool result = false;
+    const std::string dir = fs::path(path).parent_path().string();
+    std::istringstream in{std::string(text.at(path))};
+    for (std::string line; std::getline(in, line) && !result;) {
+      const size_t q = line.find('"');
+      if (!line.starts_with("#include") || q == std::string::npos) continue;
+      const std::string inc = line.substr(q + 1, line.find('"', q + 1) - q - 1);
+      if (modelSpecificInclude(inc)) result = true;
+      for (const std::string& cand : {dir + "/" + inc, "tb/" + inc})
+        if (!result && text.count(cand)) result = isSpecific(cand);
+    }
+    return specific[path] = result;
+  };
+  std::vector<std::string> out;
+  for (const auto& [path, _] : text)
+    if (path.ends_with(".cpp") && !isSpecific(path)) out.push_back(path);
+  return out;
+}
+
+std::string verilatorVersion() {
+  static const std::string version = [] {
+    const ProcessResult r = runProcess({"verilator", "--version"}, fs::current_path());
+    return r.exitCode == 0 ? r.output : std::string("unknown");
+  }();
+  return version;
+}
+
+// The objects every model of one Verilator version, harness and optimization level shares:
+// Verilator's runtime (verilated.o, verilated_threads.o) and the generic harness sources. The
+// first model compiles them; later models start from copies, so a new configuration compiles
+// only its own RTL and the model-specific harness files.
+struct SharedObjects {
+  fs::path dir;
+  std::vector<std::string> names;  // object file names inside obj/
+};
+
+SharedObjects sharedObjects(const config::Config& cfg) {
+  SharedObjects s;
+  s.names = {"verilated.o", "verilated_threads.o"};
+  std::string key = verilatorVersion() + cosimOptFlags(cfg);
+  for (const std::string& path : genericHarnessSources())
+    s.names.push_back(fs::path(path).stem().string() + ".o");
+  for (const auto& f : harnessFiles()) key += std::string(f.path) + std::string(f.text);
+  s.dir = cacheRoot() / "shared-objects" / fnv(key);
+  return s;
+}
+
+bool haveShared(const SharedObjects& s) { return fs::exists(s.dir / "complete"); }
+
+// Copies the shared objects into a model's obj/ directory, newer than its makefiles so that
+// make keeps them.
+void seedShared(const SharedObjects& s, const fs::path& objDir) {
+  for (const std::string& name : s.names) {
+    fs::copy_file(s.dir / name, objDir / name, fs::copy_options::overwrite_existing);
+    fs::last_write_time(objDir / name, fs::file_time_type::clock::now());
+  }
+}
+
+// Keeps a freshly built model's shared objects for the next model (atomically: a temp
+// directory renamed into place; a concurrent builder that wins the race is fine).
+void saveShared(const SharedObjects& s, const fs::path& objDir) {
+  for (const std::string& name : s.names)
+    if (!fs::exists(objDir / name)) return;  // not built this way: nothing to share
+  const fs::path tmp = s.dir.string() + fmt::format(".tmp{}", getpid());
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  for (const std::string& name : s.names) fs::copy_file(objDir / name, tmp / name);
+  writeFile(tmp / "complete", "");
+  std::error_code ec;
+  fs::rename(tmp, s.dir, ec);
+  if (ec) fs::remove_all(tmp);
+}
+
+}  // namespace
+
 CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool faultPorts, bool timingPorts) {
   const CosimSources src = cosimSources(cfg, faultPorts, timingPorts);
   const std::string& key = src.key;
@@ -214,25 +309,41 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   fs::remove_all(dir);
   for (const auto& [rel, content] : src.files) writeFile(dir / rel, content);
 
-  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2",
-                                   "-Mdir", "obj", "-o", "cosim",
-                                   "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string()),
-                                   "-MAKEFLAGS", cosimOptFlags(cfg)};
-  argv.insert(argv.end(), src.verilatorArgs.begin(), src.verilatorArgs.end());
+  // Two steps instead of `verilator --build`, so that the shared objects can be put in between.
+  std::vector<std::string> verilate = {"verilator", "--cc", "--exe", "-Mdir", "obj", "-o", "cosim",
+                                       "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string())};
+  verilate.insert(verilate.end(), src.verilatorArgs.begin(), src.verilatorArgs.end());
   for (const auto& f : harnessFiles())
-    if (f.path.ends_with(".cpp")) argv.emplace_back(f.path);
+    if (f.path.ends_with(".cpp")) verilate.emplace_back(f.path);
+  std::vector<std::string> make = {"make", "-C", "obj", "-f", "Vtop.mk", "-j", "2"};
+  std::istringstream optFlags(cosimOptFlags(cfg));
+  for (std::string flag; optFlags >> flag;) make.push_back(flag);
   if (log) log(fmt::format("verilating {} ({}x{}, {}-bit) into {}", src.top, cfg.array.rows,
                            cfg.array.cols, cfg.data.bits, dir.string()));
   if (haveTool("ccache")) setenv("OBJCACHE", "ccache", 0);
-  fs::path logFile = dir / "build.log";
-  ProcessResult r = runProcess(argv, dir, logFile);
-  writeFile(dir / "build.stdout.log", r.output);
-  if (r.exitCode != 0 || !fs::exists(model.executable))
+  const SharedObjects shared = sharedObjects(cfg);
+  const fs::path logFile = dir / "build.log";
+  ProcessResult r = runProcess(verilate, dir, logFile);
+  std::string output = r.output;
+  double seconds = r.seconds;
+  if (r.exitCode == 0) {
+    const bool seeded = haveShared(shared);
+    if (seeded) seedShared(shared, dir / "obj");
+    ProcessResult m = runProcess(make, dir, dir / "make.log");
+    output += m.output;
+    seconds += m.seconds;
+    r.exitCode = m.exitCode;
+    if (m.exitCode == 0 && !seeded) saveShared(shared, dir / "obj");
+  }
+  writeFile(dir / "build.stdout.log", output);
+  if (r.exitCode != 0 || !fs::exists(model.executable)) {
+    const fs::path failed = fs::exists(dir / "make.log") ? dir / "make.log" : logFile;
     throw std::runtime_error(fmt::format("verilator build failed (exit {}); log: {}\n{}", r.exitCode,
-                                         logFile.string(), tailOfFile(logFile)));
-  model.buildSeconds = r.seconds;
-  writeFile(dir / "complete", fmt::format("{:.2f}\n", r.seconds));
-  if (log) log(fmt::format("model built in {:.1f} s", r.seconds));
+                                         failed.string(), tailOfFile(failed)));
+  }
+  model.buildSeconds = seconds;
+  writeFile(dir / "complete", fmt::format("{:.2f}\n", seconds));
+  if (log) log(fmt::format("model built in {:.1f} s", seconds));
   return model;
 }
 

@@ -1,6 +1,8 @@
 // Rows x Cols grid of output-stationary PEs; results leave through the north edge.
 #include "units/Units.h"
 
+#include <algorithm>
+
 #include "units/GridNets.h"
 #include "units/IpDesign.h"
 #include "units/Protection.h"
@@ -28,12 +30,6 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
       {Dir::Out, "drain_o", "Cols*AccBits", "north edge results, lane c = column c"},
   });
   m.checks = {{"Rows >= 1 && Cols >= 1", "Rows and Cols must be at least 1"}};
-  // Column c's snapshot: the bottom PE has registered the last beat, so every hold_q of the
-  // column is final. One net per column (read by its Rows PEs).
-  m.items.push_back(makeGenerate(
-      "gen_snap", "c", "Cols",
-      {Signal{"snap", "", ""},
-       ContAssign{"snap", pePath("Rows-1", "c", "last_out"), ""}}));
   Instance pe{names.pe,
               "u_pe",
               {{"DataBits", "DataBits"}, {"AccBits", "AccBits"}},
@@ -49,9 +45,15 @@ Module buildArrayOs(const config::Config& cfg, const ModuleNames& names, const B
       {"drain", "AccBits", Flow::North, "drain_i", "drain_o", "'0", "drain_o",
        "drain chain from the PE below; nothing below the bottom row"},
   };
+  const bool flat = config::flatGridNets(cfg.array);
+  // Column c's snapshot: the bottom PE has registered the last beat, so every hold_q of the
+  // column is final. One net per column (read by its Rows PEs).
+  const GridChain& last = *std::find_if(chains.begin(), chains.end(), [](const GridChain& ch) { return ch.net == "last"; });
+  m.items.push_back(makeGenerate("gen_snap", "c", "Cols",
+                                 {Signal{"snap", "", ""}, ContAssign{"snap", peOutput(last, "Rows-1", "c", flat), ""}}));
   addArrayProtection(m, pe, chains, cfg, options);
   std::vector<Item> peItems;
-  std::vector<Item> edges = addGridChains(m, peItems, pe, chains);
+  std::vector<Item> edges = addGridChains(m, peItems, pe, chains, flat);
   peItems.push_back(pe);
   m.items.push_back(makeGenerate("gen_row", "r", "Rows",
                                  {makeGenerate("gen_col", "c", "Cols", peItems, GridAxis::Col)},

@@ -45,7 +45,7 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
   };
   addArrayProtection(m, pe, chains, cfg, options);
   std::vector<Item> peItems;
-  std::vector<Item> edges = addGridChains(m, peItems, pe, chains);
+  std::vector<Item> edges = addGridChains(m, peItems, pe, chains, config::flatGridNets(cfg.array));
   peItems.push_back(pe);
   m.items.push_back(makeGenerate("gen_row", "r", "Rows",
                                  {makeGenerate("gen_col", "c", "Cols", peItems, GridAxis::Col)},

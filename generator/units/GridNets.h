@@ -1,7 +1,11 @@
-// Per-PE nets between grid neighbours. Each PE's generate block declares the nets its outputs
-// drive; a PE input reads its neighbour's block by hierarchical name, or an edge expression.
-// There is no design-wide flat vector: four-state simulators re-evaluate a whole vector on any
-// partial change, which made a flat grid net quadratic in the PE count (issue 10).
+// Nets between grid neighbours, in one of two forms (config array.nets):
+// - per-PE: each PE's generate block declares the nets its outputs drive; a PE input reads its
+//   neighbour's block by hierarchical name, or an edge expression. Four-state simulators
+//   re-evaluate a whole vector on any partial change, which makes a design-wide vector
+//   quadratic in the PE count (a 16x16 IP ran at a few cycles per second under Icarus).
+// - flat: one lane vector per chain (`<net>_grid`), each PE port a constant slice of it. Yosys
+//   0.23 resolves the per-PE hierarchical names superlinearly (128x128: minutes), so large
+//   arrays use this form.
 #pragma once
 
 #include <string>
@@ -27,14 +31,15 @@ struct GridChain {
   std::string comment;
 };
 
-// The hierarchical name of PE(row, col)'s net, e.g. "gen_row[Rows-1].gen_col[c].psum_out".
-std::string pePath(const std::string& row, const std::string& col, const std::string& net);
+// The expression of PE(row, col)'s output on `chain`: "gen_row[Rows-1].gen_col[c].psum_out"
+// (per-PE) or the slice of `psum_grid` (flat).
+std::string peOutput(const GridChain& chain, const std::string& row, const std::string& col, bool flat);
 
 // Wires the chains: the per-PE declarations and input selection go to `peItems` (the items of
 // the gen_col block, before the PE instance), the port connections to `pe`, unused_* sinks
 // (which Verilator's lint exempts) to `array`; returns the far-edge loops, which the caller
 // places after the grid.
 std::vector<ir::Item> addGridChains(ir::Module& array, std::vector<ir::Item>& peItems, ir::Instance& pe,
-                   const std::vector<GridChain>& chains);
+                                    const std::vector<GridChain>& chains, bool flat);
 
 }  // namespace ftaccel::units

@@ -14,6 +14,7 @@ namespace {
 struct Shape {
   int rows, cols, bits;
   std::string dataflow = "ws";
+  std::string nets = "auto";  // array.nets: the PE-to-PE wiring form
 };
 
 const std::vector<Shape>& shapes() {
@@ -28,7 +29,7 @@ config::Config configFor(const Shape& s) {
   return config::loadConfigText("", "test", {fmt::format("array.rows={}", s.rows),
                                              fmt::format("array.cols={}", s.cols),
                                              fmt::format("data.bits={}", s.bits),
-                                             "array.dataflow=" + s.dataflow});
+                                             "array.dataflow=" + s.dataflow, "array.nets=" + s.nets});
 }
 
 nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {
@@ -95,6 +96,8 @@ TEST_CASE("co-simulation 8x8 16-bit", "[cosim]") { checkShape(shapes()[6]); }
 TEST_CASE("co-simulation 16x16 8-bit", "[cosim]") { checkShape(shapes()[7]); }
 TEST_CASE("co-simulation 5x12 32-bit (widest data and 66-bit results)", "[cosim]") { checkShape(shapes()[8]); }
 TEST_CASE("co-simulation 24x10 16-bit (non-square)", "[cosim][large]") { checkShape(shapes()[9]); }
+
+TEST_CASE("co-simulation 5x4 8-bit with the flat net form", "[cosim][nets]") { checkShape({5, 4, 8, "ws", "flat"}); }
 
 TEST_CASE("co-simulation IS 3x5 8-bit", "[cosim][is]") { checkShape({3, 5, 8, "is"}); }
 TEST_CASE("co-simulation IS 8x8 16-bit", "[cosim][is]") { checkShape({8, 8, 16, "is"}); }
