@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -597,4 +598,59 @@ TEST_CASE("sanity residue cosim: 1x1 4-bit r=2, 3x5 16-bit r=7, 8x8 r=8, IS 4x3 
   cosim({"array.rows=3", "array.cols=5", "data.bits=16", "protect.sanity_residue_bits=7"}, 300, {"neg", "mixed"});
   cosim({"protect.sanity_residue_bits=8"}, 300, {"random", "mixed"});
   cosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_residue_bits=5"}, 300, {"random", "neg"});
+}
+
+namespace {
+
+// Campaign records (JSON Lines) of one request on a residue-mode 4x4 8-bit IP.
+std::vector<nlohmann::json> residueCampaign(const flow::CosimModel& model, const config::Config& cfg,
+                                            const std::string& faultModel, int burst, const std::string& kinds,
+                                            long faults, uint64_t seed) {
+  test::TempDir tmp;
+  flow::CampaignRequest req;
+  req.run.model = faultModel;
+  req.run.faults = faults;
+  req.run.burst = burst;
+  req.run.kinds = kinds;
+  req.run.seed = seed;
+  req.run.out = (tmp / "r.jsonl").string();
+  req.run.progress = false;
+  REQUIRE(flow::runCampaign(model, flow::validateCampaign(cfg, req)).exitCode == 0);
+  std::vector<nlohmann::json> records;
+  std::istringstream in(test::readFile(tmp / "r.jsonl"));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("sanity residue campaign: r = 4 misses no single bit, misses bursts only when the error is a multiple of 15",
+          "[sanity][residue][campaign][large]") {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText(
+      "", "t", {"array.rows=4", "array.cols=4", "protect.sanity_check=spatial", "protect.sanity_residue_bits=4"});
+  const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+  // Single-bit upsets of weights, PE results, outputs: every wrong result is detected.
+  long detected = 0;
+  for (const auto& rec : residueCampaign(model, cfg, "seu", 0, "weight,psum,deskew,out_buf", 4000, 11)) {
+    if (rec.value("type", "") != "fault") continue;
+    INFO(rec.dump());
+    CHECK(rec["outcome"] != "sdc");
+    detected += rec["outcome"] == "detected";
+  }
+  CHECK(detected > 2000);
+  // 4-bit bursts: escapes exist (all four bits flipping the same way: +-15 * 2^i), and every
+  // escape's errors are multiples of 15; shorter bursts never escape.
+  long escapes = 0;
+  for (int burst : {2, 3, 4}) {
+    for (const auto& rec : residueCampaign(model, cfg, "mbu", burst, "psum,deskew", 3000, 22)) {
+      if (rec.value("type", "") != "fault" || rec["outcome"] != "sdc") continue;
+      INFO(rec.dump());
+      CHECK(burst == 4);
+      ++escapes;
+      for (const auto& e : rec["errors"]) CHECK(e[2].get<int64_t>() % 15 == 0);
+    }
+  }
+  CHECK(escapes > 0);
 }
