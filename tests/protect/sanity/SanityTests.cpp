@@ -490,6 +490,64 @@ TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight
   }
 }
 
+TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum residue is flagged unless x[0] = 0 mod 15",
+          "[sanity][residue][icarus]") {
+  if (!flow::haveTool("iverilog")) {
+    WARN("iverilog missing: skipped");
+    return;
+  }
+  const int res = 4;
+  const auto cfg = config::loadConfigText(
+      "", "t", {"array.rows=3", "array.cols=4", "protect.sanity_check=spatial", "protect.sanity_residue_bits=4"});
+  const auto ip = units::buildIp(cfg);
+  const int r = cfg.array.rows, c = cfg.array.cols, b = cfg.data.bits, a = cfg.data.accBits, m = 10;
+  std::mt19937_64 rng(19);
+  golden::Matrix wt = randomMatrix(r, c, b, rng);
+  for (int j = 0; j < c; ++j) wt.at(1, j) = golden::minValue(b);
+  std::string wText, sText, xText, yText;
+  for (int k = 0; k < r; ++k) {
+    std::vector<golden::Wide> row;
+    for (int j = 0; j < c; ++j) row.push_back(wt.at(k, j));
+    wText += bitsOf(row, b);
+  }
+  for (int64_t s : sc::checksumColumn(wt)) sText += bitsOf({static_cast<golden::Wide>(sc::residueOf(s, res))}, res);
+  std::uniform_int_distribution<int64_t> d(golden::minValue(b), golden::maxValue(b));
+  int seen = 0;
+  for (int i = 0; i < m; ++i) {
+    std::vector<int64_t> x(r);
+    for (auto& v : x) v = i == 0 ? golden::minValue(b) : d(rng);
+    if (i == 1) x[0] = 0;
+    if (i == 2) x[0] = -45;  // a multiple of 15: the off-by-one residue stays invisible
+    seen += x[0] % 15 != 0;
+    xText += bitsOf(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    yText += bitsOf(golden::arrayOutput(x, wt), a);
+  }
+  for (int bad : {0, 1}) {
+    test::TempDir dir;
+    flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
+    test::writeFile(dir / "w.mem", wText);
+    test::writeFile(dir / "s.mem", sText);
+    test::writeFile(dir / "x.mem", xText);
+    test::writeFile(dir / "y.mem", yText);
+    std::string tb = kSanityTb;
+    for (const auto& [key, v] : std::vector<std::pair<std::string, int>>{
+             {"%R%", r}, {"%C%", c}, {"%B%", b}, {"%A%", a}, {"%M%", m}, {"%WB%", res}, {"%SB%", res},
+             {"%BAD%", bad}, {"%THR%", 0}, {"%WE%", 0}})
+      replaceAll(tb, key, std::to_string(v));
+    replaceAll(tb, "%TOP%", ip.top);
+    test::writeFile(dir / "tb.sv", tb);
+    std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
+    for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
+    const auto compile = flow::runProcess(cmd, dir.path());
+    INFO(compile.output);
+    REQUIRE(compile.exitCode == 0);
+    const std::string out = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
+    INFO("bad " << bad << "\n" << out);
+    const int flags = bad ? seen : 0;
+    CHECK(out.find(fmt::format("RESULT got=10 errors=0 flags={} alarm={}", flags, flags ? 1 : 0)) != std::string::npos);
+  }
+}
+
 namespace {
 
 // Outcome of one hand-made fault (--model list) on the fault-injection variant.
@@ -553,7 +611,7 @@ TEST_CASE("sanity cosim: under PE faults every flag equals the model's decision"
 }
 
 TEST_CASE("sanity residue cosim: 3x3 r=3, no false alarm, flags equal the model under PE faults, flips detected",
-          "[sanity][residue][cosim]") {
+          "[sanity][residue][cosim][large]") {
   test::useTestCache();
   const auto cfg = config::loadConfigText(
       "", "t", {"array.rows=3", "array.cols=3", "protect.sanity_check=spatial", "protect.sanity_residue_bits=3"});
