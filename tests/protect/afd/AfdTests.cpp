@@ -163,6 +163,25 @@ TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, liv
   CHECK(text.find("\"outcome\":\"sdc\"") != std::string::npos);
   CHECK(text.find("\"pruning_violation\":true") == std::string::npos);
   CHECK(text.find("\"kind\":\"skew\"") == std::string::npos);  // --kinds kept to the stage register
+  // With a tolerance, upsets the filter acted on but did not undo (a dropped or clipped lane
+  // still differs from its fault-free value) become suppressed; each within the tolerance.
+  const long tolerance = 600;
+  auto suppressedWithError = [](const std::string& results, long t) {
+    long n = 0;
+    for (size_t p = 0; (p = results.find("\"outcome\":\"suppressed\"", p)) != std::string::npos; ++p) {
+      const size_t e = results.find("\"max_abs_error\":", p);
+      const long err = std::stol(results.substr(e + 16));
+      CHECK(err <= t);
+      n += err > 0;
+    }
+    return n;
+  };
+  CHECK(suppressedWithError(text, 0) == 0);
+  req.run.tolerance = tolerance;
+  req.run.out = (tmp / "t.jsonl").string();
+  REQUIRE(flow::runCampaign(model, flow::validateCampaign(cfg, req)).exitCode == 0);
+  CHECK(suppressedWithError(test::readFile(tmp / "t.jsonl"), tolerance) > 0);
+  req.run.tolerance = 0;
   // A kind the IP lacks is refused, naming the kinds it has.
   req.run.kinds = "median";
   CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
