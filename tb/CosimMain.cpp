@@ -67,6 +67,9 @@ Options parse(int argc, char** argv) {
   if (o.vectors < 1 || o.batch < 1) usage("vectors and batch must be positive");
   if (std::find(patterns.begin(), patterns.end(), o.pattern) == patterns.end())
     usage("unknown pattern " + o.pattern);
+#if FTACCEL_UNIT_AFD
+  afd::configure(o.afdShift, o.afdGates);  // before the first reset drives afd_shift_i
+#endif
   return o;
 }
 

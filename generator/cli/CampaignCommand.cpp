@@ -88,6 +88,11 @@ Command addCampaignCommand(CLI::App& parent) {
       ->check(CLI::Range(1, 256));
   app->add_option("--memory-ber", a->request.run.memoryBer, "mem-ber: bit error rate of the weight image")
       ->check(CLI::Range(0.0, 1.0));
+  app->add_option("--tolerance", a->request.run.tolerance,
+                  "Largest absolute output error of a suppressed fault: a fault an input filter or the "
+                  "weight-parity check acted on is suppressed when every result is within it (default 0: "
+                  "exact); faults no unit acted on are masked only when exact")
+      ->check(CLI::Range(0L, 1L << 62));
   app->add_option("--burst", a->request.run.burst, "mbu: adjacent bits per upset (0 = random 2..8)")
       ->check(CLI::Range(0, 8));
   app->add_option("--stuck-cycles", a->request.run.stuckCycles,

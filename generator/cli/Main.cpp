@@ -204,6 +204,12 @@ int main(int argc, char** argv) {
   simCmd->add_option("--memory-ber", sim.run.memoryBer,
                      "WS: bit error rate of the stored weight image (checked by weight parity)")
       ->check(CLI::Range(0.0, 1.0));
+  simCmd->add_option("--afd-shift", sim.run.afdShift,
+                     "protect.afd: drive afd_shift_i = S (gamma = 2^S, clamped to s_max; default s_max)")
+      ->check(CLI::Range(0, 255));
+  simCmd->add_option("--afd-gates", sim.run.afdGates,
+                     "protect.afd: gates in use, 1 (eq. 8.1) or 2 (eq. 8.2, two-gate units only; default: as built)")
+      ->check(CLI::Range(1, 2));
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;

@@ -43,6 +43,10 @@ struct CampaignOptions {
   // weights on the load beat (the weight-parity word when the IP has it); mem-ber: the rate.
   int memoryWord = 0;
   double memoryBer = 0;
+  // `suppressed` (docs/campaign-format.md): a fault a unit acted on (an input filter changed the
+  // faulty value, or weight parity zeroed a word) whose results all stay within this absolute
+  // error of the fault-free ones; 0 = exact.
+  long tolerance = 0;
   long snapshotMib = 2048;    // memory for the reference snapshots (fewer kept beyond it)
   long snapshotStride = 0;    // keep every n-th edge's state (0 = as the memory allows)
   bool progress = true;
@@ -51,7 +55,7 @@ struct CampaignOptions {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CampaignOptions, model, faults, seed, shardIndex, shardCount, jobs, out, engine,
                                    vectors, workloadSeed, burst, stuckCycles, multi, inject, kinds, timingTable,
-                                   timingScale, verifyPruned, memoryWord, memoryBer, snapshotMib, snapshotStride, progress, configHash)
+                                   timingScale, verifyPruned, memoryWord, memoryBer, tolerance, snapshotMib, snapshotStride, progress, configHash)
 
 // What the engine prints when it is done (one JSON object on stdout).
 struct CampaignStats {

@@ -54,6 +54,7 @@ struct ModelOptions {
   int memoryWord = 0;     // mem-*: weights per memory word (0: not a memory model)
   double memoryBer = 0;   // mem-ber
   std::string kinds;  // --kinds; written only when set
+  long tolerance = 0;  // --tolerance of the suppressed rule; written only when > 0
   bool operator==(const ModelOptions&) const = default;
 };
 
@@ -121,6 +122,7 @@ struct FaultRecord {
   bool analytic = false;          // classified by the stationary-register rule
   long timingErrors = 0;          // timing: wrong products drawn (at most 64 listed)
   bool pruningViolation = false;  // --verify-pruned: the shortcut disagreed with simulation
+  long parityZeroed = 0;          // memory faults under weight parity: words the check zeroed
   bool operator==(const FaultRecord&) const = default;
 };
 
@@ -239,6 +241,7 @@ inline void to_json(nlohmann::json& j, const ModelOptions& m) {
   if (m.memoryWord) j["memory_word"] = m.memoryWord;
   if (m.memoryBer > 0) j["memory_ber"] = m.memoryBer;
   if (!m.kinds.empty()) j["kinds"] = m.kinds;
+  if (m.tolerance > 0) j["tolerance"] = m.tolerance;
 }
 
 inline void to_json(nlohmann::json& j, const WorkloadInfo& w) { j = {{"vectors", w.vectors}, {"seed", w.seed}}; }
@@ -311,6 +314,7 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
       h.modelOptions.timingScale = m["timing_scale"].get<double>();
     }
     h.modelOptions.memoryWord = static_cast<int>(optIntField(m, "memory_word", 0));
+    h.modelOptions.tolerance = optIntField(m, "tolerance", 0);
     if (m.contains("memory_ber")) {
       if (!m["memory_ber"].is_number()) bad("campaign.bad-field", "'memory_ber' must be a number");
       h.modelOptions.memoryBer = m["memory_ber"].get<double>();
@@ -399,6 +403,7 @@ inline void to_json(nlohmann::ordered_json& j, const FaultRecord& r) {
   if (r.analytic) j["analytic"] = true;
   if (r.timingErrors) j["timing_errors"] = r.timingErrors;
   if (r.pruningViolation) j["pruning_violation"] = true;
+  if (r.parityZeroed) j["parity_zeroed"] = r.parityZeroed;
 }
 
 // Checks the record on its own (the redundant fields must agree with the error list); the
@@ -446,6 +451,7 @@ inline void from_json(const nlohmann::json& j, FaultRecord& r) {
   r.analytic = optBoolField(j, "analytic");
   r.timingErrors = optIntField(j, "timing_errors", 0);
   r.pruningViolation = optBoolField(j, "pruning_violation");
+  r.parityZeroed = optIntField(j, "parity_zeroed", 0);
 }
 
 // ---- the one writer of each line (bytes as documented in docs/campaign-format.md) ------------

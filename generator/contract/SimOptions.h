@@ -55,12 +55,14 @@ struct SimOptions {
   bool bypassFaulty = false;    // bypass exactly the faulty PEs (on top of bypassBits)
   std::string bypassBits;       // rows*cols '0'/'1', row-major (flow/BypassMask); empty = none
   double memoryBer = 0;         // WS: bit errors in the stored weight image (--memory-ber)
+  int afdShift = -1;            // protect.afd: afd_shift_i (clamped to s_max by the unit); -1 = s_max
+  int afdGates = 0;             // protect.afd: gates in use (afd_two_gates_i); 0 = as built
   bool operator==(const SimOptions&) const = default;
 };
 #ifndef FTACCEL_CONTRACT_TYPES_ONLY
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,
                                    wloadValidProb, maxCycles, product, shift, noSwap, faults, bypassFaulty,
-                                   bypassBits, memoryBer)
+                                   bypassBits, memoryBer, afdShift, afdGates)
 #endif
 
 inline const std::vector<std::string>& simPatterns() {

@@ -37,6 +37,7 @@ std::vector<std::string> identityDifferences(const CampaignHeader& a, const Camp
   cmp("seed", a.seed, b.seed);
   cmp("workload", a.workload, b.workload);
   cmp("shard count", a.shardCount, b.shardCount);
+  cmp("tolerance", a.modelOptions.tolerance, b.modelOptions.tolerance);  // the suppressed rule
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "contract/SimReport.h"
 #include "diag/Diagnostics.h"
 #include "protect/ProtectionUnit.h"
+#include "protect/afd/AfdUnit.h"
 #include "protect/bypass/BypassMask.h"
 #include "flow/FileIo.h"
 #include "flow/HarnessFiles.h"
@@ -140,6 +141,10 @@ CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
   model.bypass = cfg.protect.bypass;
   model.weightParity = cfg.protect.weightParity.enable;
   for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) model.inputFilters |= unit->filtersInputs();
+  if (cfg.protect.afd.enable) {
+    model.afdGates = cfg.protect.afd.gates;
+    model.afdShiftMax = (1 << protect::afd::shiftBits(cfg.protect.afd.sMax)) - 1;
+  }
   model.faultPorts = faultPorts;
   return model;
 }
@@ -380,6 +385,17 @@ contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions&
   if (o.memoryBer > 0 && model.dataflow != config::Dataflow::WS)
     diag::throwError("sim.bad-memory-ber", diag::Location{"--memory-ber", 0, 0},
                      "memory bit errors apply to the weight load port of a WS IP only");
+  if ((o.afdShift >= 0 || o.afdGates > 0) && !model.afdGates)
+    diag::throwError("sim.no-afd", diag::Location{o.afdShift >= 0 ? "--afd-shift" : "--afd-gates", 0, 0},
+                     "this IP has no AFD unit; generate it with --set protect.afd.enable=true");
+  if (o.afdShift > model.afdShiftMax)
+    diag::throwError("sim.bad-afd-shift", diag::Location{"--afd-shift", 0, 0},
+                     fmt::format("afd_shift_i of this IP holds 0..{} (values above protect.afd.s_max are "
+                                 "clamped to it)", model.afdShiftMax));
+  if (o.afdGates > model.afdGates)
+    diag::throwError("sim.bad-afd-gates", diag::Location{"--afd-gates", 0, 0},
+                     fmt::format("this AFD unit is built with protect.afd.gates = {}; allowed: 1..{}",
+                                 model.afdGates, model.afdGates));
   if (h.product.b && model.weightParity)
     diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
                      "--matmul is not supported with weight parity: the tiler's tiles are not packed words");

@@ -32,6 +32,8 @@ struct CosimModel {
   bool bypass = false;               // the IP has bypass logic
   bool weightParity = false;  // protect.weight_parity: the harness packs the weights it loads
   bool inputFilters = false;  // an enabled unit filters the streamed vectors (AFD, median)
+  int afdGates = 0;           // protect.afd: built gate count (0: no AFD)
+  int afdShiftMax = 0;        // protect.afd: largest value of afd_shift_i (its port width)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;

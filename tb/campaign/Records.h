@@ -31,33 +31,45 @@ inline std::vector<std::string> alarmNames() {
   return names;
 }
 
-// ---- weight parity (issue 14) -------------------------------------------------------------
-// Kept apart so that it merges with the tolerance-based `suppressed` rule of the output
-// filters (issue 13). A memory fault after which the parity check zeroed at least one weight
-// word is suppressed: the unit replaced the corrupted word by zeros (seed 001's mitigation),
-// whatever error remains is recorded as usual (errors, max_abs_error). No zeroing: the plain
-// outcome (masked, or sdc for an escape such as an even burst). Register faults keep the
-// plain outcome: wparity_count_o is an event, not an alarm.
-inline contract::Outcome weightParityOutcome(const Fault& f, const RunResult& r, contract::Outcome plain) {
+// ---- outcome ------------------------------------------------------------------------------
+// docs/campaign-format.md. A unit acted on the fault when an input filter changed the value the
+// fault had changed (r.filtered, Suppression.h) or, for a memory fault, the weight-parity check
+// zeroed at least one word (seed 001's mitigation). Such a fault is `suppressed` when no alarm
+// fired, every result came, and every result is within `tolerance` of the fault-free one (0:
+// exact). A fault no unit acted on is `masked` only with exact results; the tolerance does not
+// apply to it. Register faults never count a zeroed word: wparity_count_o is an event, not an
+// alarm, and register upsets keep the plain classification.
+inline bool parityActed(const Fault& f, const RunResult& r) {
   bool memory = false;
   for (const Injection& i : f.injections) memory = memory || i.effect == Effect::Memory;
-  if (!memory || r.parityZeroed <= 0 || plain == contract::Outcome::Detected) return plain;
-  return contract::Outcome::Suppressed;
+  return memory && r.parityZeroed > 0;
+}
+
+inline Wide maxAbsError(const RunResult& r) {
+  Wide m = 0;
+  for (const auto& e : r.errors) m = std::max(m, e.delta < 0 ? -e.delta : e.delta);
+  return m;
+}
+
+// All results came and none is further than `tolerance` from the fault-free one.
+inline bool withinTolerance(const RunResult& r, long tolerance) {
+  return !r.missing && !r.extra && maxAbsError(r) <= Wide(tolerance);
+}
+
+inline contract::Outcome classify(const Fault& f, const RunResult& r, long tolerance) {
+  if (r.alarm) return contract::Outcome::Detected;
+  if ((r.filtered || parityActed(f, r)) && withinTolerance(r, tolerance)) return contract::Outcome::Suppressed;
+  const bool wrong = !r.errors.empty() || r.missing || r.extra;
+  return wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
 }
 
 // One fault's record (contract::FaultRecord, written by contract::faultLine).
-inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation) {
+inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation,
+                                long tolerance) {
   contract::FaultRecord rec;
   rec.index = f.index;
-  const bool wrong = !r.errors.empty() || r.missing || r.extra;
-  // Suppressed: right results after an input filter changed the value the fault had changed
-  // (docs/campaign-format.md, campaign/Suppression.h).
-  rec.outcome = r.alarm ? contract::Outcome::Detected
-                : wrong ? contract::Outcome::Sdc
-                : r.filtered ? contract::Outcome::Suppressed
-                             : contract::Outcome::Masked;
-  // Memory faults under weight parity: a zeroed word is the containment (Records.h, docs).
-  rec.outcome = weightParityOutcome(f, r, rec.outcome);
+  rec.outcome = classify(f, r, tolerance);
+  if (parityActed(f, r)) rec.parityZeroed = r.parityZeroed;
   rec.pruned = pruned;
   rec.simCycles = r.cycles;
   for (const Injection& i : f.injections) {
@@ -122,7 +134,7 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.engine = o.engine;
   h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale,
                     o.model.rfind("mem-", 0) == 0 ? o.memoryWord : 0, o.model == "mem-ber" ? o.memoryBer : 0,
-                    o.kinds};
+                    o.kinds, o.tolerance};
   h.workload = {o.vectors, o.workloadSeed};
   if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
   h.sites = kFiSiteCount;

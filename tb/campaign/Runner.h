@@ -47,8 +47,9 @@ class FaultRunner {
       r.errors = predicted.errors;
     }
 #if FTACCEL_INPUT_FILTERS
-    // Right results after an upset that a filter stage removed: suppressed (Suppression.h).
-    if (r.errors.empty() && !r.missing && !r.extra)
+    // Results within the tolerance after an upset that a filter stage removed: suppressed
+    // (Suppression.h, Records.h classify).
+    if (withinTolerance(r, o_.tolerance))
       for (const auto& i : f.injections)
         r.filtered = r.filtered ||
                      filterActsOnFault(i, wl_, live_.vectorAcceptedAt(i.c0 - filterStageIndex(kFiSites[std::max(i.site, 0)].kind)));
@@ -58,7 +59,7 @@ class FaultRunner {
     st.analytic += analytic;
     st.cycles += r.cycles;
     ++st.done;
-    return formatRecord(f, r, pruned, analytic, violation);
+    return formatRecord(f, r, pruned, analytic, violation, o_.tolerance);
   }
 
  private:

@@ -163,6 +163,25 @@ TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, liv
   CHECK(text.find("\"outcome\":\"sdc\"") != std::string::npos);
   CHECK(text.find("\"pruning_violation\":true") == std::string::npos);
   CHECK(text.find("\"kind\":\"skew\"") == std::string::npos);  // --kinds kept to the stage register
+  // With a tolerance, upsets the filter acted on but did not undo (a dropped or clipped lane
+  // still differs from its fault-free value) become suppressed; each within the tolerance.
+  const long tolerance = 600;
+  auto suppressedWithError = [](const std::string& results, long t) {
+    long n = 0;
+    for (size_t p = 0; (p = results.find("\"outcome\":\"suppressed\"", p)) != std::string::npos; ++p) {
+      const size_t e = results.find("\"max_abs_error\":", p);
+      const long err = std::stol(results.substr(e + 16));
+      CHECK(err <= t);
+      n += err > 0;
+    }
+    return n;
+  };
+  CHECK(suppressedWithError(text, 0) == 0);
+  req.run.tolerance = tolerance;
+  req.run.out = (tmp / "t.jsonl").string();
+  REQUIRE(flow::runCampaign(model, flow::validateCampaign(cfg, req)).exitCode == 0);
+  CHECK(suppressedWithError(test::readFile(tmp / "t.jsonl"), tolerance) > 0);
+  req.run.tolerance = 0;
   // A kind the IP lacks is refused, naming the kinds it has.
   req.run.kinds = "median";
   CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
@@ -176,4 +195,97 @@ TEST_CASE("afd sim: --matmul is refused with a filter", "[protect][afd][cosim]")
   flow::CosimOptions o;
   o.matmul = "5,9,3";
   CHECK_THROWS_WITH(flow::runCosim(model, o), Catch::Contains("--matmul") && Catch::Contains("protect.afd"));
+}
+
+namespace {
+
+// Filtered vectors of one fault-free co-simulation with afd_shift_i = shift and `gates` in use;
+// every result must equal the golden model run with the same settings.
+long runtimeCosim(const flow::CosimModel& model, int shift, int gates, const char* pattern) {
+  flow::CosimOptions o;
+  o.vectors = 300;
+  o.batch = 23;
+  o.seed = 8;
+  o.pattern = pattern;
+  o.inValidProb = 0.85;
+  o.outReadyProb = 0.8;
+  o.afdShift = shift;
+  o.afdGates = gates;
+  const auto r = flow::runCosim(model, o);
+  INFO("shift " << shift << " gates " << gates << " " << pattern << ": " << r.report.dump());
+  CHECK(r.passed());
+  CHECK(r.report["mismatches"] == 0);
+  CHECK(r.report["checked"] == 300);
+  return r.report["filtered_vectors"].get<long>();
+}
+
+// Every shift 0..s_max, one clamped shift above it, and (two-gate units) one-gate mode. The
+// filtered-vector counts show each setting reached the RTL and the model: a larger shift raises
+// every threshold (fewer vectors change), one gate violates more often than two, and a shift
+// above s_max behaves as s_max.
+void runtimeRegisters(const std::vector<std::string>& sets) {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", sets);
+  const auto model = flow::buildCosimModel(cfg);
+  const int sMax = cfg.protect.afd.sMax, twoGates = cfg.protect.afd.gates == 2;
+  REQUIRE(model.afdShiftMax > sMax);  // the port can hold a value to clamp
+  for (const char* pattern : {"random", "mixed"}) {
+    std::vector<long> two, one;
+    for (int s = 0; s <= model.afdShiftMax; ++s) {
+      one.push_back(runtimeCosim(model, s, 1, pattern));
+      if (twoGates) two.push_back(runtimeCosim(model, s, 2, pattern));
+    }
+    for (int s = 0; s < sMax; ++s) {
+      CHECK(one[s] >= one[s + 1]);
+      if (twoGates) CHECK(two[s] >= two[s + 1]);
+    }
+    for (int s = sMax + 1; s <= model.afdShiftMax; ++s) CHECK(one[s] == one[sMax]);
+    if (std::string(pattern) == "random") {
+      CHECK(one[0] > one[sMax]);
+      if (twoGates) CHECK(one[sMax] > two[sMax]);  // at s = 0 both may change every vector
+    }
+    for (size_t s = 0; s < two.size(); ++s) CHECK(one[s] >= two[s]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("afd cosim: run-time shift 0..s_max (and clamped) and one-gate mode of a two-gate unit, 5x4 8-bit clip",
+          "[protect][afd][cosim]") {
+  runtimeRegisters({"array.rows=5", "array.cols=4", "protect.afd.enable=true", "protect.afd.mode=clip",
+                    "protect.afd.s_max=2"});
+}
+
+TEST_CASE("afd cosim: run-time shift 0..s_max and gates, 4x3 16-bit drop, s_max 5", "[protect][afd][cosim][large]") {
+  runtimeRegisters({"array.rows=4", "array.cols=3", "data.bits=16", "protect.afd.enable=true",
+                    "protect.afd.s_max=5"});
+}
+
+TEST_CASE("afd cosim: one-gate unit, every shift 0..s_max, 6x2 8-bit drop", "[protect][afd][cosim][large]") {
+  runtimeRegisters({"array.rows=6", "array.cols=2", "protect.afd.enable=true", "protect.afd.gates=1",
+                    "protect.afd.s_max=6"});
+}
+
+TEST_CASE("afd sim: --afd-shift / --afd-gates bad requests name the flag", "[protect][afd]") {
+  const auto shape = [](const std::vector<std::string>& sets) {
+    return flow::modelShape(config::loadConfigText("", "t", sets), false);
+  };
+  const auto refused = [](const flow::CosimModel& m, int shift, int gates, const std::string& text) {
+    flow::CosimOptions o;
+    o.afdShift = shift;
+    o.afdGates = gates;
+    CHECK_THROWS_WITH(flow::harnessOptions(m, o), Catch::Contains(text));
+  };
+  const auto plain = shape({"array.rows=4", "array.cols=4"});
+  refused(plain, 1, 0, "--afd-shift");
+  refused(plain, -1, 1, "--afd-gates");
+  const auto one = shape({"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.gates=1",
+                          "protect.afd.s_max=2"});
+  CHECK(one.afdShiftMax == 3);
+  refused(one, 4, 0, "0..3");
+  refused(one, -1, 2, "protect.afd.gates = 1");
+  flow::CosimOptions ok;
+  ok.afdShift = 3;  // clamped to s_max by the unit and the model
+  ok.afdGates = 1;
+  CHECK(flow::harnessOptions(one, ok).afdShift == 3);
 }

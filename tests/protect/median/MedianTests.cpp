@@ -83,7 +83,7 @@ TEST_CASE("median comparator counts: generator equals the Yosys netlist", "[prot
   CHECK(protect::median::comparatorCount(8, 3, true) == 17);
   CHECK(protect::median::comparatorCount(8, 5, false) == 55);  // 7 per lane, lane 0 starts with two padding zeros
   CHECK(protect::median::comparatorCount(8, 5, true) == 30);  // 38 pairs, 2 of two zeros, 6 repeat a zero comparison
-  for (int rows : {1, 3, 8})
+  for (int rows : {1, 3, 8, 16})
     for (int w : {3, 5})
       for (bool opt : {false, true}) {
         const std::vector<std::string> sets = {"array.rows=" + std::to_string(rows), "array.cols=2",

@@ -1,8 +1,11 @@
 // Memory-fault campaigns (mem-seu, mem-mbu, mem-ber) on the RTL against the golden model of the
 // whole weight path: every record's wrong outputs are what the host-side path predicts (packing,
-// the corrupted word, the check and zeroing), with and without the parity unit.
+// the corrupted word, the check and zeroing), with and without the parity unit, and its outcome
+// follows the suppressed rule with --tolerance (docs/campaign-format.md).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
 #include <random>
 
 #include "TestUtil.h"
@@ -37,7 +40,16 @@ Workload workload(const config::Config& cfg, int m, uint64_t seed) {
   return wl;
 }
 
-void checkCampaign(const std::vector<std::string>& sets, const std::string& model, int word) {
+// What the golden path says of one record: words zeroed and the largest |output error|.
+struct Predicted {
+  int zeroed = 0;
+  golden::Wide maxAbs = 0;
+};
+
+// Runs the campaign with `tolerance` and checks every record against the golden load path;
+// returns the prediction per fault index.
+std::map<long, Predicted> checkCampaign(const std::vector<std::string>& sets, const std::string& model, int word,
+                                        long tolerance = 0) {
   test::useTestCache();
   const auto cfg = config::loadConfigText("", "t", sets);
   const bool parity = cfg.protect.weightParity.enable;
@@ -51,6 +63,7 @@ void checkCampaign(const std::vector<std::string>& sets, const std::string& mode
   req.run.jobs = 1;
   req.run.memoryWord = parity ? 0 : word;
   req.run.memoryBer = model == "mem-ber" ? 0.02 : 0;
+  req.run.tolerance = tolerance;
   req.run.out = (tmp / "r.jsonl").string();
   req.run.progress = false;
   const auto o = flow::validateCampaign(cfg, req);
@@ -63,7 +76,8 @@ void checkCampaign(const std::vector<std::string>& sets, const std::string& mode
   Workload wl = workload(cfg, 12, 1);
   if (parity) par::packImage(wl.w.data, layout, par::flipRuleName(par::FlipRule::Largest) == cfg.protect.weightParity.flip
                                                   ? par::FlipRule::Largest : par::FlipRule::Last);
-  long suppressed = 0, escapes = 0;
+  long zeroedFaults = 0, escapes = 0;
+  std::map<long, Predicted> predicted;
   for (const auto& [index, rec] : data.faults) {
     auto image = wl.w.data;
     for (const auto& inj : rec.injections) {
@@ -82,17 +96,24 @@ void checkCampaign(const std::vector<std::string>& sets, const std::string& mode
       for (int c = 0; c < cfg.array.cols; ++c)
         if (got[c] != good[c]) expected.push_back({(long)v, c, got[c] - good[c]});
     }
-    INFO("fault " << index);
+    Predicted p{zeroed, 0};
+    for (const auto& e : expected) p.maxAbs = std::max(p.maxAbs, e.delta < 0 ? -e.delta : e.delta);
+    INFO("fault " << index << " zeroed " << zeroed << " max |err| " << golden::toString(p.maxAbs));
     CHECK(rec.errors == expected);
-    const auto want = zeroed ? contract::Outcome::Suppressed
-                             : expected.empty() ? contract::Outcome::Masked : contract::Outcome::Sdc;
+    CHECK(rec.parityZeroed == zeroed);
+    // A zeroed word is suppressed when every result stays within the tolerance (inclusive).
+    const auto want = zeroed && p.maxAbs <= tolerance ? contract::Outcome::Suppressed
+                      : expected.empty()              ? contract::Outcome::Masked
+                                                      : contract::Outcome::Sdc;
     CHECK(rec.outcome == want);
-    suppressed += zeroed > 0;
+    zeroedFaults += zeroed > 0;
     escapes += parity && !zeroed && !expected.empty();
+    predicted[index] = p;
   }
   if (parity && model != "mem-seu") CHECK(escapes > 0);  // even numbers of flips in a word
-  if (parity) CHECK(suppressed > 0);
-  if (!parity) CHECK(suppressed == 0);
+  if (parity) CHECK(zeroedFaults > 0);
+  if (!parity) CHECK(zeroedFaults == 0);
+  return predicted;
 }
 
 }  // namespace
@@ -103,6 +124,25 @@ TEST_CASE("memory faults: mem-seu and mem-mbu with parity equal the golden load 
   checkCampaign(sets, "mem-seu", 3);
   checkCampaign(sets, "mem-mbu", 3);
   checkCampaign(sets, "mem-ber", 3);
+}
+
+TEST_CASE("memory faults: --tolerance bounds suppressed, boundary included", "[parity][campaign]") {
+  const std::vector<std::string> sets = {"array.rows=3", "array.cols=6", "protect.weight_parity.enable=true",
+                                         "protect.weight_parity.word_weights=3"};
+  // Exact (default): a zeroed word that leaves an output error is sdc.
+  const auto exact = checkCampaign(sets, "mem-seu", 3, 0);
+  std::vector<golden::Wide> errs;
+  for (const auto& [index, p] : exact)
+    if (p.zeroed && p.maxAbs > 0) errs.push_back(p.maxAbs);
+  REQUIRE(errs.size() >= 3);
+  std::sort(errs.begin(), errs.end());
+  const golden::Wide t = errs[errs.size() / 2];
+  REQUIRE(errs.front() < t);
+  REQUIRE(errs.back() > t);
+  // At the median error and one below it, the record at the threshold flips from suppressed
+  // to sdc; checkCampaign checks every record against the rule.
+  checkCampaign(sets, "mem-seu", 3, (long)t);
+  checkCampaign(sets, "mem-seu", 3, (long)t - 1);
 }
 
 TEST_CASE("memory faults: without parity the corrupted words load as they are", "[parity][campaign][large]") {
