@@ -48,11 +48,12 @@ struct SimOptions {
   bool bypassFaulty = false;    // bypass exactly the faulty PEs (on top of bypassBits)
   std::string bypassBits;       // rows*cols '0'/'1', row-major (flow/BypassMask); empty = none
   double memoryBer = 0;         // WS: bit errors in the stored weight image (--memory-ber)
+  long protocolFuzz = 0;        // > 0: that many random handshake sequences instead (tb/ProtocolFuzz.h)
   bool operator==(const SimOptions&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,
                                    wloadValidProb, maxCycles, product, shift, noSwap, faults, bypassFaulty,
-                                   bypassBits, memoryBer)
+                                   bypassBits, memoryBer, protocolFuzz)
 
 inline const std::vector<std::string>& simPatterns() {
   static const std::vector<std::string> p = {"random", "neg", "zero", "alt", "max", "mixed"};
