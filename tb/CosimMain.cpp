@@ -174,6 +174,7 @@ struct Report {
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
   bool timeout = false;
+  long fuzzSequences = 0, fuzzSwaps = 0, fuzzNoopSwaps = 0, fuzzWorstSlack = 0, fuzzBoundViolations = 0;
   std::string firstMismatch;
 
   void latency(long l) {
@@ -216,6 +217,11 @@ struct Report {
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
+    r.fuzzSequences = fuzzSequences;
+    r.fuzzSwaps = fuzzSwaps;
+    r.fuzzNoopSwaps = fuzzNoopSwaps;
+    r.fuzzWorstSlack = fuzzWorstSlack;
+    r.fuzzBoundViolations = fuzzBoundViolations;
     r.firstMismatch = firstMismatch;
     std::printf("%s\n", ftaccel::tb::simReportJson(r).c_str());
     return (mismatches || timeout) ? 1 : 0;
@@ -331,6 +337,8 @@ inline std::vector<int64_t> seenByArray(std::vector<int64_t> x) {
 inline const std::vector<int64_t>& seenByArray(const std::vector<int64_t>& x) { return x; }
 #endif
 
+#include "ProtocolFuzz.h"
+
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "campaign") == 0) return campaignMain(argc - 1, argv + 1);
   Options opt = parse(argc, argv);
@@ -338,6 +346,10 @@ int main(int argc, char** argv) {
   ctx->randReset(2);  // registers start random: reset must clear them
   ctx->commandArgs(argc, argv);
   auto top = std::make_unique<Vtop>(ctx.get());
+  if (opt.protocolFuzz > 0) {
+    Report rep;
+    return fuzzProtocol(*top, opt, faultSetup(opt), rep);
+  }
 
   Stimulus stim(opt.seed, opt.pattern);
   std::vector<Batch> batches;
@@ -428,8 +440,13 @@ int main(int argc, char** argv) {
     // A matrix may be loaded once every earlier one has been swapped in.
     bool haveLoad = loadBatch < batches.size() && loadBatch == swaps;
     bool offerLoad = haveLoad && stim.chance(opt.wloadValidProb);
+    // A swap installs only a matrix whose load is complete, in progress or offered in the same
+    // cycle; without one it would be a no-op (README, "Weight stationary"), so the batch's
+    // first vector waits for its load to begin.
+    const bool swapVec = haveVec && vecIndex == 0 && !opt.noSwap;
+    if (swapVec && !(loadBatch > vecBatch || loadRow > 0 || offerLoad)) offerVec = false;
     const bool ready = stim.chance(opt.outReadyProb);
-    io.offer({offerVec, haveVec && vecIndex == 0 && !opt.noSwap, offerLoad, ready});
+    io.offer({offerVec, swapVec, offerLoad, ready});
     if (haveVec) {
       const auto& x = batches[vecBatch].vectors[vecIndex];
       for (int k = 0; k < kRows; ++k) io.streamLane(k, x[k]);
@@ -574,6 +591,8 @@ int main(int argc, char** argv) {
 
 
 #if FTACCEL_DATAFLOW_OS
+#include "ProtocolFuzz.h"
+
 // Output-stationary driver: every tile is K reduction steps of (rows activations, cols
 // weights); rows result rows of cols lanes come back per tile, row 0 first.
 int main(int argc, char** argv) {
@@ -586,6 +605,7 @@ int main(int argc, char** argv) {
   Stimulus stim(opt.seed, opt.pattern);
   const FaultSetup fs = faultSetup(opt);
   Report rep;
+  if (opt.protocolFuzz > 0) return fuzzProtocol(*top, opt, fs, rep);
   rep.bypassed = fs.bypassed;
   rep.faultyPes = fs.faultyPes;
 

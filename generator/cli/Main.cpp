@@ -15,6 +15,7 @@
 #include "diag/Diagnostics.h"
 #include "protect/bypass/BypassMask.h"
 #include "flow/Cosim.h"
+#include "units/PipelineModel.h"
 #include "flow/IpSynth.h"
 #include "flow/Package.h"
 #include "flow/PeFaultSpec.h"
@@ -103,6 +104,14 @@ int cmdSim(const ConfigArgs& args, const SimArgs& s) {
         j["latency_max"].get<long>(), j["latency_expected"].get<long>(),
         j["throughput_vectors_per_cycle"].get<double>(), j["input_stall_cycles"].get<long>(),
         j["vectors_per_second"].get<double>());
+    if (j["fuzz_sequences"].get<long>() > 0)
+      std::cout << fmt::format(
+          "  protocol fuzzer   {} sequences, {} swaps ({} no-op), worst slack {} (bound: +{}), "
+          "{} bound violations\n",
+          j["fuzz_sequences"].get<long>(), j["fuzz_swaps"].get<long>() + j["fuzz_noop_swaps"].get<long>(),
+          j["fuzz_noop_swaps"].get<long>(), j["fuzz_worst_slack"].get<long>(),
+          units::PipelineModel::kResultBoundSlack,
+          j["fuzz_bound_violations"].get<long>());
     if (j["timeout"].get<bool>()) std::cout << "  TIMEOUT: not every vector came out\n";
     if (!j["first_mismatch"].get<std::string>().empty())
       std::cout << "  first mismatch:   " << j["first_mismatch"].get<std::string>() << "\n";
@@ -210,6 +219,11 @@ int main(int argc, char** argv) {
   simCmd->add_option("--afd-gates", sim.run.afdGates,
                      "protect.afd: gates in use, 1 (eq. 8.1) or 2 (eq. 8.2, two-gate units only; default: as built)")
       ->check(CLI::Range(1, 2));
+  simCmd->add_option("--protocol-fuzz", sim.run.protocolFuzz,
+                     "Instead of batches: N random legal handshake sequences from reset (random "
+                     "valid/ready/load/swap, OS: random tile lengths); every result must be right "
+                     "and within the manifest's protocol.result_bound")
+      ->check(CLI::Range(1L, 100000000L));
   simCmd->add_flag("--json", sim.json, "Print the result as JSON");
 
   SynthArgs syn;

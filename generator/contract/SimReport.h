@@ -35,6 +35,11 @@ struct SimReport {
   long alarmCycles = 0;  // cycles with a protection unit's alarm output high (0 when fault-free)
   long alarmModelChecked = 0;     // result vectors whose unit flag was compared with the unit's model
   long alarmModelMismatches = 0;  // ... and differed (also counted in mismatches)
+  // --protocol-fuzz: random legal handshake sequences (tb/ProtocolFuzz.h).
+  long fuzzSequences = 0;
+  long fuzzSwaps = 0, fuzzNoopSwaps = 0;  // swaps that installed a new operand / kept the active one
+  long fuzzWorstSlack = 0;  // max over results of delay - (latency [+ r] + consumer stall cycles)
+  long fuzzBoundViolations = 0;  // results later than the manifest's result_bound (or never)
   std::string firstMismatch;
   bool operator==(const SimReport&) const = default;
 };
@@ -67,6 +72,11 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"alarm_cycles", r.alarmCycles},
        {"alarm_model_checked", r.alarmModelChecked},
        {"alarm_model_mismatches", r.alarmModelMismatches},
+       {"fuzz_sequences", r.fuzzSequences},
+       {"fuzz_swaps", r.fuzzSwaps},
+       {"fuzz_noop_swaps", r.fuzzNoopSwaps},
+       {"fuzz_worst_slack", r.fuzzWorstSlack},
+       {"fuzz_bound_violations", r.fuzzBoundViolations},
        {"first_mismatch", r.firstMismatch}};
 }
 
@@ -98,6 +108,11 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   r.alarmCycles = j.value("alarm_cycles", 0L);
   r.alarmModelChecked = j.value("alarm_model_checked", 0L);
   r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
+  r.fuzzSequences = j.value("fuzz_sequences", 0L);
+  r.fuzzSwaps = j.value("fuzz_swaps", 0L);
+  r.fuzzNoopSwaps = j.value("fuzz_noop_swaps", 0L);
+  r.fuzzWorstSlack = j.value("fuzz_worst_slack", 0L);
+  r.fuzzBoundViolations = j.value("fuzz_bound_violations", 0L);
 }
 #endif
 

@@ -28,6 +28,7 @@
 #include "flow/PeFaultSpec.h"
 #include "flow/Process.h"
 #include "units/IpDesign.h"
+#include "units/PipelineModel.h"
 
 namespace ftaccel::flow {
 
@@ -182,7 +183,8 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
                         cfg.array.dataflow == config::Dataflow::OS ? 1 : 0, cfg.array.maxK, sp.stream,
                         sp.stream,
                         sp.stream, sp.swap, sp.load, sp.load, sp.load, cfg.ip.name, ip.faultBits,
-                        faultPorts && timingPorts ? 1 : 0, ip.peEdge0);
+                        faultPorts && timingPorts ? 1 : 0, ip.peEdge0) +
+      fmt::format("#define FTACCEL_RESULT_SLACK {}\n", units::PipelineModel::kResultBoundSlack);
   const std::string sitesHeader = faultSitesHeader(ip);
   const std::string unitsHeader = unitDriversHeader(cfg);
   // The key covers everything that goes into the model: RTL text, harness sources, constants.
@@ -403,6 +405,9 @@ contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions&
     diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
                      "--matmul checks one whole product, but an activation filter (protect.afd, "
                      "protect.median) changes every streamed vector; run without --matmul");
+  if (h.product.b && o.protocolFuzz > 0)
+    diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
+                     "--protocol-fuzz draws its own operands; run it without --matmul");
   if (model.dataflow == config::Dataflow::OS) {
     if (h.product.b && h.product.ci > model.maxK)
       diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},

@@ -150,17 +150,23 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
                          "rows beats per tile; loading overlaps computation"
                        : "one weight row per beat, row 0 first; lane c of beat k is W[k][c]; "
                          "rows beats per matrix; loading overlaps computation"},
-        {sp.swap, "set on the first streamed vector of a batch: it and all later vectors use the "
-                  "last completely loaded stationary operand; the stream's ready stays low until "
-                  "that load ends"},
+        {sp.swap, fmt::format(
+                      "set on the first streamed vector of a batch: it and all later vectors use the "
+                      "stationary operand whose load completed since the previous swap. With no such "
+                      "load the stream's ready stays low while a load is in progress or offered "
+                      "({0}_valid_i) until its last beat; with none in progress or offered the swap "
+                      "is a no-op that keeps the active operand. A load, once offered, must be "
+                      "completed without waiting for {1}_ready_o",
+                      sp.load, sp.stream)},
         {"out", isIs ? "one result vector per streamed weight vector; lane c = y[batch c][co] = "
                        "sum_k X[c][k]*W[k][co], signed, exact"
                      : "one result vector per beat; lane c = out_data_o[c*acc_bits +: acc_bits] = "
                        "sum_k x[k]*W[k][c], signed, exact"},
         {"backpressure", kBackpressure},
         {"combinational_paths",
-         fmt::format("{0}_valid_i, {2} -> {0}_ready_o, {1}_ready_o; out_ready_i reaches registers "
-                     "only (the pipeline advance is registered)", sp.stream, sp.load, sp.swap)}}},
+         fmt::format("{0}_valid_i, {2} -> {0}_ready_o, {1}_ready_o; {1}_valid_i -> {0}_ready_o; "
+                     "out_ready_i reaches registers only (the pipeline advance is registered)",
+                     sp.stream, sp.load, sp.swap)}}},
       {"dataflow", std::string(config::toString(cfg.array.dataflow))},
       {"mapping", isIs ? "eq. 10.4: input (b, c_i) -> PE(row c_i mod rows, column b mod cols)"
                        : "eq. 10.3: weight (c_o, c_i) -> PE(row c_i mod rows, column c_o mod cols)"},
@@ -190,6 +196,15 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
   if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["protocol"] = osProtocol(cfg);
   }
+  manifest["protocol"]["result_bound"] = fmt::format(
+      "every accepted {} has its output handshake at most latency.cycles{} + s + {} cycles after "
+      "its input handshake{}, where s counts the cycles in between with out_valid_o high and "
+      "out_ready_i low; with out_ready_i always high a result is never later than latency + {} "
+      "(checked by ftaccel sim --protocol-fuzz)",
+      cfg.array.dataflow == config::Dataflow::OS ? "tile's result row r" : "vector's result",
+      cfg.array.dataflow == config::Dataflow::OS ? " + r" : "", units::PipelineModel::kResultBoundSlack,
+      cfg.array.dataflow == config::Dataflow::OS ? " (the tile's last beat)" : "",
+      units::PipelineModel::kResultBoundSlack);
   // Every registered protection unit states its protocol, or how to enable it.
   for (const protect::ProtectionUnit* unit : protect::registry())
     manifest["protocol"][std::string(unit->name())] = unit->protocol(cfg);

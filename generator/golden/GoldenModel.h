@@ -76,4 +76,37 @@ Matrix pruneWeightsWs(const Matrix& w, const std::vector<bool>& bypassed, int ro
 Matrix pruneInputsIs(const Matrix& x, const std::vector<bool>& bypassed, int rows, int cols,
                      int shift = 0);
 
+// The stationary operand of the WS/IS IP at the handshake level (README, "Weight
+// stationary"): load beats fill a shadow copy row by row; a swap installs the load completed
+// since the previous swap, waits while a load is in progress or offered, and is otherwise a
+// no-op that keeps the active operand. After reset the active operand is zero.
+class StationaryModel {
+ public:
+  StationaryModel(int rows, int cols) : shadow_(rows, cols), pending_(rows, cols), active_(rows, cols) {}
+  // Whether a vector with the swap flag is refused this cycle (the IP's swap_ok, negated).
+  bool swapWaits(bool loadOffered) const { return !loaded_ && (row_ != 0 || loadOffered); }
+  // A load handshake: row `row_` of the next operand.
+  void loadBeat(const std::vector<int64_t>& lanes) {
+    for (int c = 0; c < shadow_.cols; ++c) shadow_.at(row_, c) = lanes[static_cast<size_t>(c)];
+    loaded_ = ++row_ == shadow_.rows;
+    if (loaded_) {
+      pending_ = shadow_;
+      row_ = 0;
+    }
+  }
+  // A stream handshake with the swap flag; true when it installed a new operand.
+  bool swap() {
+    if (!loaded_) return false;
+    active_ = pending_;
+    loaded_ = false;
+    return true;
+  }
+  const Matrix& active() const { return active_; }
+
+ private:
+  Matrix shadow_, pending_, active_;
+  int row_ = 0;
+  bool loaded_ = false;
+};
+
 }  // namespace ftaccel::golden

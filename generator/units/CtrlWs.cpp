@@ -15,9 +15,12 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       "The whole datapath advances together (en_o, a register): it stops one cycle after the",
       "output buffer is full and the last stage holds a result, so out_ready_i reaches no",
       "datapath enable in the same cycle.",
-      "A vector whose in_wswap_i is set installs the last fully loaded weight matrix; it",
-      "waits (in_ready_o low) until that load is complete. Weight beats are refused while a",
-      "swap is still travelling through the array, so a PE never installs a half-loaded row.",
+      "A vector whose in_wswap_i is set installs the weight matrix completed since the last",
+      "swap (swap_o). With none completed it waits (in_ready_o low) while a load is in",
+      "progress or offered (wload_valid_i), until the load's last beat; otherwise the swap is",
+      "a no-op that keeps the active matrix, so a swap never waits for a load nobody sends.",
+      "Weight beats are refused while a swap is still travelling through the array, so a PE",
+      "never installs a half-loaded row.",
   };
   m.params = {
       {"Rows", std::to_string(cfg.array.rows), false, ""},
@@ -33,6 +36,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       {Dir::In, "in_wswap_i", "", ""},
       {Dir::Out, "in_ready_o", "", ""},
       {Dir::Out, "accept_o", "", "an input vector is taken this cycle"},
+      {Dir::Out, "swap_o", "", "the vector taken installs the loaded matrix"},
       {Dir::In, "wload_valid_i", "", ""},
       {Dir::Out, "wload_ready_o", "", ""},
       {Dir::Out, "wload_o", "", "a weight row is taken this cycle"},
@@ -49,9 +53,14 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       reg("loaded_q", "", "a complete weight matrix waits in the shadow registers", {"control"}),
       Signal{"accept", "", ""},
       Signal{"wload", "", ""},
+      Signal{"swap_ok", "", ""},
+      Signal{"swap", "", ""},
       Signal{"swap_busy", "", ""},
-      ContAssign{"accept", "in_valid_i && en && (!in_wswap_i || loaded_q)", ""},
-      ContAssign{"swap_busy", "(swap_cnt_q != '0) || (accept && in_wswap_i)", ""},
+      ContAssign{"swap_ok", "loaded_q || (wrow_q == '0 && !wload_valid_i)",
+                 "a swap waits only for a load in progress or offered"},
+      ContAssign{"accept", "in_valid_i && en && (!in_wswap_i || swap_ok)", ""},
+      ContAssign{"swap", "accept && in_wswap_i && loaded_q", "no new matrix: the swap is a no-op"},
+      ContAssign{"swap_busy", "(swap_cnt_q != '0) || swap", ""},
       ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
   };
   // Latency = rows + cols >= 2, so there is always a lower part to shift.
@@ -64,7 +73,7 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
   m.items.push_back(AlwaysFF{
       "p_swap_cnt", "",
       {Stmt::assign("swap_cnt_q", "'0")},
-      {Stmt::ifThen("accept && in_wswap_i", {Stmt::assign("swap_cnt_q", "SpanBits'(SwapSpan)")},
+      {Stmt::ifThen("swap", {Stmt::assign("swap_cnt_q", "SpanBits'(SwapSpan)")},
                     {Stmt::ifThen("en && swap_cnt_q != '0",
                                   {Stmt::assign("swap_cnt_q", "swap_cnt_q - 1'b1")})})}});
   m.items.push_back(AlwaysFF{
@@ -77,9 +86,10 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
                          {Stmt::assign("wrow_q", "'0"), Stmt::assign("loaded_q", "1'b1")},
                          {Stmt::assign("wrow_q", "wrow_q + 1'b1"),
                           Stmt::assign("loaded_q", "1'b0")})},
-           {Stmt::ifThen("accept && in_wswap_i", {Stmt::assign("loaded_q", "1'b0")})})}});
-  m.items.push_back(ContAssign{"in_ready_o", "en && (!in_wswap_i || loaded_q)", ""});
+           {Stmt::ifThen("swap", {Stmt::assign("loaded_q", "1'b0")})})}});
+  m.items.push_back(ContAssign{"in_ready_o", "en && (!in_wswap_i || swap_ok)", ""});
   m.items.push_back(ContAssign{"accept_o", "accept", ""});
+  m.items.push_back(ContAssign{"swap_o", "swap", ""});
   m.items.push_back(ContAssign{"wload_ready_o", "!swap_busy", ""});
   m.items.push_back(ContAssign{"wload_o", "wload", ""});
   addRegisteredAdvance(m, "valid_q[Latency-1]", "en_q ? valid_q[Latency-2] : valid_q[Latency-1]");

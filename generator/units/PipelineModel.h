@@ -20,6 +20,10 @@ struct PipelineStage {
 };
 
 struct PipelineModel {
+  // The result bound (manifest protocol.result_bound): a result's output handshake comes at
+  // most latency (+ r for OS row r) + stall cycles + this many cycles after its input handshake;
+  // results queued in the two-entry output buffer before it account for the constant.
+  static constexpr int kResultBoundSlack = 2;
   std::vector<PipelineStage> stages;  // input gate -> filters -> skew -> array -> de-skew -> checks
 
   // Input handshake to output handshake with a ready consumer (cycles), and as text.

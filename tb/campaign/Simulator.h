@@ -32,6 +32,11 @@ class FaultFree {
   const ftaccel::fault::TimingTable* saved_;
 };
 
+// Output horizon: after the last expected result every run goes on for this many cycles
+// (consumer ready, nothing offered) and counts any output handshake in extra_results. A
+// result-valid bit anywhere in the pipeline or the output buffer reaches the output within it.
+constexpr long kHorizon = FTACCEL_LATENCY + FTACCEL_RESULT_SLACK;
+
 class Simulator {
  public:
   // Snapshots take at most about `snapshotBytes`: large arrays keep every stride-th edge and
@@ -69,8 +74,9 @@ class Simulator {
     RunResult r;
     Fault none;
     Rng rng(0);
-    for (long t = 0; s.out < wl_.results; ++t) {
-      if (t > limit()) {
+    long t = 0;
+    for (; s.out < wl_.results || t < refEnd_ + kHorizon; ++t) {
+      if (s.out < wl_.results && t > limit()) {
         why = "the fault-free run did not finish";
         return false;
       }
@@ -80,14 +86,16 @@ class Simulator {
       step(s, t, none, rng, r, nullptr);
       if (s.vec != before.vec) accepts_.push_back(t);
       if (s.wrow != before.wrow) wloads_.push_back(t);
-      refEnd_ = t + 1;
+      if (before.out < wl_.results) refEnd_ = t + 1;
     }
+    refStop_ = t;
+    r.extra = s.extra;
     if (!r.errors.empty() || r.extra) {
       why = "the fault-free run differs from the golden model";
       return false;
     }
     falseAlarm_ = r.alarm;
-    if (refEnd_ % stride_ == 0) snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
+    if (refStop_ % stride_ == 0) snapshots_.insert(snapshots_.end(), bytes(), bytes() + rootSize());
     tbAt_.push_back(s);
     return true;
   }
@@ -115,7 +123,8 @@ class Simulator {
 
   long stride() const { return stride_; }
 
-  long refEnd() const { return refEnd_; }
+  long refEnd() const { return refEnd_; }  // edge after the last expected result (the window)
+  long refStop() const { return refStop_; }  // refEnd() + kHorizon: the reference run's end
   bool falseAlarm() const { return falseAlarm_; }
   size_t rootSize() const { return sizeof(*top_.rootp); }
   const std::vector<long>& accepts() const { return accepts_; }
@@ -157,15 +166,18 @@ class Simulator {
     const bool canConverge = fast && !f.permanent() && !table_;
     Rng rng(faultSeed);
     RunResult r;
+    long done = -1;  // first edge after the last expected result: the horizon starts
     for (long t = t0;; ++t) {
-      if (s.out >= wl_.results) break;
-      if (t > limit()) {
+      if (s.out >= wl_.results && done < 0) done = t;
+      if (done >= 0 && t >= done + kHorizon) break;
+      if (done < 0 && t > limit()) {
         r.missing = wl_.results - s.out;
         break;
       }
       // Convergence: same registers, same testbench progress as the reference at this edge
-      // (a 10 kB memcmp on 16x16 costs a tenth of a simulated cycle).
-      if (canConverge && t > lastInjection && t <= refEnd_ && t % stride_ == 0 &&
+      // (a 10 kB memcmp on 16x16 costs a tenth of a simulated cycle); the reference has no
+      // output in its horizon, so neither has a run that equals it.
+      if (canConverge && t > lastInjection && t <= refStop_ && t % stride_ == 0 &&
           (long)(snapshots_.size() / rootSize()) > t / stride_ && s == tbAt_[t] &&
           std::memcmp(bytes(), snapshot(t), rootSize()) == 0) {
         r.converged = true;
@@ -308,7 +320,7 @@ class Simulator {
   std::vector<OutT> refOut_;
   std::vector<long> accepts_, wloads_;
   std::vector<int64_t> prevA_, prevB_;
-  long refEnd_ = 0;
+  long refEnd_ = 0, refStop_ = 0;
   bool falseAlarm_ = false;
   const std::vector<LDataT>* rows_ = nullptr;  // the load beats of a memory fault, else null
   int memoryWord_ = 1;

@@ -134,3 +134,64 @@ TEST_CASE("a cached model is reused", "[cosim]") {
   flow::buildCosimModel(cfg);
   CHECK(flow::buildCosimModel(cfg).reused);
 }
+
+namespace {
+
+// The protocol fuzzer (tb/ProtocolFuzz.h): random legal valid/ready/load/swap sequences,
+// every result right and within the manifest's result_bound, nothing after the last.
+nlohmann::json fuzz(const std::vector<std::string>& sets, long sequences, uint64_t seed,
+                    const std::string& bypass = "none", const std::string& peFaults = "none") {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "test", sets);
+  const bool faultPorts = peFaults != "none";
+  auto model = flow::buildCosimModel(cfg, {}, faultPorts);
+  flow::CosimOptions o;
+  o.protocolFuzz = sequences;
+  o.seed = seed;
+  o.bypass = bypass;
+  o.peFaults = peFaults;
+  auto r = flow::runCosim(model, o);
+  INFO(r.report.dump());
+  CHECK(r.report["fuzz_sequences"].get<long>() >= 1);
+  return r.report;
+}
+
+void fuzzPasses(const std::vector<std::string>& sets, const std::string& bypass = "none") {
+  const auto j = fuzz(sets, 40, 3, bypass);
+  INFO(j.dump());
+  CHECK(j["mismatches"] == 0);
+  CHECK(j["fuzz_bound_violations"] == 0);
+  CHECK(j["spurious_outputs"] == 0);
+  CHECK(j["fuzz_sequences"] == 40);
+  CHECK(j["checked"] == j["vectors"]);
+  CHECK(j["checked"].get<long>() > 100);
+  CHECK(j["fuzz_worst_slack"].get<long>() <= 2);
+}
+
+}  // namespace
+
+TEST_CASE("protocol fuzzer: WS, swaps with and without a new load", "[cosim][protocol]") {
+  const auto j = fuzz({"array.rows=4", "array.cols=3"}, 40, 3);
+  INFO(j.dump());
+  CHECK(j["mismatches"] == 0);
+  CHECK(j["fuzz_bound_violations"] == 0);
+  CHECK(j["checked"] == j["vectors"]);
+  // Both kinds of swap occurred: the no-op swap (no new load) neither hangs nor changes results.
+  CHECK(j["fuzz_swaps"].get<long>() > 10);
+  CHECK(j["fuzz_noop_swaps"].get<long>() > 10);
+}
+
+TEST_CASE("protocol fuzzer: IS", "[cosim][protocol]") { fuzzPasses({"array.rows=3", "array.cols=5", "array.dataflow=is"}); }
+TEST_CASE("protocol fuzzer: OS with random tile lengths", "[cosim][protocol]") {
+  fuzzPasses({"array.rows=4", "array.cols=4", "array.dataflow=os"});
+}
+TEST_CASE("protocol fuzzer: WS with bypass and a single row", "[cosim][protocol]") {
+  fuzzPasses({"array.rows=3", "array.cols=3", "protect.bypass=true"}, "random:0.4");
+  fuzzPasses({"array.rows=1", "array.cols=4"});
+}
+
+TEST_CASE("protocol fuzzer: a wrong result is caught", "[cosim][protocol]") {
+  const auto j = fuzz({"array.rows=2", "array.cols=2"}, 5, 1, "none", "s1:1,1,3");
+  CHECK(j["mismatches"].get<long>() > 0);
+  CHECK(j["first_mismatch"].get<std::string>().find("expected") != std::string::npos);
+}

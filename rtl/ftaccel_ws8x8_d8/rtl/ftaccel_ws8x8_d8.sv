@@ -36,7 +36,7 @@ module ftaccel_ws8x8_d8 #(
   logic buf_head_shift;
   logic buf_tail_load;
   logic [Rows*DataBits-1:0] act_in;  // the vector taken, zero while idle
-  logic tag_in;  // its swap tag
+  logic tag_in;  // its swap tag (the ctrl clears a no-op swap)
   logic [Rows*DataBits-1:0] array_act;
   logic [Rows-1:0] array_swap;
   logic [Cols*AccBits-1:0] array_psum;
@@ -52,6 +52,7 @@ module ftaccel_ws8x8_d8 #(
     .in_wswap_i       (in_wswap_i),
     .in_ready_o       (in_ready_o),
     .accept_o         (accept),
+    .swap_o           (tag_in),
     .wload_valid_i    (wload_valid_i),
     .wload_ready_o    (wload_ready_o),
     .wload_o          (wload),
@@ -64,7 +65,6 @@ module ftaccel_ws8x8_d8 #(
   );
   // idle cycles feed zeros, so nothing undefined enters the array
   assign act_in = in_data_i & {(Rows*DataBits){accept}};
-  assign tag_in = accept && in_wswap_i;
 
   // input register plus row skew: row r enters the array r cycles after row 0
   ftaccel_ws8x8_d8_skew_in #(

@@ -5,9 +5,12 @@
 // The whole datapath advances together (en_o, a register): it stops one cycle after the
 // output buffer is full and the last stage holds a result, so out_ready_i reaches no
 // datapath enable in the same cycle.
-// A vector whose in_wswap_i is set installs the last fully loaded weight matrix; it
-// waits (in_ready_o low) until that load is complete. Weight beats are refused while a
-// swap is still travelling through the array, so a PE never installs a half-loaded row.
+// A vector whose in_wswap_i is set installs the weight matrix completed since the last
+// swap (swap_o). With none completed it waits (in_ready_o low) while a load is in
+// progress or offered (wload_valid_i), until the load's last beat; otherwise the swap is
+// a no-op that keeps the active matrix, so a swap never waits for a load nobody sends.
+// Weight beats are refused while a swap is still travelling through the array, so a PE
+// never installs a half-loaded row.
 module ftaccel_ws8x8_d8_ctrl #(
   parameter int Rows = 8,
   parameter int Cols = 8
@@ -18,6 +21,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   input  logic in_wswap_i,
   output logic in_ready_o,
   output logic accept_o,             // an input vector is taken this cycle
+  output logic swap_o,               // the vector taken installs the loaded matrix
   input  logic wload_valid_i,
   output logic wload_ready_o,
   output logic wload_o,              // a weight row is taken this cycle
@@ -56,9 +60,15 @@ module ftaccel_ws8x8_d8_ctrl #(
   logic loaded_q;  // a complete weight matrix waits in the shadow registers
   logic accept;
   logic wload;
+  logic swap_ok;
+  logic swap;
   logic swap_busy;
-  assign accept = in_valid_i && en && (!in_wswap_i || loaded_q);
-  assign swap_busy = (swap_cnt_q != '0) || (accept && in_wswap_i);
+  // a swap waits only for a load in progress or offered
+  assign swap_ok = loaded_q || (wrow_q == '0 && !wload_valid_i);
+  assign accept = in_valid_i && en && (!in_wswap_i || swap_ok);
+  // no new matrix: the swap is a no-op
+  assign swap = accept && in_wswap_i && loaded_q;
+  assign swap_busy = (swap_cnt_q != '0) || swap;
   assign wload = wload_valid_i && !swap_busy;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_valid_q
@@ -75,7 +85,7 @@ module ftaccel_ws8x8_d8_ctrl #(
     if (!rst_ni) begin
       swap_cnt_q <= '0;
     end else begin
-      if (accept && in_wswap_i) begin
+      if (swap) begin
         swap_cnt_q <= SpanBits'(SwapSpan);
       end else begin
         if (en && swap_cnt_q != '0) begin
@@ -100,14 +110,15 @@ module ftaccel_ws8x8_d8_ctrl #(
           loaded_q <= 1'b0;
         end
       end else begin
-        if (accept && in_wswap_i) begin
+        if (swap) begin
           loaded_q <= 1'b0;
         end
       end
     end
   end
-  assign in_ready_o = en && (!in_wswap_i || loaded_q);
+  assign in_ready_o = en && (!in_wswap_i || swap_ok);
   assign accept_o = accept;
+  assign swap_o = swap;
   assign wload_ready_o = !swap_busy;
   assign wload_o = wload;
   assign en = en_q;
