@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {
       cli::addCampaignCommand(app), cli::addCampaignReportCommand(app), cli::addBerCommand(app),
-      cli::addTimingTableCommand(app), cli::addCosimSourcesCommand(app)};
+      cli::addTimingTableCommand(app), cli::addPackCommand(app), cli::addCosimSourcesCommand(app)};
 
   bool printDefault = false;
   auto* cfgCmd = app.add_subcommand("config", "Show configuration information");

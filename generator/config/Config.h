@@ -14,6 +14,12 @@ namespace ftaccel::config {
 enum class Dataflow { WS, IS, OS };
 std::string_view toString(Dataflow d);
 
+// The PE kind (SPEC §7, dissertation Fig. 12.6): a dense MAC or one of the flow-controlling
+// MACs of complementary sparsity, which select one of GroupL activations (shortened), update one
+// of GroupK partial sums (superposition) or both (twodim).
+enum class PeKind { Dense, Shortened, Superposition, TwoDim };
+std::string_view toString(PeKind k);
+
 // What the Liberty mapping optimizes: area (plain ABC) or delay against the clock target.
 enum class SynthGoal { Area, Timing };
 std::string_view toString(SynthGoal g);
@@ -28,7 +34,15 @@ struct ArrayConfig {
   int cols = 8;
   Dataflow dataflow = Dataflow::WS;
   int maxK = 256;  // OS only: longest reduction (tile length) the accumulators are sized for
+  PeKind pe = PeKind::Dense;
+  int groupL = 1;  // activations per row and cycle (shortened, twodim)
+  int groupK = 1;  // partial sums per column (superposition, twodim)
 };
+
+// ceil(log2(n)): index bits that select one of n (0 for n = 1).
+int selectBits(int n);
+// Index bits a PE stores beside its weight: ceil(log2 l) + ceil(log2 k).
+int peIndexBits(const ArrayConfig& a);
 
 struct DataConfig {
   int bits = 8;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/Config.h"
+#include "config/PeKeys.h"
 #include "protect/ProtectionUnit.h"
 
 namespace ftaccel::config {
@@ -47,6 +48,7 @@ std::vector<KeyRow> buildTable() {
   t.push_back(row("array.max_k", Kind::Int, 1, 65536,
                   [](const Config& c) { return Value{int64_t{c.array.maxK}}; },
                   [=](Config& c, const Value& v) { c.array.maxK = i64(v); }));
+  for (KeyRow& r : peKeyRows()) t.push_back(std::move(r));
   t.push_back(row("data.bits", Kind::Int, 4, 32,
                   [](const Config& c) { return Value{int64_t{c.data.bits}}; },
                   [=](Config& c, const Value& v) { c.data.bits = i64(v); }));

@@ -33,6 +33,7 @@ struct CosimModel {
   bool weightParity = false;  // protect.weight_parity: the harness packs the weights it loads
   bool inputFilters = false;  // an enabled unit filters the streamed vectors (AFD, median)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
+  bool sparsePe = false;             // array.pe is a flow-controlling PE (packed weights)
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;
   bool reused = false;               // found in the cache
