@@ -150,7 +150,7 @@ int cmdSynth(const ConfigArgs& args, const SynthArgs& s) {
     j["config"] = cfg.toJson();
     j["config_hash"] = cfg.hash();
     j["overhead"] = nlohmann::json::array();
-    for (const auto& e : overhead) j["overhead"].push_back(flow::toJson(e));
+    for (const auto& e : overhead) j["overhead"].push_back(flow::toJsonWithGain(e));
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << flow::formatReport(result);
