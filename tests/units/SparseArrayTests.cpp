@@ -267,3 +267,25 @@ TEST_CASE("sparse icarus four-state co-simulation of a two-dimensional 2x3 IP", 
   INFO(result.output);
   CHECK(result.output.find(fmt::format("RESULT got={} errors=0", m)) != std::string::npos);
 }
+
+TEST_CASE("sparse campaign: the fault-free run equals the golden model and index bits are sites", "[sparse][campaign]") {
+  test::useTestCache();
+  test::TempDir dir;
+  const auto out = dir / "r.jsonl";
+  auto r = test::runCli({"campaign", "--set", "array.rows=2", "--set", "array.cols=3", "--set", "array.pe=twodim",
+                         "--set", "array.group_l=2", "--set", "array.group_k=2", "--model", "seu", "--faults", "80",
+                         "--seed", "5", "--vectors", "6", "--kinds", "index,index_shadow,psum", "-j", "1", "-q",
+                         "--out", out.string()});
+  INFO(r.output);
+  REQUIRE(r.exitCode == 0);
+  const std::string text = test::readFile(out);
+  CHECK(text.find("{\"type\":\"fault_free\",\"runs\":1,\"false_alarms\":0,\"mismatches\":0}") != std::string::npos);
+  CHECK(r.output.find("index ") != std::string::npos);
+  CHECK(r.output.find("\nsdc ") != std::string::npos);
+  CHECK(r.output.find("pruned           0") != std::string::npos);  // every fault simulated
+  // Memory faults are not modeled for the packed image.
+  auto mem = test::runCli({"campaign", "--set", "array.pe=shortened", "--set", "array.group_l=2", "--model", "mem-seu",
+                           "--faults", "5", "--seed", "1", "--out", (dir / "m.jsonl").string()});
+  CHECK(mem.exitCode == 2);
+  CHECK(mem.output.find("memory faults are not modeled") != std::string::npos);
+}
