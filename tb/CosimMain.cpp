@@ -24,6 +24,7 @@
 #include "cosim_config.h"
 #include "fi_sites.h"
 #include "golden/GoldenModel.h"
+#include "golden/SparsePacker.h"
 #include "golden/Tiler.h"
 #include "protect/parity/ParityPacker.h"
 #include "verilated.h"
@@ -39,6 +40,13 @@ constexpr int kCols = FTACCEL_COLS;
 constexpr int kBits = FTACCEL_DATA_BITS;
 constexpr int kAccBits = FTACCEL_ACC_BITS;
 constexpr int kLatency = FTACCEL_LATENCY;
+// Flow-controlling PEs (array.pe): a vector has kIn = rows*group_l lanes, a result kOut =
+// cols*group_k; the array holds the packed (value, index) form of a kIn x kOut matrix.
+constexpr int kGroupL = FTACCEL_GROUP_L;
+constexpr int kGroupK = FTACCEL_GROUP_K;
+constexpr bool kSparse = FTACCEL_IDX_BITS > 0;
+constexpr int kIn = kRows * kGroupL;
+constexpr int kOut = kCols * kGroupK;
 
 using Options = ftaccel::contract::SimOptions;
 using ftaccel::contract::PeFault;
@@ -97,6 +105,7 @@ class Stimulus {
   }
 
   bool chance(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
 
  private:
   std::mt19937_64 rng_;
@@ -111,8 +120,30 @@ void fullProduct(Stimulus& stim, const ftaccel::contract::MatmulShape& shape, Ma
   w = Matrix(shape.ci, shape.co);
   for (int b = 0; b < shape.b; ++b)
     for (int ci = 0; ci < shape.ci; ++ci) x.at(b, ci) = stim.value(p, b, ci, false);
-  for (int ci = 0; ci < shape.ci; ++ci)
-    for (int co = 0; co < shape.co; ++co) w.at(ci, co) = stim.value(p, ci, co, true);
+  if (!kSparse) {
+    for (int ci = 0; ci < shape.ci; ++ci)
+      for (int co = 0; co < shape.co; ++co) w.at(ci, co) = stim.value(p, ci, co, true);
+    return;
+  }
+  // One non-zero position per group_l x group_k group (groups of the padded matrix, so that
+  // the zero-padded tiles stay packable), its value from the pattern.
+  for (int gi = 0; gi < shape.ci; gi += kGroupL)
+    for (int go = 0; go < shape.co; go += kGroupK) {
+      const int ci = gi + stim.pick(kGroupL), co = go + stim.pick(kGroupK);
+      if (ci < shape.ci && co < shape.co) w.at(ci, co) = stim.value(p, ci, co, true);
+    }
+}
+
+// Flow-controlling PEs: the packed form the load port carries (values and index bits).
+struct PackedLoad {
+  Matrix values, index;
+  Matrix logical;  // the unpacked kIn x kOut matrix: what the golden model multiplies
+};
+[[maybe_unused]] PackedLoad packForLoad(const Matrix& w) {
+  std::string error;
+  const auto packed = ftaccel::golden::pack(w, {kGroupL, kGroupK}, error);
+  if (!packed) usage("workload not packable: " + error);
+  return {packed->values, packed->index, ftaccel::golden::unpack(*packed)};
 }
 
 std::vector<std::vector<bool>> bypassMask(const std::string& bits) {
@@ -133,6 +164,7 @@ struct Batch {
   Matrix weights;             // kRows x kCols, W[k][c], after bypass pruning
   Matrix unpruned;            // the same before pruning
   Matrix stored;              // WS: what the load port carries (the memory image); = weights by default
+  Matrix index;               // flow-controlling PEs: the index bits of `stored` (wload_idx_i)
   long parityZeroed = 0;      // weight parity: words the IP must zero in this load
   long bitErrors = 0;         // --memory-ber: bits flipped in the stored image
   std::vector<std::vector<int64_t>> vectors;
@@ -201,6 +233,7 @@ struct Report {
     r.inputStallCycles = stalls;
     r.spuriousOutputs = spurious;
     r.throughputVectorsPerCycle = streamCycles > 0 ? (double)checked / (double)streamCycles : 0.0;
+    r.denseEquivalentMacsPerCycle = r.throughputVectorsPerCycle * kIn * kOut;
     r.timeout = timeout;
     r.bypassedPes = bypassed;
     r.pruningVisibleVectors = prunedVisible;
@@ -361,7 +394,9 @@ int main(int argc, char** argv) {
 #if FTACCEL_DATAFLOW_IS
     auto tiles = ftaccel::golden::tileIs(fullX, fullW, kRows, kCols, opt.shift);
 #else
-    auto tiles = ftaccel::golden::tileWs(fullX, fullW, kRows, kCols, opt.shift);
+    // The diagonal shift would move rows across group boundaries: groups need shift 0.
+    if (kSparse && opt.shift != 0) usage("--shift must be 0 with a flow-controlling PE (array.pe)");
+    auto tiles = ftaccel::golden::tileWs(fullX, fullW, kIn, kOut, opt.shift);
 #endif
     for (auto& t : tiles) {
       Batch b;
@@ -378,20 +413,34 @@ int main(int argc, char** argv) {
   for (long done = 0; !opt.product.b && done < opt.vectors; done += opt.batch) {
     Batch b;
     std::string p = stim.batchPattern();
-    b.weights = Matrix(kRows, kCols);
-    for (int k = 0; k < kRows; ++k)
-      for (int c = 0; c < kCols; ++c) b.weights.at(k, c) = stim.value(p, k, c, true);
+    b.weights = Matrix(kIn, kOut);
+    if (kSparse) {
+      fullProduct(stim, {1, kIn, kOut}, b.unpruned, b.weights);  // the weights of a 1 x kIn product
+    } else {
+      for (int k = 0; k < kRows; ++k)
+        for (int c = 0; c < kCols; ++c) b.weights.at(k, c) = stim.value(p, k, c, true);
+    }
     long n = std::min(opt.batch, opt.vectors - done);
     for (long m = 0; m < n; ++m) {
-      std::vector<int64_t> x(kRows);
-      for (int k = 0; k < kRows; ++k) x[k] = stim.value(p, m, k, false);
+      std::vector<int64_t> x(kIn);
+      for (int k = 0; k < kIn; ++k) x[k] = stim.value(p, m, k, false);
       b.vectors.push_back(std::move(x));
     }
     batches.push_back(std::move(b));
   }
 
 #if !FTACCEL_DATAFLOW_IS
-  for (size_t i = 0; i < batches.size(); ++i) storeWeights(batches[i], opt.memoryBer, opt.seed * 1000003 + i);
+  if (kSparse) {
+    if (opt.memoryBer > 0) usage("--memory-ber is not modeled for flow-controlling PEs (array.pe)");
+    for (auto& b : batches) {
+      PackedLoad load = packForLoad(b.weights);
+      b.stored = std::move(load.values);
+      b.index = std::move(load.index);
+      b.weights = std::move(load.logical);
+    }
+  } else {
+    for (size_t i = 0; i < batches.size(); ++i) storeWeights(batches[i], opt.memoryBer, opt.seed * 1000003 + i);
+  }
 #else
   for (auto& b : batches) b.stored = b.weights;
 #endif
@@ -449,10 +498,14 @@ int main(int argc, char** argv) {
     io.offer({offerVec, swapVec, offerLoad, ready});
     if (haveVec) {
       const auto& x = batches[vecBatch].vectors[vecIndex];
-      for (int k = 0; k < kRows; ++k) io.streamLane(k, x[k]);
+      for (int k = 0; k < kIn; ++k) io.streamLane(k, x[k]);
     }
-    if (haveLoad)
+    if (haveLoad) {
       for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].stored.at((int)loadRow, c));
+#if FTACCEL_IDX_BITS
+      for (int c = 0; c < kCols; ++c) io.loadIndexLane(c, batches[loadBatch].index.at((int)loadRow, c));
+#endif
+    }
     driveFaults(*top, fs.faults, stim);
     top->eval();
     rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;
@@ -478,7 +531,7 @@ int main(int argc, char** argv) {
         latMin = std::min(latMin, lat);
         latMax = std::max(latMax, lat);
         bool ok = true;
-        for (int c = 0; c < kCols; ++c) {
+        for (int c = 0; c < kOut; ++c) {
           Wide got = getLaneSigned(top->out_data_o, c, kAccBits);
           if (got != p.expected[c]) {
             ok = false;
@@ -497,12 +550,12 @@ int main(int argc, char** argv) {
         }
 #endif
         if (opt.product.b) {
-          std::vector<Wide> lanes(kCols);
-          for (int c = 0; c < kCols; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
+          std::vector<Wide> lanes(kOut);
+          for (int c = 0; c < kOut; ++c) lanes[c] = getLaneSigned(top->out_data_o, c, kAccBits);
 #if FTACCEL_DATAFLOW_IS
           ftaccel::golden::accumulateIs(tiledY, batches[p.batch].tileOut, (int)p.row, lanes, kCols, opt.shift);
 #else
-          ftaccel::golden::accumulateWs(tiledY, batches[p.batch].tileOut, (int)p.row, lanes, kCols, opt.shift);
+          ftaccel::golden::accumulateWs(tiledY, batches[p.batch].tileOut, (int)p.row, lanes, kOut, opt.shift);
 #endif
         }
         ++checked;

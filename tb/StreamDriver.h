@@ -78,6 +78,10 @@ class StreamDriver {
     setLane(top_.FTACCEL_L_DATA, lane, FTACCEL_DATA_BITS, value);
     unitLoadBeat(top_);
   }
+#if FTACCEL_IDX_BITS
+  // Flow-controlling PEs: lane c of the load beat's index bits (wload_idx_i).
+  void loadIndexLane(int lane, int64_t value) { setLane(top_.wload_idx_i, lane, FTACCEL_IDX_BITS, value); }
+#endif
   template <typename S>
   void streamPort(const S& data) { top_.FTACCEL_S_DATA = data; }
   template <typename L>

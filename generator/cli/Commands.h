@@ -23,6 +23,8 @@ Command addTimingTableCommand(CLI::App& parent);
 Command addCampaignCommand(CLI::App& parent);
 // `ftaccel campaign-report`: merge campaign shards and print the outcome table.
 Command addCampaignReportCommand(CLI::App& parent);
+// `ftaccel pack`: complementary-sparse matrix to packed values and index bits (docs/sparsity.md).
+Command addPackCommand(CLI::App& parent);
 // `ftaccel cosim-sources` (hidden): a model's sources without verilating (harness smoke target).
 Command addCosimSourcesCommand(CLI::App& parent);
 

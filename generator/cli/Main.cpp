@@ -159,7 +159,7 @@ int cmdSynth(const ConfigArgs& args, const SynthArgs& s) {
     j["config"] = cfg.toJson();
     j["config_hash"] = cfg.hash();
     j["overhead"] = nlohmann::json::array();
-    for (const auto& e : overhead) j["overhead"].push_back(flow::toJson(e));
+    for (const auto& e : overhead) j["overhead"].push_back(flow::toJsonWithGain(e));
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << flow::formatReport(result);
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {
       cli::addCampaignCommand(app), cli::addCampaignReportCommand(app), cli::addBerCommand(app),
-      cli::addTimingTableCommand(app), cli::addCosimSourcesCommand(app)};
+      cli::addTimingTableCommand(app), cli::addPackCommand(app), cli::addCosimSourcesCommand(app)};
 
   bool printDefault = false;
   auto* cfgCmd = app.add_subcommand("config", "Show configuration information");

@@ -49,6 +49,14 @@ bool flatGridNets(const ArrayConfig& array) {
 
 std::string_view toString(SynthGoal g) { return g == SynthGoal::Area ? "area" : "timing"; }
 
+int selectBits(int n) {
+  int b = 0;
+  while ((1 << b) < n) ++b;
+  return b;
+}
+
+int peIndexBits(const ArrayConfig& a) { return selectBits(a.groupL) + selectBits(a.groupK); }
+
 int reductionLength(const Config& cfg) {
   return cfg.array.dataflow == Dataflow::OS ? cfg.array.maxK : cfg.array.rows;
 }

@@ -19,6 +19,12 @@ std::string_view toString(Dataflow d);
 enum class GridNetForm { Auto, PerPe, Flat };
 std::string_view toString(GridNetForm f);
 
+// The PE kind (SPEC §7, dissertation Fig. 12.6): a dense MAC or one of the flow-controlling
+// MACs of complementary sparsity, which select one of GroupL activations (shortened), update one
+// of GroupK partial sums (superposition) or both (twodim).
+enum class PeKind { Dense, Shortened, Superposition, TwoDim };
+std::string_view toString(PeKind k);
+
 // What the Liberty mapping optimizes: area (plain ABC) or delay against the clock target.
 enum class SynthGoal { Area, Timing };
 std::string_view toString(SynthGoal g);
@@ -34,6 +40,9 @@ struct ArrayConfig {
   Dataflow dataflow = Dataflow::WS;
   int maxK = 256;  // OS only: longest reduction (tile length) the accumulators are sized for
   GridNetForm nets = GridNetForm::Auto;
+  PeKind pe = PeKind::Dense;
+  int groupL = 1;  // activations per row and cycle (shortened, twodim)
+  int groupK = 1;  // partial sums per column (superposition, twodim)
 };
 
 // Above this many PEs "auto" wires the array with flat lane vectors: Yosys 0.23 elaborates
@@ -42,6 +51,11 @@ constexpr int kPerPeNetsMaxPes = 64 * 64;
 
 // Whether the array of this configuration uses flat lane vectors.
 bool flatGridNets(const ArrayConfig& array);
+
+// ceil(log2(n)): index bits that select one of n (0 for n = 1).
+int selectBits(int n);
+// Index bits a PE stores beside its weight: ceil(log2 l) + ceil(log2 k).
+int peIndexBits(const ArrayConfig& a);
 
 struct DataConfig {
   int bits = 8;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/Config.h"
+#include "config/PeKeys.h"
 #include "protect/ProtectionUnit.h"
 
 namespace ftaccel::config {
@@ -58,6 +59,7 @@ std::vector<KeyRow> buildTable() {
   // Added after the first release: "auto" stays out of the canonical TOML, so earlier hashes hold.
   nets.inCanonical = [](const Config& c) { return c.array.nets != GridNetForm::Auto; };
   t.push_back(nets);
+  for (KeyRow& r : peKeyRows()) t.push_back(std::move(r));
   t.push_back(row("data.bits", Kind::Int, 4, 32,
                   [](const Config& c) { return Value{int64_t{c.data.bits}}; },
                   [=](Config& c, const Value& v) { c.data.bits = i64(v); }));

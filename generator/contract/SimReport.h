@@ -23,6 +23,9 @@ struct SimReport {
   long inputStallCycles = 0;
   long spuriousOutputs = 0;  // output valid with nothing in flight
   double throughputVectorsPerCycle = 0;
+  // Throughput times the logical matrix a vector meets (array.rows*group_l x array.cols*group_k):
+  // the MACs per cycle a dense array would need for the same work.
+  double denseEquivalentMacsPerCycle = 0;
   bool timeout = false;  // not every vector came out
   long bypassedPes = 0;
   long pruningVisibleVectors = 0;  // vectors whose result the bypass pruning changed
@@ -58,6 +61,7 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"input_stall_cycles", r.inputStallCycles},
        {"spurious_outputs", r.spuriousOutputs},
        {"throughput_vectors_per_cycle", r.throughputVectorsPerCycle},
+       {"dense_equivalent_macs_per_cycle", r.denseEquivalentMacsPerCycle},
        {"timeout", r.timeout},
        {"bypassed_pes", r.bypassedPes},
        {"pruning_visible_vectors", r.pruningVisibleVectors},
@@ -106,6 +110,7 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   j.at("parity_zeroed_words").get_to(r.parityZeroedWords);
   j.at("first_mismatch").get_to(r.firstMismatch);
   r.alarmCycles = j.value("alarm_cycles", 0L);
+  r.denseEquivalentMacsPerCycle = j.value("dense_equivalent_macs_per_cycle", 0.0);
   r.alarmModelChecked = j.value("alarm_model_checked", 0L);
   r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
   r.fuzzSequences = j.value("fuzz_sequences", 0L);

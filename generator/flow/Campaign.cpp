@@ -152,6 +152,10 @@ contract::CampaignOptions validateCampaign(const config::Config& cfg, const Camp
   if (std::find(models.begin(), models.end(), o.model) == models.end())
     bad("--model", "unknown model '" + o.model + "'; allowed: seu, mbu, stuck, pe, timing, list, mem-seu, "
                    "mem-mbu, mem-ber");
+  if (cfg.array.pe != config::PeKind::Dense && o.model.rfind("mem-", 0) == 0)
+    bad("--model " + o.model, fmt::format("memory faults are not modeled for the packed weights of array.pe = "
+                                          "\"{}\" (the stored image would include the index bits)",
+                                          config::toString(cfg.array.pe)));
   checkMemoryModel(cfg, o);
   if (cfg.array.dataflow == config::Dataflow::OS && o.vectors > cfg.array.maxK)
     bad("--vectors", fmt::format("an OS tile of {} steps exceeds array.max_k = {}", o.vectors, cfg.array.maxK));

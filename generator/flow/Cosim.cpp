@@ -147,6 +147,7 @@ CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
     model.afdShiftMax = (1 << protect::afd::shiftBits(cfg.protect.afd.sMax)) - 1;
   }
   model.faultPorts = faultPorts;
+  model.sparsePe = cfg.array.pe != config::PeKind::Dense;
   return model;
 }
 
@@ -176,14 +177,17 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
                         "#define FTACCEL_L_VALID {}_valid_i\n#define FTACCEL_L_READY {}_ready_o\n"
                         "#define FTACCEL_L_DATA {}_data_i\n"
                         "#define FTACCEL_IP_NAME \"{}\"\n#define FTACCEL_FI_BITS {}\n"
-                        "#define FTACCEL_TIMING_PORTS {}\n#define FTACCEL_PE_EDGE0 {}\n",
+                        "#define FTACCEL_TIMING_PORTS {}\n#define FTACCEL_PE_EDGE0 {}\n"
+                        "// flow-controlling PE (array.pe): group sizes and index bits (0: dense)\n"
+                        "#define FTACCEL_GROUP_L {}\n#define FTACCEL_GROUP_K {}\n#define FTACCEL_IDX_BITS {}\n",
                         cfg.array.rows, cfg.array.cols, cfg.data.bits, cfg.data.accBits,
                         ip.latencyCycles, faultPorts ? 1 : 0,
                         cfg.array.dataflow == config::Dataflow::IS ? 1 : 0,
                         cfg.array.dataflow == config::Dataflow::OS ? 1 : 0, cfg.array.maxK, sp.stream,
                         sp.stream,
                         sp.stream, sp.swap, sp.load, sp.load, sp.load, cfg.ip.name, ip.faultBits,
-                        faultPorts && timingPorts ? 1 : 0, ip.peEdge0) +
+                        faultPorts && timingPorts ? 1 : 0, ip.peEdge0, cfg.array.groupL, cfg.array.groupK,
+                        cfg.array.pe == config::PeKind::Dense ? 0 : config::peIndexBits(cfg.array)) +
       fmt::format("#define FTACCEL_RESULT_SLACK {}\n", units::PipelineModel::kResultBoundSlack);
   const std::string sitesHeader = faultSitesHeader(ip);
   const std::string unitsHeader = unitDriversHeader(cfg);
@@ -408,6 +412,13 @@ contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions&
   if (h.product.b && o.protocolFuzz > 0)
     diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},
                      "--protocol-fuzz draws its own operands; run it without --matmul");
+  if (model.sparsePe && o.memoryBer > 0)
+    diag::throwError("sim.bad-memory-ber", diag::Location{"--memory-ber", 0, 0},
+                     "memory bit errors are not modeled for the packed weights of a flow-controlling PE (array.pe)");
+  if (model.sparsePe && h.product.b && o.shift != 0)
+    diag::throwError("sim.bad-matmul", diag::Location{"--shift", 0, 0},
+                     "a flow-controlling PE (array.pe) needs --shift 0 with --matmul: the diagonal shift would "
+                     "move input channels across the boundaries of their sparsity groups");
   if (model.dataflow == config::Dataflow::OS) {
     if (h.product.b && h.product.ci > model.maxK)
       diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},

@@ -35,6 +35,7 @@ struct CosimModel {
   int afdGates = 0;           // protect.afd: built gate count (0: no AFD)
   int afdShiftMax = 0;        // protect.afd: largest value of afd_shift_i (its port width)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
+  bool sparsePe = false;             // array.pe is a flow-controlling PE (packed weights)
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;
   bool reused = false;               // found in the cache

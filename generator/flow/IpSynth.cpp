@@ -91,7 +91,20 @@ std::vector<std::pair<std::string, config::Config>> baselinesFor(const config::C
     base.ip.name = cfg.ip.nameDerived ? config::derivedName(base) : cfg.ip.name + "_base";
     out.emplace_back(std::string(unit->name()), base);
   }
+  if (cfg.array.pe != config::PeKind::Dense) {
+    config::Config base = cfg;
+    base.array.pe = config::PeKind::Dense;
+    base.array.groupL = base.array.groupK = 1;
+    base.ip.name = cfg.ip.nameDerived ? config::derivedName(base) : cfg.ip.name + "_base";
+    out.emplace_back(peKindName(cfg), base);
+  }
   return out;
+}
+
+std::string peKindName(const config::Config& cfg) {
+  const auto& a = cfg.array;
+  if (a.pe == config::PeKind::TwoDim) return fmt::format("twodim-{}x{}", a.groupL, a.groupK);
+  return fmt::format("{}-{}", config::toString(a.pe), a.groupL * a.groupK);
 }
 
 namespace {
@@ -106,6 +119,31 @@ const ModuleSynthResult& moduleWithSuffix(const SynthResult& r, const std::strin
 }
 
 double percent(double base, double prot) { return base > 0 ? 100.0 * (prot - base) / base : 0.0; }
+
+// The dissertation's Tables 12.9 (area, power overhead %) and 12.10 (ops/area, ops/power gain)
+// for the 8-bit fixed-point MAC; "" for kinds and widths it does not list.
+std::string peKindReference(const std::string& kind, int bits) {
+  struct Row {
+    const char* kind;
+    double area, power, opsArea, opsPower;  // opsArea < 0: not in Table 12.10
+  };
+  static const Row rows[] = {
+      {"shortened-8", 14.63, 14.06, 6.98, 7.01},        {"superposition-8", 111.68, 95.85, 12.12, 4.08},
+      {"shortened-16", 32.04, 19.59, -1, -1},           {"superposition-16", 229.68, 192.63, 4.85, 5.47},
+      {"twodim-4x4", 63.73, 65.67, 9.77, 9.66},         {"shortened-64", 125.36, 36.87, 28.40, 46.76},
+      {"superposition-64", 932.12, 609.68, 6.20, 9.02}, {"twodim-8x8", 126.30, 111.75, 28.28, 30.22},
+      {"shortened-256", 487.00, 91.71, 43.61, 133.54},  {"twodim-16x16", 261.72, 213.36, 70.77, 81.69},
+  };
+  if (bits != 8) return "the dissertation's Tables 12.9/12.10 give 8-bit fixed-point (and 32-bit float) MACs only";
+  for (const Row& r : rows)
+    if (kind == r.kind)
+      return fmt::format("dissertation Table 12.9 (8-bit fixed-point MAC unit, not this PE): area +{:.2f} %, "
+                         "power +{:.2f} %{}", r.area, r.power,
+                         r.opsArea < 0 ? std::string()
+                                       : fmt::format("; Table 12.10: ops/area {:.2f}x, ops/power {:.2f}x",
+                                                     r.opsArea, r.opsPower));
+  return "";
+}
 
 }  // namespace
 
@@ -131,6 +169,10 @@ OverheadEntry overheadOf(const std::string& protection, const config::Config& cf
   e.ipPathProtected = prot.criticalPathNs;
   for (const protect::ProtectionUnit* unit : protect::registry())
     if (unit->name() == protection) e.reference = unit->referenceFigures(cfg);
+  if (cfg.array.pe != config::PeKind::Dense && protection == peKindName(cfg)) {
+    e.group = cfg.array.groupL * cfg.array.groupK;
+    e.reference = peKindReference(protection, cfg.data.bits);
+  }
   return e;
 }
 
@@ -152,6 +194,13 @@ std::string formatOverhead(const std::vector<OverheadEntry>& entries, const std:
                        e.ipProtected - e.ipBase, e.arrayBase > 0 ? 100.0 * (e.ipProtected - e.ipBase) / e.arrayBase : 0.0,
                        percent(e.ipBase, e.ipProtected), percent(e.ipPowerBase, e.ipPowerProtected), e.ipPathBase,
                        e.ipPathProtected);
+    if (e.group > 0)
+      out += fmt::format("  flow-controlling PE, {} dense-equivalent MACs per PE and cycle: ops/area {:.2f}x, "
+                         "ops/power {}, PE path {:+.1f} % (the selection multiplexers sit in the MAC path)\n",
+                         e.group, e.peProtected > 0 ? e.group * e.peBase / e.peProtected : 0.0,
+                         e.pePowerProtected > 0 ? fmt::format("{:.2f}x", e.group * e.pePowerBase / e.pePowerProtected)
+                                                : std::string("n/a"),
+                         percent(e.pathBase, e.pathProtected));
     if (!e.reference.empty()) out += fmt::format("  reference: {}\n", e.reference);
   }
   return out;
@@ -181,6 +230,16 @@ nlohmann::json toJson(const OverheadEntry& e) {
           {"ip_path_ns_base", e.ipPathBase},
           {"ip_path_ns_protected", e.ipPathProtected},
           {"reference", e.reference}};
+}
+
+nlohmann::json toJsonWithGain(const OverheadEntry& e) {
+  nlohmann::json j = toJson(e);
+  if (e.group > 0) {
+    j["group"] = e.group;
+    j["ops_per_area_gain"] = e.peProtected > 0 ? e.group * e.peBase / e.peProtected : 0.0;
+    j["ops_per_power_gain"] = e.pePowerProtected > 0 ? e.group * e.pePowerBase / e.pePowerProtected : 0.0;
+  }
+  return j;
 }
 
 }  // namespace ftaccel::flow

@@ -35,14 +35,22 @@ struct OverheadEntry {
   double ipPowerBase = 0, ipPowerProtected = 0;  // the whole IP (W)
   double ipPathBase = 0, ipPathProtected = 0;    // worst path over all modules (ns)
   std::string reference;    // the dissertation's figure for comparison, labelled as such
+  // Flow-controlling PE kinds (array.pe): dense-equivalent MACs of one PE per cycle (l*k); the
+  // ops per area (power) gain is group * base / protected. 0 for protection units.
+  int group = 0;
 };
 
-// Configurations to compare with `cfg`: one per enabled protection, with it switched off.
+// Configurations to compare with `cfg`: one per enabled protection, with it switched off, and
+// for a flow-controlling PE (array.pe) the dense IP of the same size, named after the PE kind.
 std::vector<std::pair<std::string, config::Config>> baselinesFor(const config::Config& cfg);
 
 OverheadEntry overheadOf(const std::string& protection, const config::Config& cfg,
                          const SynthResult& base, const SynthResult& prot);
 std::string formatOverhead(const std::vector<OverheadEntry>& entries, const std::string& unit);
 nlohmann::json toJson(const OverheadEntry& entry);
+// The same plus the ops/area and ops/power gain of a flow-controlling PE (group > 0).
+nlohmann::json toJsonWithGain(const OverheadEntry& entry);
+// "shortened-8", "superposition-16", "twodim-4x4": the baseline name of a flow-controlling PE.
+std::string peKindName(const config::Config& cfg);
 
 }  // namespace ftaccel::flow

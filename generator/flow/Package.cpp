@@ -1,6 +1,7 @@
 // IP package rendering (manifest, file list, FuseSoC core, synthesis scripts) and atomic writing.
 #include "flow/Package.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -118,6 +119,46 @@ std::string formatManifest(nlohmann::json manifest) {
 
 }  // namespace
 
+namespace {
+
+// Flow-controlling PEs (array.pe, docs/sparsity.md): the packed format on the ports and the
+// bandwidth of the chosen kind.
+void addSparsePe(nlohmann::json& manifest, const config::Config& cfg) {
+  const int rows = cfg.array.rows, cols = cfg.array.cols, l = cfg.array.groupL, k = cfg.array.groupK;
+  const int lBits = config::selectBits(l);
+  manifest["pe"] = {
+      {"kind", std::string(config::toString(cfg.array.pe))},
+      {"group_l", l},
+      {"group_k", k},
+      {"index_bits", config::peIndexBits(cfg.array)},
+      {"index_layout", fmt::format("bits [{}:0] select the activation within the row's group of {}, "
+                                   "bits above them the partial sum within the column's group of {}; "
+                                   "index = row offset + group_l * column offset",
+                                   std::max(lBits - 1, 0), l, k)},
+      {"logical_matrix", fmt::format("{} x {} (rows*group_l input channels x cols*group_k output channels)",
+                                     rows * l, cols * k)},
+      {"input_bandwidth_activations_per_cycle", rows * l},
+      {"output_bandwidth_partial_sums_per_cycle", cols * k},
+      {"dense_equivalent_macs_per_cycle", rows * l * cols * k},
+      {"dense_layer", "pack with --dense: every weight at index 0 of its group (activations on lanes "
+                      "r*group_l, results on lanes c*group_k)"},
+      {"packer", "ftaccel pack (docs/sparsity.md)"}};
+  manifest["protocol"]["in"] = fmt::format(
+      "one activation vector per beat: rows*group_l = {} lanes, lane j = input channel j; PE row r "
+      "selects within lanes r*{} .. r*{}+{}", rows * l, l, l, l - 1);
+  manifest["protocol"]["wload"] = fmt::format(
+      "one packed weight row per beat, row 0 first: lane c of wload_data_i is the value, lane c of "
+      "wload_idx_i ({} bits) its index; rows beats per matrix; loading overlaps computation",
+      config::peIndexBits(cfg.array));
+  manifest["protocol"]["out"] = fmt::format(
+      "one result vector per beat: cols*group_k = {} lanes, lane j = output channel j = "
+      "sum_i x[i]*W[i][j] of the unpacked {} x {} matrix, signed, exact", cols * k, rows * l, cols * k);
+  manifest["throughput"]["dense_equivalent_macs_per_cycle"] = rows * l * cols * k;
+  manifest["mapping"] = "packed weight (r, c) -> PE(r, c); shift 0 (groups must not cross tiles)";
+}
+
+}  // namespace
+
 nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& ip) {
   const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
   const bool isIs = cfg.array.dataflow == config::Dataflow::IS;
@@ -219,6 +260,7 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
     manifest["tile"] = {{"min_beats_without_bubbles", ip.minStallFreeBatch},
                         {"max_beats", cfg.array.maxK}};
   }
+  if (cfg.array.pe != config::PeKind::Dense) addSparsePe(manifest, cfg);
   return manifest;
 }
 

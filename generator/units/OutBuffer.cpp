@@ -51,7 +51,7 @@ Module buildOutBuffer(const config::Config& cfg, const ModuleNames& names) {
       "out_ready_i falls the results of one more advance may arrive; they wait here. The ctrl",
       "decides every load and shift. out_data_o is the head register (no logic after it).",
   };
-  m.params = {{"Width", std::to_string(cfg.array.cols * cfg.data.accBits), false, "bits per result vector"}};
+  m.params = {{"Width", std::to_string(cfg.array.cols * cfg.array.groupK * cfg.data.accBits), false, "bits per result vector"}};
   m.ports = clockPorts(false);
   m.ports.insert(m.ports.end(), {
       {Dir::In, "head_load_i", "", "the head takes data_i"},

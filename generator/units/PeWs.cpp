@@ -2,6 +2,7 @@
 #include "units/Units.h"
 
 #include "units/Protection.h"
+#include "units/SparsePe.h"
 
 namespace ftaccel::units {
 
@@ -9,6 +10,7 @@ using namespace ir;
 
 Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
                   const BuildOptions& options) {
+  if (sparsePe(cfg)) return buildPeSparse(cfg, names, options);
   Module m;
   m.name = names.pe;
   m.description = {

@@ -16,11 +16,12 @@ std::vector<Port> clockPorts(bool enable) {
 Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind) {
   const bool os = cfg.array.dataflow == config::Dataflow::OS;
   // Lanes, width, offset and direction of each use; every use is its own module.
-  int lanes = cfg.array.rows, width = cfg.data.bits + (os ? 2 : 0), offset = 1, reverse = 0;
+  // A flow-controlling PE's row lane carries group_l activations, its column lane group_k sums.
+  int lanes = cfg.array.rows, width = cfg.data.bits * cfg.array.groupL + (os ? 2 : 0), offset = 1, reverse = 0;
   std::string name = names.skewIn;
   RegInfo site{"skew", LiveClass::SkewIn};
   if (kind == SkewKind::Output) {
-    lanes = cfg.array.cols, width = cfg.data.accBits, offset = 0, reverse = 1, name = names.skewOut;
+    lanes = cfg.array.cols, width = cfg.data.accBits * cfg.array.groupK, offset = 0, reverse = 1, name = names.skewOut;
     site = {"deskew", os ? LiveClass::DeskewOs : LiveClass::Deskew};
   } else if (kind == SkewKind::Weights) {
     lanes = cfg.array.cols, width = cfg.data.bits, offset = 1, reverse = 0, name = names.skewW;

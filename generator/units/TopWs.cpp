@@ -1,9 +1,12 @@
 // Top level of the WS IP: streaming ports, control, input skew, array, output de-skew.
 #include "units/Units.h"
 
+#include <fmt/format.h>
+
 #include "units/IpDesign.h"
 #include "units/OutBuffer.h"
 #include "units/Protection.h"
+#include "units/SparsePe.h"
 
 namespace ftaccel::units {
 
@@ -40,19 +43,40 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       {"DataBits", std::to_string(cfg.data.bits), true, "", true},
       {"AccBits", std::to_string(cfg.data.accBits), true, "", true},
   };
+  const bool sparse = sparsePe(cfg);
+  const std::string actW = actLaneWidth(cfg), psumW = psumLaneWidth(cfg);
+  if (sparse) {
+    const auto groups = sparseParams(cfg);
+    for (auto p : groups) {
+      p.header = true;
+      p.local = true;
+      m.params.push_back(p);
+    }
+    m.description.insert(m.description.end(), {
+        fmt::format("Flow-controlling PEs ({}): in_data_i carries Rows*GroupL activations (lane j is",
+                    config::toString(cfg.array.pe)),
+        "input channel j; PE row r selects within lanes r*GroupL .. r*GroupL+GroupL-1), out_data_o",
+        "carries Cols*GroupK results (lane j is output channel j), wload_idx_i the index bits of the",
+        "weight row (lane c: activation select in the low ceil(log2 GroupL) bits, partial-sum",
+        "select above them); docs/sparsity.md describes the packed format.",
+    });
+  }
   m.ports = clockPorts(false);
   m.ports.insert(m.ports.end(), {
       {Dir::In, sValid, "", "streamed operand"},
       {Dir::Out, sReady, "", ""},
       {Dir::In, sp.swap, "", "first vector of a batch: use the newly loaded operand"},
-      {Dir::In, sData, "Rows*DataBits", "Rows x DataBits"},
+      {Dir::In, sData, "Rows*" + actW, sparse ? "Rows*GroupL x DataBits" : "Rows x DataBits"},
       {Dir::In, lValid, "", "stationary operand, one row per beat"},
       {Dir::Out, lReady, "", ""},
       {Dir::In, lData, "Cols*DataBits", "Cols x DataBits"},
       {Dir::Out, "out_valid_o", "", "result vector stream"},
       {Dir::In, "out_ready_i", "", ""},
-      {Dir::Out, "out_data_o", "Cols*AccBits", "Cols x AccBits"},
+      {Dir::Out, "out_data_o", "Cols*" + psumW, sparse ? "Cols*GroupK x AccBits" : "Cols x AccBits"},
   });
+  if (sparse)
+    m.ports.insert(m.ports.begin() + 9,
+                   Port{Dir::In, lData.substr(0, lData.size() - 6) + "idx_i", "Cols*IdxBits", "index bits of the row, Cols x IdxBits"});
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},
@@ -60,12 +84,12 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       Signal{"buf_head_load", "", ""},
       Signal{"buf_head_shift", "", ""},
       Signal{"buf_tail_load", "", ""},
-      Signal{"act_in", "Rows*DataBits", "the vector taken, zero while idle"},
+      Signal{"act_in", "Rows*" + actW, "the vector taken, zero while idle"},
       Signal{"tag_in", "", "its swap tag (the ctrl clears a no-op swap)"},
-      Signal{"array_act", "Rows*DataBits", ""},
+      Signal{"array_act", "Rows*" + actW, ""},
       Signal{"array_swap", "Rows", ""},
-      Signal{"array_psum", "Cols*AccBits", ""},
-      Signal{"results", "Cols*AccBits", "de-skewed result vector"},
+      Signal{"array_psum", "Cols*" + psumW, ""},
+      Signal{"results", "Cols*" + psumW, "de-skewed result vector"},
       Instance{names.ctrl,
                "u_ctrl",
                {{"Rows", "Rows"}, {"Cols", "Cols"}},
@@ -86,11 +110,11 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"buf_head_shift_o", "buf_head_shift"},
                 {"buf_tail_load_o", "buf_tail_load"}},
                ""},
-      ContAssign{"act_in", sData + " & {(Rows*DataBits){accept}}",
+      ContAssign{"act_in", sData + " & {(Rows*" + actW + "){accept}}",
                  "idle cycles feed zeros, so nothing undefined enters the array"},
       Instance{names.skewIn,
                "u_in_skew",
-               {{"Lanes", "Rows"}, {"Width", "DataBits"}, {"Offset", "1"}, {"Reverse", "0"}},
+               {{"Lanes", "Rows"}, {"Width", actW}, {"Offset", "1"}, {"Reverse", "0"}},
                {{"clk_i", "clk_i"},
                 {"rst_ni", "rst_ni"},
                 {"en_i", "en"},
@@ -110,9 +134,15 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
                 {"wdata_i", lData}},
                ""},
   };
+  if (sparse)
+    for (Item& item : m.items)
+      if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == "u_array") {
+        for (const auto& p : sparseParamPass(cfg)) inst->params.push_back(p);
+        inst->ports.push_back({"widx_i", "wload_idx_i"});
+      }
   addTopProtection(m, "u_array", cfg, options);
   addLoadPath(m, "u_array", cfg, lData, cfg.array.dataflow == config::Dataflow::IS ? "input" : "weight");
-  const auto fed = addInputStages(m, cfg, {{"stream", "act_in", "Rows", "DataBits", cfg.data.bits},
+  const auto fed = addInputStages(m, cfg, {{"stream", "act_in", sparse ? "Rows*GroupL" : "Rows", "DataBits", cfg.data.bits},
                                            {"tag", "tag_in", "1", "1", 0}});
   connectSkew(m, "u_in_skew", fed[0]);
   if (cfg.array.rows > 1) {
@@ -133,7 +163,7 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
     m.items.push_back(
         Instance{names.skewOut,
                "u_out_deskew",
-               {{"Lanes", "Cols"}, {"Width", "AccBits"}, {"Offset", "0"}, {"Reverse", "1"}},
+               {{"Lanes", "Cols"}, {"Width", psumW}, {"Offset", "0"}, {"Reverse", "1"}},
                {{"clk_i", "clk_i"},
                 {"rst_ni", "rst_ni"},
                 {"en_i", "en"},

@@ -27,6 +27,11 @@ constexpr int kCols = FTACCEL_COLS;
 constexpr int kBits = FTACCEL_DATA_BITS;
 constexpr int kAccBits = FTACCEL_ACC_BITS;
 constexpr int kProdBits = 2 * kBits;
+// Flow-controlling PEs (array.pe): vectors of rows*group_l lanes, results of cols*group_k, the
+// packed weights' index bits on wload_idx_i (0: dense PE).
+constexpr int kIdxBits = FTACCEL_IDX_BITS;
+constexpr int kLanesIn = kRows * FTACCEL_GROUP_L;
+constexpr int kLanesOut = kCols * FTACCEL_GROUP_K;
 
 
 enum class Effect { Flip, Stuck0, Stuck1, Random, Timing, Memory };

@@ -25,7 +25,9 @@ class FaultRunner {
     const bool fast = o_.engine == "fast";
     Fault f = makeFault(o_, index, window_, list_);
     // The shortcuts know nothing about detection units: with alarm outputs every fault runs.
-    const bool shortcuts = fast && FTACCEL_ALARM_COUNT == 0 &&
+    // Nor do they know the lanes of a flow-controlling PE (a row lane of group_l activations, the
+    // index bits): with array.pe every fault is simulated.
+    const bool shortcuts = fast && FTACCEL_ALARM_COUNT == 0 && kIdxBits == 0 &&
                            (o_.model == "seu" || o_.model == "mbu" || o_.model == "list");
     bool pruned = shortcuts && !f.injections.empty();
     for (const auto& i : f.injections) {

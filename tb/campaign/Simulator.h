@@ -213,6 +213,10 @@ class Simulator {
     io.offer({offerVec, s.vec == 0, offerLoad, true});
     if (offerVec) io.streamPort(wl_.beatPorts[s.vec]);
     if (offerLoad) io.loadPort(rows_ ? (*rows_)[s.wrow] : wl_.rowPorts[s.wrow]);
+#if FTACCEL_IDX_BITS
+    if (offerLoad)
+      for (int c = 0; c < kCols; ++c) io.loadIndexLane(c, wl_.index.at(s.wrow, c));
+#endif
 #endif
     top_.clk_i = 0;
     bool masks = applyMasks(f, t, rng);
@@ -237,7 +241,7 @@ class Simulator {
   void compare(int index, RunResult& r) {
     if (refOut_.size() <= (size_t)index) refOut_.push_back(top_.out_data_o);  // reference run
     else if (samePort(top_.out_data_o, refOut_[index])) return;  // as in the reference: right
-    for (int c = 0; c < kCols; ++c) {
+    for (int c = 0; c < kLanesOut; ++c) {
       Wide got = getLaneSigned(top_.out_data_o, c, kAccBits);
       if (got != wl_.golden[index][c]) r.errors.push_back({index, c, got - wl_.golden[index][c]});
     }

@@ -9,6 +9,7 @@
 #include "PortAccess.h"
 #include "Vtop.h"
 #include "campaign/Common.h"
+#include "golden/SparsePacker.h"
 #include "cosim_units.h"
 
 namespace ftaccel::campaign {
@@ -49,7 +50,8 @@ struct Workload {
   std::vector<std::vector<int64_t>> vectors;       // WS/IS: beats x kRows
   std::vector<SDataT> beatPorts;                   // streamed data of every beat
   std::vector<LDataT> rowPorts;                    // WS/IS: load beats; OS: weights per beat
-  std::vector<std::vector<Wide>> golden;           // results x kCols
+  std::vector<std::vector<Wide>> golden;           // results x kCols (kLanesOut)
+  ftaccel::golden::Matrix index;                   // flow-controlling PEs: the packed index bits
   int beats = 0, results = 0;
 };
 
@@ -80,8 +82,21 @@ inline Workload makeWorkload(int m, uint64_t seed) {
   }
   w.results = kRows;
 #else
-  w.stationary = ftaccel::golden::Matrix(kRows, kCols);
-  for (auto& v : w.stationary.data) v = d(rng);
+  // Flow-controlling PEs: a random complementary-sparse matrix, loaded packed; the golden model
+  // multiplies the unpacked one.
+  ftaccel::golden::Matrix logical;
+  if constexpr (kIdxBits > 0) {
+    logical = ftaccel::golden::randomComplementary(kLanesIn, kLanesOut, {FTACCEL_GROUP_L, FTACCEL_GROUP_K},
+                                                   ftaccel::golden::minValue(kBits), ftaccel::golden::maxValue(kBits), rng);
+    std::string error;
+    const auto packed = ftaccel::golden::pack(logical, {FTACCEL_GROUP_L, FTACCEL_GROUP_K}, error);
+    w.stationary = packed->values;
+    w.index = packed->index;
+    logical = ftaccel::golden::unpack(*packed);
+  } else {
+    w.stationary = ftaccel::golden::Matrix(kRows, kCols);
+    for (auto& v : w.stationary.data) v = d(rng);
+  }
 #if FTACCEL_UNIT_WEIGHT_PARITY
   // The host stores packed weights (even parity per word): the fault-free load zeroes nothing.
   ftaccel::protect::parity::packImage(w.stationary.data, weight_parity::layout(), weight_parity::rule());
@@ -93,12 +108,17 @@ inline Workload makeWorkload(int m, uint64_t seed) {
     w.rowPorts.push_back(p);
   }
   for (int i = 0; i < m; ++i) {
-    std::vector<int64_t> x(kRows);
+    std::vector<int64_t> x(kLanesIn);
     for (auto& v : x) v = d(rng);
     SDataT p{};
     clearPort(p);
-    for (int k = 0; k < kRows; ++k) setLane(p, k, kBits, x[k]);
+    for (int k = 0; k < kLanesIn; ++k) setLane(p, k, kBits, x[k]);
     w.beatPorts.push_back(p);
+    if constexpr (kIdxBits > 0) {
+      w.golden.push_back(ftaccel::golden::arrayOutput(x, logical, kBits));
+      w.vectors.push_back(std::move(x));
+      continue;
+    }
 #if FTACCEL_INPUT_FILTERS
     std::vector<int64_t> seen = x;  // the input stages' filters act before the array
     ftaccel::tb::applyInputFilters(seen);

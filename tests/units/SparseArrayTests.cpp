@@ -1,0 +1,291 @@
+// Flow-controlling PEs (array.pe, SPEC §7): lint with the three tools, Verilator co-simulation
+// against the dense product of the unpacked matrix for several group shapes and array sizes
+// (tiled products too), the exact latency and full-rate throughput, and one Icarus run.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "TestUtil.h"
+#include "config/Config.h"
+#include "diag/Diagnostics.h"
+#include "flow/Cosim.h"
+#include "flow/Package.h"
+#include "golden/GoldenModel.h"
+#include "golden/SparsePacker.h"
+#include "units/IpDesign.h"
+
+using namespace ftaccel;
+
+namespace {
+
+std::vector<std::string> sets(int rows, int cols, const std::string& pe, int l, int k) {
+  std::vector<std::string> s = {fmt::format("array.rows={}", rows), fmt::format("array.cols={}", cols),
+                                "array.pe=" + pe};
+  if (l > 1) s.push_back(fmt::format("array.group_l={}", l));
+  if (k > 1) s.push_back(fmt::format("array.group_k={}", k));
+  return s;
+}
+
+void lint(const std::vector<std::string>& s, bool faultPorts = false) {
+  auto cfg = config::loadConfigText("", "lint", s);
+  auto ip = units::buildIp(cfg, units::BuildOptions{faultPorts, false});
+  test::TempDir dir;
+  flow::writePackageAtomically(flow::renderPackage(cfg, ip, units::BuildOptions{faultPorts, false}), dir / "ip");
+  std::vector<std::string> files;
+  for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
+  INFO(ip.top);
+  std::vector<std::string> v = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
+  v.insert(v.end(), files.begin(), files.end());
+  auto rv = flow::runProcess(v, dir / "ip");
+  INFO(rv.output);
+  CHECK(rv.exitCode == 0);
+  CHECK(rv.output.find("%Warning") == std::string::npos);
+  std::vector<std::string> i = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
+  i.insert(i.end(), files.begin(), files.end());
+  auto ri = flow::runProcess(i, dir / "ip");
+  INFO(ri.output);
+  CHECK(ri.exitCode == 0);
+  CHECK(ri.output.find("warning") == std::string::npos);
+  std::string script;
+  for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
+  script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
+  auto ry = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
+  INFO(ry.output);
+  CHECK(ry.exitCode == 0);
+}
+
+nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {
+  auto r = flow::runCosim(model, o);
+  INFO(r.report.dump());
+  CHECK(r.report["mismatches"] == 0);
+  CHECK(r.report["checked"] == o.vectors);
+  CHECK(r.report["timeout"] == false);
+  CHECK(r.report["spurious_outputs"] == 0);
+  CHECK(r.passed());
+  return r.report;
+}
+
+// Random complementary-sparse matrices with reloads and random handshakes, then full rate:
+// exact latency, reloads hidden, dense-equivalent MACs per cycle = rows*l x cols*k.
+void cosim(int rows, int cols, const std::string& pe, int l, int k) {
+  test::useTestCache();
+  const auto cfg = config::loadConfigText("", "t", sets(rows, cols, pe, l, k));
+  const units::IpDesign ip = units::buildIp(cfg);
+  const flow::CosimModel model = flow::buildCosimModel(cfg);
+  INFO(ip.top);
+  for (std::string pattern : {"random", "neg", "max", "mixed"}) {
+    INFO("pattern " << pattern);
+    flow::CosimOptions o;
+    o.pattern = pattern;
+    o.vectors = 90;
+    o.batch = 7;
+    o.seed = 13;
+    o.inValidProb = 0.8;
+    o.outReadyProb = 0.7;
+    o.wloadValidProb = 0.9;
+    run(model, o);
+  }
+  flow::CosimOptions o;
+  o.vectors = 3 * ip.minStallFreeBatch;
+  o.batch = ip.minStallFreeBatch;
+  o.seed = 5;
+  auto j = run(model, o);
+  CHECK(j["latency_min"] == ip.latencyCycles);
+  CHECK(j["latency_max"] == ip.latencyCycles);
+  CHECK(j["latency_min"] == rows + cols + 1);  // the dense formula holds
+  CHECK(j["input_stall_cycles"] == rows);
+  CHECK(j["batch_cycles"] == o.vectors + ip.latencyCycles - 1);
+  CHECK(j["throughput_vectors_per_cycle"] == Approx(1.0));
+  CHECK(j["dense_equivalent_macs_per_cycle"] == Approx(double(rows * l * cols * k)));
+  // A product larger than the array, tiled on the host (shift 0) and put back together.
+  flow::CosimOptions t;
+  t.matmul = fmt::format("5,{},{}", 2 * rows * l + l, 2 * cols * k + 1);
+  t.seed = 9;
+  t.inValidProb = 0.9;
+  auto tj = flow::runCosim(model, t);
+  INFO(tj.report.dump());
+  CHECK(tj.passed());
+  CHECK(tj.report["matmul_mismatches"] == 0);
+  CHECK(tj.report["matmul_elements"] == 5 * (2 * cols * k + 1));
+  CHECK(tj.report["tiles"].get<long>() == 3 * 3);
+}
+
+// Binary text of `values`, lane 0 in the least significant bits.
+std::string bits(const std::vector<int64_t>& values, int width) {
+  std::string s;
+  for (auto it = values.rbegin(); it != values.rend(); ++it)
+    for (int b = width - 1; b >= 0; --b) s += ((static_cast<uint64_t>(*it) >> b) & 1) ? '1' : '0';
+  return s + "\n";
+}
+
+const char* kTb = R"(
+module tb;
+  localparam int R = %R%, C = %C%, L = %L%, K = %K%, I = %I%, B = %B%, A = %A%, M = %M%;
+  logic clk_i = 0, rst_ni = 1;
+  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1;
+  logic [R*L*B-1:0] in_data_i = '0;
+  logic [C*B-1:0] wload_data_i = '0;
+  logic [C*I-1:0] wload_idx_i = '0;
+  logic in_ready_o, wload_ready_o, out_valid_o;
+  logic [C*K*A-1:0] out_data_o;
+  logic [C*B-1:0] wmem [R];
+  logic [C*I-1:0] imem [R];
+  logic [R*L*B-1:0] xmem [M];
+  logic [C*K*A-1:0] ymem [M];
+  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0;
+  %TOP% dut (.*);
+  always #5 clk_i = ~clk_i;
+  initial begin
+    $readmemb("w.mem", wmem);
+    $readmemb("i.mem", imem);
+    $readmemb("x.mem", xmem);
+    $readmemb("y.mem", ymem);
+    #2 rst_ni = 0;
+    #20 rst_ni = 1;
+  end
+  always @(negedge clk_i) if (rst_ni) begin
+    wload_valid_i = loaded < R;
+    wload_data_i = loaded < R ? wmem[loaded] : '0;
+    wload_idx_i = loaded < R ? imem[loaded] : '0;
+    in_valid_i = sent < M;
+    in_wswap_i = sent == 0;
+    in_data_i = sent < M ? xmem[sent] : '0;
+  end
+  always @(posedge clk_i) if (rst_ni) begin
+    cycles++;
+    if ($isunknown(in_ready_o) || $isunknown(wload_ready_o) || $isunknown(out_valid_o) ||
+        $isunknown(out_data_o)) begin
+      $display("X on an output at cycle %0d", cycles);
+      errors++;
+    end
+    if (wload_valid_i && wload_ready_o) loaded++;
+    if (in_valid_i && in_ready_o) sent++;
+    if (out_valid_o && out_ready_i) begin
+      if (out_data_o !== ymem[got]) begin
+        $display("mismatch at vector %0d: %b vs %b", got, out_data_o, ymem[got]);
+        errors++;
+      end
+      got++;
+    end
+    if (got == M || cycles > 10 * (M + R + C + 10)) begin
+      $display("RESULT got=%0d errors=%0d", got, errors);
+      $finish;
+    end
+  end
+endmodule
+)";
+
+void replaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("sparse lint: shortened, superposition and two-dimensional PEs", "[sparse][lint]") {
+  lint(sets(4, 4, "shortened", 8, 1));
+  lint(sets(1, 5, "shortened", 2, 1));
+  lint(sets(3, 1, "superposition", 1, 4));
+  lint(sets(2, 3, "twodim", 4, 2));
+  lint(sets(1, 1, "twodim", 2, 2));
+  lint(sets(2, 2, "shortened", 4, 1), true);  // the simulation variant too
+}
+
+TEST_CASE("sparse co-simulation: shortened-4 on 3x2", "[sparse][cosim]") { cosim(3, 2, "shortened", 4, 1); }
+TEST_CASE("sparse co-simulation: shortened-2 on 1x4 and shortened-8 on 4x1", "[sparse][cosim]") {
+  cosim(1, 4, "shortened", 2, 1);
+  cosim(4, 1, "shortened", 8, 1);
+}
+TEST_CASE("sparse co-simulation: superposition-4 on 2x3", "[sparse][cosim]") { cosim(2, 3, "superposition", 1, 4); }
+TEST_CASE("sparse co-simulation: two-dimensional 2x4 on 3x3", "[sparse][cosim]") { cosim(3, 3, "twodim", 2, 4); }
+
+TEST_CASE("sparse co-simulation refuses what the packed format cannot do", "[sparse][cosim]") {
+  const auto cfg = config::loadConfigText("", "t", sets(2, 2, "shortened", 2, 1));
+  flow::CosimModel model = flow::modelShape(cfg, false);
+  flow::CosimOptions o;
+  o.matmul = "2,4,4";
+  o.shift = 1;
+  CHECK_THROWS_AS(flow::harnessOptions(model, o), diag::DiagnosticError);
+  flow::CosimOptions b;
+  b.memoryBer = 1e-3;
+  CHECK_THROWS_AS(flow::harnessOptions(model, b), diag::DiagnosticError);
+}
+
+TEST_CASE("sparse icarus four-state co-simulation of a two-dimensional 2x3 IP", "[sparse][icarus]") {
+  if (!flow::haveTool("iverilog")) {
+    WARN("iverilog missing: skipped");
+    return;
+  }
+  const int r = 2, c = 3, l = 4, k = 2, m = 10;
+  auto cfg = config::loadConfigText("", "t", sets(r, c, "twodim", l, k));
+  auto ip = units::buildIp(cfg);
+  test::TempDir dir;
+  flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
+  const int b = cfg.data.bits, a = cfg.data.accBits, ib = config::peIndexBits(cfg.array);
+  std::mt19937_64 rng(3);
+  const golden::Matrix w = golden::randomComplementary(r * l, c * k, {l, k}, golden::minValue(b), golden::maxValue(b), rng);
+  std::string error;
+  const auto p = golden::pack(w, {l, k}, error);
+  REQUIRE(p);
+  std::string wText, iText, xText, yText;
+  for (int row = 0; row < r; ++row) {
+    std::vector<int64_t> v, idx;
+    for (int col = 0; col < c; ++col) {
+      v.push_back(p->values.at(row, col));
+      idx.push_back(p->index.at(row, col));
+    }
+    wText += bits(v, b);
+    iText += bits(idx, ib);
+  }
+  std::uniform_int_distribution<int64_t> d(golden::minValue(b), golden::maxValue(b));
+  const golden::Matrix unpacked = golden::unpack(*p);
+  for (int i = 0; i < m; ++i) {
+    std::vector<int64_t> x(r * l);
+    for (auto& v : x) v = d(rng);
+    xText += bits(x, b);
+    std::vector<int64_t> y;
+    for (golden::Wide v : golden::arrayOutput(x, unpacked)) y.push_back((int64_t)v);
+    yText += bits(y, a);
+  }
+  test::writeFile(dir / "w.mem", wText);
+  test::writeFile(dir / "i.mem", iText);
+  test::writeFile(dir / "x.mem", xText);
+  test::writeFile(dir / "y.mem", yText);
+  std::string tb = kTb;
+  for (auto [key, value] : std::vector<std::pair<std::string, int>>{
+           {"%R%", r}, {"%C%", c}, {"%L%", l}, {"%K%", k}, {"%I%", ib}, {"%B%", b}, {"%A%", a}, {"%M%", m}})
+    replaceAll(tb, key, std::to_string(value));
+  replaceAll(tb, "%TOP%", ip.top);
+  test::writeFile(dir / "tb.sv", tb);
+  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
+  for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
+  auto compile = flow::runProcess(cmd, dir.path());
+  INFO(compile.output);
+  REQUIRE(compile.exitCode == 0);
+  auto result = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path());
+  INFO(result.output);
+  CHECK(result.output.find(fmt::format("RESULT got={} errors=0", m)) != std::string::npos);
+}
+
+TEST_CASE("sparse campaign: the fault-free run equals the golden model and index bits are sites", "[sparse][campaign]") {
+  test::useTestCache();
+  test::TempDir dir;
+  const auto out = dir / "r.jsonl";
+  auto r = test::runCli({"campaign", "--set", "array.rows=2", "--set", "array.cols=3", "--set", "array.pe=twodim",
+                         "--set", "array.group_l=2", "--set", "array.group_k=2", "--model", "seu", "--faults", "80",
+                         "--seed", "5", "--vectors", "6", "--kinds", "index,index_shadow,psum", "-j", "1", "-q",
+                         "--out", out.string()});
+  INFO(r.output);
+  REQUIRE(r.exitCode == 0);
+  const std::string text = test::readFile(out);
+  CHECK(text.find("{\"type\":\"fault_free\",\"runs\":1,\"false_alarms\":0,\"mismatches\":0}") != std::string::npos);
+  CHECK(r.output.find("index ") != std::string::npos);
+  CHECK(r.output.find("\nsdc ") != std::string::npos);
+  CHECK(r.output.find("pruned           0") != std::string::npos);  // every fault simulated
+  // Memory faults are not modeled for the packed image.
+  auto mem = test::runCli({"campaign", "--set", "array.pe=shortened", "--set", "array.group_l=2", "--model", "mem-seu",
+                           "--faults", "5", "--seed", "1", "--out", (dir / "m.jsonl").string()});
+  CHECK(mem.exitCode == 2);
+  CHECK(mem.output.find("memory faults are not modeled") != std::string::npos);
+}
