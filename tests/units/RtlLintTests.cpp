@@ -1,6 +1,7 @@
 // Every emitted file must pass Verilator -Wall and be read by Yosys 0.23 and Icarus -g2012.
 #include <catch2/catch.hpp>
 
+#include "LintUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Package.h"
@@ -14,54 +15,13 @@ struct LintTarget {
   std::vector<std::string> sets;
   // Verilator and Icarus elaborate every PE instance, which is slow for the largest arrays, so
   // those sizes are checked with Yosys only; `make lint-large` runs the simulators on 256x256.
-  // Yosys 0.23 resolves the per-PE hierarchical neighbour references of `_array` in time that
-  // grows about 19x per 4x PEs (64x64: 22 s, 128x128: 412 s), so the suite reads 96x96 with
-  // it; 256x256 would take hours (issue 10 note).
   bool simulators = true;
   bool faultPorts = false;  // the simulation variant must be as clean as the production RTL
 };
 
 void lint(const LintTarget& t) {
-  auto cfg = config::loadConfigText("", "lint", t.sets);
-  auto ip = units::buildIp(cfg, units::BuildOptions{t.faultPorts, t.faultPorts});
-  test::TempDir dir;
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
-  std::vector<std::string> files;
-  for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
-  INFO(ip.top);
-
-  if (t.simulators) {
-    std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
-    cmd.insert(cmd.end(), files.begin(), files.end());
-    auto r = flow::runProcess(cmd, dir / "ip");
-    INFO(r.output);
-    CHECK(r.exitCode == 0);
-    CHECK(r.output.find("%Warning") == std::string::npos);
-    // Each module also lints as the top with its default parameters.
-    for (const auto& m : ip.modules) {
-      std::vector<std::string> one = {"verilator", "--lint-only", "-Wall", "--top-module", m.module.name};
-      one.insert(one.end(), files.begin(), files.end());
-      auto r1 = flow::runProcess(one, dir / "ip");
-      INFO(m.module.name << "\n" << r1.output);
-      CHECK(r1.exitCode == 0);
-    }
-  }
-  if (t.simulators) {
-    std::vector<std::string> cmd = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
-    cmd.insert(cmd.end(), files.begin(), files.end());
-    auto r = flow::runProcess(cmd, dir / "ip");
-    INFO(r.output);
-    CHECK(r.exitCode == 0);
-    CHECK(r.output.find("warning") == std::string::npos);
-  }
-  {
-    std::string script;
-    for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-    script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
-    auto r = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
-    INFO(r.output);
-    CHECK(r.exitCode == 0);
-  }
+  test::lintPackage({t.sets, units::BuildOptions{t.faultPorts, t.faultPorts}, t.simulators,
+                     [](const std::string&) { return true; }});
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "LintUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -29,31 +30,7 @@ std::vector<std::string> sets(int rows, int cols, const std::string& pe, int l, 
 }
 
 void lint(const std::vector<std::string>& s, bool faultPorts = false) {
-  auto cfg = config::loadConfigText("", "lint", s);
-  auto ip = units::buildIp(cfg, units::BuildOptions{faultPorts, false});
-  test::TempDir dir;
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip, units::BuildOptions{faultPorts, false}), dir / "ip");
-  std::vector<std::string> files;
-  for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
-  INFO(ip.top);
-  std::vector<std::string> v = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
-  v.insert(v.end(), files.begin(), files.end());
-  auto rv = flow::runProcess(v, dir / "ip");
-  INFO(rv.output);
-  CHECK(rv.exitCode == 0);
-  CHECK(rv.output.find("%Warning") == std::string::npos);
-  std::vector<std::string> i = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
-  i.insert(i.end(), files.begin(), files.end());
-  auto ri = flow::runProcess(i, dir / "ip");
-  INFO(ri.output);
-  CHECK(ri.exitCode == 0);
-  CHECK(ri.output.find("warning") == std::string::npos);
-  std::string script;
-  for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-  script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
-  auto ry = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
-  INFO(ry.output);
-  CHECK(ry.exitCode == 0);
+  test::lintPackage({s, units::BuildOptions{faultPorts, false}});
 }
 
 nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {

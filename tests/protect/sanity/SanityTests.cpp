@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "LintUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -229,39 +230,8 @@ TEST_CASE("sanity hardware: modules, ports, alarms in the manifest, fault sites,
 namespace {
 
 void lint(const std::vector<std::string>& sets, bool faultPorts) {
-  const auto cfg = config::loadConfigText("", "lint", sets);
-  const auto ip = units::buildIp(cfg, units::BuildOptions{faultPorts, false});
-  test::TempDir dir;
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip, units::BuildOptions{faultPorts, false}), dir / "ip");
-  std::vector<std::string> files;
-  for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
-  INFO(ip.top);
-  std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
-  cmd.insert(cmd.end(), files.begin(), files.end());
-  auto r = flow::runProcess(cmd, dir / "ip");
-  INFO(r.output);
-  CHECK(r.exitCode == 0);
-  CHECK(r.output.find("%Warning") == std::string::npos);
-  for (const auto& m : ip.modules) {
-    if (m.module.name.find("sanity") == std::string::npos) continue;
-    std::vector<std::string> one = {"verilator", "--lint-only", "-Wall", "--top-module", m.module.name};
-    one.insert(one.end(), files.begin(), files.end());
-    auto r1 = flow::runProcess(one, dir / "ip");
-    INFO(m.module.name << "\n" << r1.output);
-    CHECK(r1.exitCode == 0);
-  }
-  std::vector<std::string> ic = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
-  ic.insert(ic.end(), files.begin(), files.end());
-  auto ri = flow::runProcess(ic, dir / "ip");
-  INFO(ri.output);
-  CHECK(ri.exitCode == 0);
-  CHECK(ri.output.find("warning") == std::string::npos);
-  std::string script;
-  for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-  script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
-  auto ry = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
-  INFO(ry.output);
-  CHECK(ry.exitCode == 0);
+  test::lintPackage({sets, units::BuildOptions{faultPorts, false}, true,
+                     [](const std::string& module) { return module.find("sanity") != std::string::npos; }});
 }
 
 }  // namespace
