@@ -396,7 +396,24 @@ int main(int argc, char** argv) {
 #else
     // The diagonal shift would move rows across group boundaries: groups need shift 0.
     if (kSparse && opt.shift != 0) usage("--shift must be 0 with a flow-controlling PE (array.pe)");
-    auto tiles = ftaccel::golden::tileWs(fullX, fullW, kIn, kOut, opt.shift);
+    if (kSparse) {
+      // The host-side packer inside the tiler: every tile arrives packed for the load port.
+      std::string error;
+      auto packedTiles = ftaccel::golden::tileWsPacked(fullX, fullW, kRows, kCols, {kGroupL, kGroupK}, error);
+      if (!packedTiles) usage("workload not packable: " + error);
+      for (auto& t : *packedTiles) {
+        Batch b;
+        b.tileIn = t.tileIn;
+        b.tileOut = t.tileOut;
+        b.stored = std::move(t.packed.values);
+        b.index = std::move(t.packed.index);
+        b.weights = std::move(t.logical);
+        b.vectors = std::move(t.vectors);
+        batches.push_back(std::move(b));
+      }
+    }
+    auto tiles = kSparse ? std::vector<ftaccel::golden::StreamTile>{}
+                         : ftaccel::golden::tileWs(fullX, fullW, kIn, kOut, opt.shift);
 #endif
     for (auto& t : tiles) {
       Batch b;
@@ -433,6 +450,7 @@ int main(int argc, char** argv) {
   if (kSparse) {
     if (opt.memoryBer > 0) usage("--memory-ber is not modeled for flow-controlling PEs (array.pe)");
     for (auto& b : batches) {
+      if (b.index.rows > 0) continue;  // packed by the tiler (--matmul)
       PackedLoad load = packForLoad(b.weights);
       b.stored = std::move(load.values);
       b.index = std::move(load.index);

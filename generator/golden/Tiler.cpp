@@ -34,6 +34,30 @@ std::vector<StreamTile> tileWs(const Matrix& x, const Matrix& w, int rows, int c
   return tiles;
 }
 
+std::optional<std::vector<PackedStreamTile>> tileWsPacked(const Matrix& x, const Matrix& w, int rows, int cols,
+                                                          GroupShape shape, std::string& error) {
+  const int inPerTile = rows * shape.l, outPerTile = cols * shape.k;
+  // Pack the zero-padded matrix once: exclusivity is checked (and reported) in w's coordinates.
+  Matrix padded(tilesOf(w.rows, inPerTile) * inPerTile, tilesOf(w.cols, outPerTile) * outPerTile);
+  for (int i = 0; i < w.rows; ++i)
+    for (int o = 0; o < w.cols; ++o) padded.at(i, o) = w.at(i, o);
+  const std::optional<PackedMatrix> whole = pack(padded, shape, error);
+  if (!whole) return std::nullopt;
+  std::vector<PackedStreamTile> tiles;
+  for (StreamTile& t : tileWs(x, w, inPerTile, outPerTile, 0)) {
+    PackedStreamTile p{t.tileIn, t.tileOut, PackedMatrix{Matrix(rows, cols), Matrix(rows, cols), shape}, {}, {}};
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) {
+        p.packed.values.at(r, c) = whole->values.at(t.tileIn * rows + r, t.tileOut * cols + c);
+        p.packed.index.at(r, c) = whole->index.at(t.tileIn * rows + r, t.tileOut * cols + c);
+      }
+    p.logical = unpack(p.packed);
+    p.vectors = std::move(t.vectors);
+    tiles.push_back(std::move(p));
+  }
+  return tiles;
+}
+
 std::vector<StreamTile> tileIs(const Matrix& x, const Matrix& w, int rows, int cols, int shift) {
   const int b = x.rows, ci = x.cols, co = w.cols;
   std::vector<StreamTile> tiles;

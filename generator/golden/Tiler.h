@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "golden/GoldenModel.h"
+#include "golden/SparsePacker.h"
 
 namespace ftaccel::golden {
 
@@ -21,6 +22,21 @@ struct StreamTile {
 // carries X[b][ci] on lane (ci+s) mod rows. Tiles ordered by output tile, then input tile.
 // x is B x CI, w is CI x CO.
 std::vector<StreamTile> tileWs(const Matrix& x, const Matrix& w, int rows, int cols, int shift);
+
+// WS on flow-controlling PEs (SPEC §7): tiles of rows*l input and cols*k output channels with
+// shift 0 (a diagonal shift would move channels across group boundaries), each tile packed for
+// the load port. Tile order and vectors (rows*l lanes) are those of tileWs on the logical
+// matrix. Returns nothing and sets `error` when a group of w holds two non-zeros; the message
+// names the group in w's own row/column numbers (the zero padding of the last tiles never
+// breaks a group).
+struct PackedStreamTile {
+  int tileIn = 0, tileOut = 0;
+  PackedMatrix packed;                        // rows x cols values and index bits: the load beats
+  Matrix logical;                             // (rows*l) x (cols*k): what the golden model multiplies
+  std::vector<std::vector<int64_t>> vectors;  // streamed vectors of rows*l lanes
+};
+std::optional<std::vector<PackedStreamTile>> tileWsPacked(const Matrix& x, const Matrix& w, int rows, int cols,
+                                                          GroupShape shape, std::string& error);
 
 // IS (eq. 10.4): X[b][ci] at PE((ci+s) mod rows, (b+s) mod cols); vector co of a tile carries
 // W[ci][co] on lane (ci+s) mod rows. Tiles ordered by batch tile, then input tile.

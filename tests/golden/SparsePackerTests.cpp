@@ -6,6 +6,7 @@
 
 #include "golden/GoldenModel.h"
 #include "golden/SparsePacker.h"
+#include "golden/Tiler.h"
 
 using namespace ftaccel::golden;
 
@@ -90,4 +91,67 @@ TEST_CASE("packer: a dense layer runs at index 0 of every group", "[sparse][pack
   const auto y = arrayOutput(lanes, unpack(*p));
   const auto want = arrayOutput(x, dense);
   for (int c = 0; c < 2; ++c) CHECK(y[c * 2] == want[c]);
+}
+
+namespace {
+
+// What a flow-controlling column computes from the packed load (Fig. 12.6): PE(r, c) adds
+// value * activation lane r*l + li into partial-sum lane c*k + ki, index = li + l*ki.
+std::vector<Wide> packedArrayOutput(const std::vector<int64_t>& lanesIn, const PackedMatrix& p) {
+  std::vector<Wide> out(static_cast<size_t>(p.values.cols * p.shape.k), 0);
+  for (int r = 0; r < p.values.rows; ++r)
+    for (int c = 0; c < p.values.cols; ++c) {
+      const int64_t idx = p.index.at(r, c);
+      const int li = static_cast<int>(idx % p.shape.l), ki = static_cast<int>(idx / p.shape.l);
+      out[static_cast<size_t>(c * p.shape.k + ki)] += Wide(p.values.at(r, c)) * lanesIn[static_cast<size_t>(r * p.shape.l + li)];
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("packer in the tiler: packed tiles of a larger product give the dense product", "[sparse][packer][tiling]") {
+  std::mt19937_64 rng(11);
+  struct Case {
+    int rows, cols, b, ci, co;
+    GroupShape s;
+  };
+  // Sizes that are not multiples of a tile (zero-padded last tiles), one tile, 1x1 arrays.
+  for (const Case& c : {Case{2, 3, 5, 19, 13, {4, 1}}, Case{3, 2, 4, 12, 17, {2, 4}}, Case{1, 1, 3, 8, 8, {8, 1}},
+                        Case{4, 4, 2, 4, 16, {1, 4}}, Case{2, 2, 6, 7, 5, {2, 2}}}) {
+    INFO(c.rows << "x" << c.cols << " array, " << c.ci << "x" << c.co << " weights, group " << c.s.l << "x" << c.s.k);
+    const int ciPad = (c.ci + c.s.l - 1) / c.s.l * c.s.l, coPad = (c.co + c.s.k - 1) / c.s.k * c.s.k;
+    const Matrix padded = randomComplementary(ciPad, coPad, c.s, -128, 127, rng);
+    Matrix w(c.ci, c.co), x(c.b, c.ci);
+    for (int i = 0; i < c.ci; ++i)
+      for (int o = 0; o < c.co; ++o) w.at(i, o) = padded.at(i, o);
+    std::uniform_int_distribution<int64_t> d(-128, 127);
+    for (auto& v : x.data) v = d(rng);
+    std::string error;
+    const auto tiles = tileWsPacked(x, w, c.rows, c.cols, c.s, error);
+    REQUIRE(tiles);
+    const int tilesIn = (c.ci + c.rows * c.s.l - 1) / (c.rows * c.s.l);
+    const int tilesOut = (c.co + c.cols * c.s.k - 1) / (c.cols * c.s.k);
+    CHECK(tiles->size() == static_cast<size_t>(tilesIn * tilesOut));
+    WideMatrix y(c.b, c.co);
+    for (const auto& t : *tiles) {
+      CHECK(t.packed.values.rows == c.rows);
+      CHECK(t.packed.values.cols == c.cols);
+      CHECK(unpack(t.packed).data == t.logical.data);
+      REQUIRE(t.vectors.size() == static_cast<size_t>(c.b));
+      for (int v = 0; v < c.b; ++v)
+        accumulateWs(y, t.tileOut, v, packedArrayOutput(t.vectors[v], t.packed), c.cols * c.s.k, 0);
+    }
+    CHECK(y.data == matmul(x, w).data);
+  }
+}
+
+TEST_CASE("packer in the tiler: a broken group is named in the full matrix's numbers", "[sparse][packer][tiling]") {
+  Matrix x(1, 16), w(16, 4);
+  w.at(9, 2) = 3;
+  w.at(11, 2) = -1;  // rows 8..11 of column 2: the second input tile of a 2-row, l = 4 array
+  std::string error;
+  CHECK_FALSE(tileWsPacked(x, w, 2, 2, GroupShape{4, 1}, error));
+  CHECK(error.find("group rows 8..11, columns 2") != std::string::npos);
+  CHECK(error.find("(9, 2) and (11, 2)") != std::string::npos);
 }
