@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Package.h"
@@ -15,13 +16,6 @@
 using namespace ftaccel;
 
 namespace {
-
-std::string bits(const std::vector<golden::Wide>& values, int width) {
-  std::string s;
-  for (auto it = values.rbegin(); it != values.rend(); ++it)
-    for (int b = width - 1; b >= 0; --b) s += ((static_cast<golden::UWide>(*it) >> b) & 1) ? '1' : '0';
-  return s + "\n";
-}
 
 const char* kTb = R"(
 module tb;
@@ -78,10 +72,6 @@ module tb;
 endmodule
 )";
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-}
-
 }  // namespace
 
 TEST_CASE("icarus co-simulation of a 5x3 IP with AFD (clip, two gates) and median-5", "[icarus][protect][afd][median]") {
@@ -105,36 +95,24 @@ TEST_CASE("icarus co-simulation of a 5x3 IP with AFD (clip, two gates) and media
   for (int k = 0; k < r; ++k) {
     std::vector<golden::Wide> row;
     for (int j = 0; j < c; ++j) row.push_back(w.at(k, j));
-    wText += bits(row, b);
+    wText += test::laneBits(row, b);
   }
   long changed = 0;
   for (int i = 0; i < m; ++i) {
     std::vector<int64_t> x(static_cast<size_t>(r));
     for (auto& v : x) v = i == 0 ? golden::minValue(b) : d(rng);
-    xText += bits(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    xText += test::laneBits(std::vector<golden::Wide>(x.begin(), x.end()), b);
     // The tb drives shift 1 and two gates; AFD first, then the median.
     const auto seen = median::medianFilter(afd::afdFilter(x, r, {1, 3, 2, true}), r, 5, median::Impl::Optimized);
     changed += seen != x;
-    yText += bits(golden::arrayOutput(seen, w), a);
+    yText += test::laneBits(golden::arrayOutput(seen, w), a);
   }
   CHECK(changed > 0);
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  std::string tb = kTb;
-  replaceAll(tb, "%R%", std::to_string(r));
-  replaceAll(tb, "%C%", std::to_string(c));
-  replaceAll(tb, "%B%", std::to_string(b));
-  replaceAll(tb, "%A%", std::to_string(a));
-  replaceAll(tb, "%M%", std::to_string(m));
-  replaceAll(tb, "%TOP%", ip.top);
-  test::writeFile(dir / "tb.sv", tb);
-  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-  for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-  auto compile = flow::runProcess(cmd, dir.path());
-  INFO(compile.output);
-  REQUIRE(compile.exitCode == 0);
-  const std::string output = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
+  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"TOP", ip.top}});
+  const std::string output = test::runIcarus(dir, test::packageRtl(ip), tb);
   INFO(output);
   CHECK(output.find("RESULT got=16 errors=0") != std::string::npos);
 }

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Package.h"
@@ -27,17 +28,6 @@ std::vector<std::string> writeRtl(const test::TempDir& dir, const config::Config
     files.push_back(ip.top + "/" + rel);
   }
   return files;
-}
-
-// Compiles tb.sv with `rtl` under Icarus and returns what the simulation printed.
-std::string runIcarus(const test::TempDir& dir, const std::vector<std::string>& rtl, const std::string& tb) {
-  test::writeFile(dir / "tb.sv", tb);
-  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-  cmd.insert(cmd.end(), rtl.begin(), rtl.end());
-  auto compile = flow::runProcess(cmd, dir.path());
-  INFO(compile.output);
-  REQUIRE(compile.exitCode == 0);
-  return flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
 }
 
 // Integer after "key=" on the line starting with "DONE", -1 when absent.
@@ -259,7 +249,7 @@ TEST_CASE("fi variant: every register site flips clears and sets exactly its bit
     }
     CHECK(next == ip.faultBits);
     test::TempDir dir;
-    const std::string output = runIcarus(dir, writeRtl(dir, cfg, ip), siteMapTb(ip, 2, 11));
+    const std::string output = test::runIcarus(dir, writeRtl(dir, cfg, ip), siteMapTb(ip, 2, 11));
     std::string failures;  // failing lines with the site path appended
     std::istringstream lines(output);
     for (std::string line; std::getline(lines, line);) {
@@ -297,7 +287,7 @@ TEST_CASE("fi variant with zero fi inputs runs in lockstep with the production I
     auto rtl = writeRtl(dir, cfg, prod);
     for (const auto& f : writeRtl(dir, cfg, fi)) rtl.push_back(f);
     const int cycles = 400;
-    const std::string output = runIcarus(dir, rtl, lockstepTb(prod, fi, cycles));
+    const std::string output = test::runIcarus(dir, rtl, lockstepTb(prod, fi, cycles));
     INFO(output.substr(0, 4000));
     CHECK(doneValue(output, "cycles") == cycles);
     CHECK(doneValue(output, "errors") == 0);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Package.h"
@@ -15,14 +16,6 @@
 using namespace ftaccel;
 
 namespace {
-
-// Binary text of `values`, lane 0 in the least significant bits.
-std::string bits(const std::vector<golden::Wide>& values, int width) {
-  std::string s;
-  for (auto it = values.rbegin(); it != values.rend(); ++it)
-    for (int b = width - 1; b >= 0; --b) s += ((static_cast<golden::UWide>(*it) >> b) & 1) ? '1' : '0';
-  return s + "\n";
-}
 
 const char* kTb = R"(
 module tb;
@@ -79,28 +72,6 @@ module tb;
 endmodule
 )";
 
-// Compiles tb.sv with the IP under Icarus and returns what the simulation printed. With
-// `timeoutSeconds`, coreutils' timeout stops vvp after that long (its message says so).
-std::string runIcarus(const test::TempDir& dir, const units::IpDesign& ip, const std::string& tb,
-                      int timeoutSeconds = 0) {
-  test::writeFile(dir / "tb.sv", tb);
-  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-  for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-  auto compile = flow::runProcess(cmd, dir.path());
-  INFO(compile.output);
-  REQUIRE(compile.exitCode == 0);
-  std::vector<std::string> run = {"vvp", "-n", "sim.vvp"};
-  if (timeoutSeconds > 0)
-    run.insert(run.begin(), {"timeout", std::to_string(timeoutSeconds)});
-  const auto result = flow::runProcess(run, dir.path());
-  if (result.exitCode == 124)
-    return result.output + fmt::format("\nTIMEOUT: vvp stopped after {} s\n", timeoutSeconds);
-  return result.output;
-}
-
-void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-}
 
 
 // Streams `m` random vectors through the WS IP of `sets` under Icarus and checks every result
@@ -120,25 +91,19 @@ std::string runWsIcarus(const std::vector<std::string>& sets, int m, int timeout
   for (int k = 0; k < r; ++k) {
     std::vector<golden::Wide> row;
     for (int j = 0; j < c; ++j) row.push_back(w.at(k, j));
-    wText += bits(row, b);
+    wText += test::laneBits(row, b);
   }
   for (int i = 0; i < m; ++i) {
     std::vector<int64_t> x(r);
     for (auto& v : x) v = i == 0 ? golden::minValue(b) : d(rng);
-    xText += bits(std::vector<golden::Wide>(x.begin(), x.end()), b);
-    yText += bits(golden::arrayOutput(x, w), a);
+    xText += test::laneBits(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    yText += test::laneBits(golden::arrayOutput(x, w), a);
   }
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  std::string tb = kTb;
-  replaceAll(tb, "%R%", std::to_string(r));
-  replaceAll(tb, "%C%", std::to_string(c));
-  replaceAll(tb, "%B%", std::to_string(b));
-  replaceAll(tb, "%A%", std::to_string(a));
-  replaceAll(tb, "%M%", std::to_string(m));
-  replaceAll(tb, "%TOP%", ip.top);
-  return runIcarus(dir, ip, tb, timeoutSeconds);
+  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"TOP", ip.top}});
+  return test::runIcarus(dir, test::packageRtl(ip), tb, timeoutSeconds);
 }
 
 }  // namespace
@@ -251,28 +216,21 @@ TEST_CASE("icarus four-state co-simulation of an OS array with bypass ports", "[
       std::vector<golden::Wide> xl, wl;
       for (int i = 0; i < r; ++i) xl.push_back(x.at(i, j));
       for (int i = 0; i < c; ++i) wl.push_back(w.at(j, i));
-      xText += bits(xl, b);
-      wText += bits(wl, b);
+      xText += test::laneBits(xl, b);
+      wText += test::laneBits(wl, b);
     }
     auto y = golden::matmul(x, w);
     for (int i = 0; i < r; ++i) {
       std::vector<golden::Wide> row;
       for (int j = 0; j < c; ++j) row.push_back(y.at(i, j));
-      yText += bits(row, a);
+      yText += test::laneBits(row, a);
     }
   }
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "y.mem", yText);
-  std::string tb = kOsTb;
-  replaceAll(tb, "%R%", std::to_string(r));
-  replaceAll(tb, "%C%", std::to_string(c));
-  replaceAll(tb, "%B%", std::to_string(b));
-  replaceAll(tb, "%A%", std::to_string(a));
-  replaceAll(tb, "%K%", std::to_string(k));
-  replaceAll(tb, "%T%", std::to_string(tiles));
-  replaceAll(tb, "%TOP%", ip.top);
-  const std::string output = runIcarus(dir, ip, tb);
+  const std::string tb = test::fillTemplate(kOsTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"K", k}, {"T", tiles}, {"TOP", ip.top}});
+  const std::string output = test::runIcarus(dir, test::packageRtl(ip), tb);
   INFO(output);
   CHECK(output.find("RESULT got=" + std::to_string(tiles * r) + " errors=0") != std::string::npos);
 }

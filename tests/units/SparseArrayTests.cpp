@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "LintUtil.h"
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -89,14 +90,6 @@ void cosim(int rows, int cols, const std::string& pe, int l, int k) {
   CHECK(tj.report["tiles"].get<long>() == 3 * 3);
 }
 
-// Binary text of `values`, lane 0 in the least significant bits.
-std::string bits(const std::vector<int64_t>& values, int width) {
-  std::string s;
-  for (auto it = values.rbegin(); it != values.rend(); ++it)
-    for (int b = width - 1; b >= 0; --b) s += ((static_cast<uint64_t>(*it) >> b) & 1) ? '1' : '0';
-  return s + "\n";
-}
-
 const char* kTb = R"(
 module tb;
   localparam int R = %R%, C = %C%, L = %L%, K = %K%, I = %I%, B = %B%, A = %A%, M = %M%;
@@ -154,10 +147,6 @@ module tb;
 endmodule
 )";
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-}
-
 }  // namespace
 
 TEST_CASE("sparse lint: shortened, superposition and two-dimensional PEs", "[sparse][lint]") {
@@ -212,37 +201,27 @@ TEST_CASE("sparse icarus four-state co-simulation of a two-dimensional 2x3 IP", 
       v.push_back(p->values.at(row, col));
       idx.push_back(p->index.at(row, col));
     }
-    wText += bits(v, b);
-    iText += bits(idx, ib);
+    wText += test::laneBits(v, b);
+    iText += test::laneBits(idx, ib);
   }
   std::uniform_int_distribution<int64_t> d(golden::minValue(b), golden::maxValue(b));
   const golden::Matrix unpacked = golden::unpack(*p);
   for (int i = 0; i < m; ++i) {
     std::vector<int64_t> x(r * l);
     for (auto& v : x) v = d(rng);
-    xText += bits(x, b);
+    xText += test::laneBits(x, b);
     std::vector<int64_t> y;
     for (golden::Wide v : golden::arrayOutput(x, unpacked)) y.push_back((int64_t)v);
-    yText += bits(y, a);
+    yText += test::laneBits(y, a);
   }
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "i.mem", iText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  std::string tb = kTb;
-  for (auto [key, value] : std::vector<std::pair<std::string, int>>{
-           {"%R%", r}, {"%C%", c}, {"%L%", l}, {"%K%", k}, {"%I%", ib}, {"%B%", b}, {"%A%", a}, {"%M%", m}})
-    replaceAll(tb, key, std::to_string(value));
-  replaceAll(tb, "%TOP%", ip.top);
-  test::writeFile(dir / "tb.sv", tb);
-  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-  for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-  auto compile = flow::runProcess(cmd, dir.path());
-  INFO(compile.output);
-  REQUIRE(compile.exitCode == 0);
-  auto result = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path());
-  INFO(result.output);
-  CHECK(result.output.find(fmt::format("RESULT got={} errors=0", m)) != std::string::npos);
+  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"L", l}, {"K", k}, {"I", ib}, {"B", b}, {"A", a}, {"M", m}, {"TOP", ip.top}});
+  const std::string result = test::runIcarus(dir, test::packageRtl(ip), tb);
+  INFO(result);
+  CHECK(result.find(fmt::format("RESULT got={} errors=0", m)) != std::string::npos);
 }
 
 TEST_CASE("sparse campaign: the fault-free run equals the golden model and index bits are sites", "[sparse][campaign]") {

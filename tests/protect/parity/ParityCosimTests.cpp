@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Cosim.h"
@@ -43,13 +44,6 @@ void checkParity(std::vector<std::string> sets, const std::string& pattern) {
       CHECK(r.report["parity_zeroed_words"].get<long>() > 0);  // the RTL zeroed what the golden model did
     }
   }
-}
-
-std::string bits(const std::vector<golden::Wide>& values, int width) {
-  std::string s;
-  for (auto it = values.rbegin(); it != values.rend(); ++it)
-    for (int b = width - 1; b >= 0; --b) s += ((static_cast<golden::UWide>(*it) >> b) & 1) ? '1' : '0';
-  return s + "\n";
 }
 
 // Four-state run: a packed matrix with some words corrupted (odd and even numbers of bits),
@@ -111,10 +105,6 @@ module tb;
 endmodule
 )";
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-}
-
 }  // namespace
 
 TEST_CASE("weight parity co-simulation: 1x1, P=1, 8-bit", "[parity][cosim]") {
@@ -165,32 +155,18 @@ TEST_CASE("weight parity: Icarus four-state run with odd and even corruptions", 
   wl.data = loaded;
   std::string wText, xText, yText;
   for (int k = 0; k < r; ++k)
-    wText += bits(std::vector<golden::Wide>(stored.begin() + k * c, stored.begin() + (k + 1) * c), b);
+    wText += test::laneBits(std::vector<golden::Wide>(stored.begin() + k * c, stored.begin() + (k + 1) * c), b);
   for (int i = 0; i < m; ++i) {
     std::vector<int64_t> x(r);
     for (auto& v : x) v = d(rng);
-    xText += bits(std::vector<golden::Wide>(x.begin(), x.end()), b);
-    yText += bits(golden::arrayOutput(x, wl), a);
+    xText += test::laneBits(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    yText += test::laneBits(golden::arrayOutput(x, wl), a);
   }
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  std::string tb = kTb;
-  replaceAll(tb, "%R%", std::to_string(r));
-  replaceAll(tb, "%C%", std::to_string(c));
-  replaceAll(tb, "%B%", std::to_string(b));
-  replaceAll(tb, "%A%", std::to_string(a));
-  replaceAll(tb, "%M%", std::to_string(m));
-  replaceAll(tb, "%CB%", std::to_string(protect::parity::countBits(cfg)));
-  replaceAll(tb, "%Z%", std::to_string(zeroed));
-  replaceAll(tb, "%TOP%", ip.top);
-  test::writeFile(dir / "tb.sv", tb);
-  std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-  for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-  auto compile = flow::runProcess(cmd, dir.path());
-  INFO(compile.output);
-  REQUIRE(compile.exitCode == 0);
-  const std::string out = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
+  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"CB", protect::parity::countBits(cfg)}, {"Z", zeroed}, {"TOP", ip.top}});
+  const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
   INFO(out);
   CHECK_THAT(out, Catch::Contains("RESULT got=9 errors=0"));
 }

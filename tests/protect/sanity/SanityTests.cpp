@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "LintUtil.h"
+#include "IcarusUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -307,13 +308,6 @@ TEST_CASE("sanity cosim: a tiled product with diagonal shift raises no alarm", "
 
 namespace {
 
-std::string bitsOf(const std::vector<golden::Wide>& values, int width) {
-  std::string s;
-  for (auto it = values.rbegin(); it != values.rend(); ++it)
-    for (int b = width - 1; b >= 0; --b) s += ((static_cast<golden::UWide>(*it) >> b) & 1) ? '1' : '0';
-  return s + "\n";
-}
-
 // Four-state run: loads weights with their checksum lane (row 0's off by BAD), streams M
 // vectors, compares results, counts flags and X on the unit's outputs. sanity_threshold_i is
 // held at THR throughout; the threshold register takes it only when WE pulses the strobe.
@@ -379,10 +373,6 @@ module tb;
 endmodule
 )";
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-}
-
 }  // namespace
 
 TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight is flagged, the threshold register",
@@ -402,9 +392,9 @@ TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight
   for (int k = 0; k < r; ++k) {
     std::vector<golden::Wide> row;
     for (int j = 0; j < c; ++j) row.push_back(wt.at(k, j));
-    wText += bitsOf(row, b);
+    wText += test::laneBits(row, b);
   }
-  for (int64_t s : sc::checksumColumn(wt)) sText += bitsOf({s}, w.weightBits);
+  for (int64_t s : sc::checksumColumn(wt)) sText += test::laneBits(std::vector<int64_t>{s}, w.weightBits);
   std::uniform_int_distribution<int64_t> d(golden::minValue(b), golden::maxValue(b));
   // A checksum weight off by one makes the check sum of a vector x[0]: threshold 60 lets the
   // vectors with |x[0]| <= 60 pass and flags the others.
@@ -416,8 +406,8 @@ TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight
     x[0] = x[0] == 0 ? 1 : x[0];  // row 0 active in every vector: a bad row-0 checksum shows
     if (i == 1 || i == 2) x[0] = i == 1 ? -threshold : threshold;  // at the threshold: accepted
     above += std::abs(x[0]) > threshold;
-    xText += bitsOf(std::vector<golden::Wide>(x.begin(), x.end()), b);
-    yText += bitsOf(golden::arrayOutput(x, wt), a);
+    xText += test::laneBits(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    yText += test::laneBits(golden::arrayOutput(x, wt), a);
   }
   REQUIRE(above > 0);
   REQUIRE(above < m);
@@ -434,26 +424,8 @@ TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight
     test::writeFile(dir / "s.mem", sText);
     test::writeFile(dir / "x.mem", xText);
     test::writeFile(dir / "y.mem", yText);
-    std::string tb = kSanityTb;
-    for (const auto& [key, v] : std::vector<std::pair<std::string, int>>{{"%R%", r},
-                                                                        {"%C%", c},
-                                                                        {"%B%", b},
-                                                                        {"%A%", a},
-                                                                        {"%M%", m},
-                                                                        {"%WB%", w.weightBits},
-                                                                        {"%SB%", w.sumBits},
-                                                                        {"%BAD%", k.bad},
-                                                                        {"%THR%", k.thr},
-                                                                        {"%WE%", k.we}})
-      replaceAll(tb, key, std::to_string(v));
-    replaceAll(tb, "%TOP%", ip.top);
-    test::writeFile(dir / "tb.sv", tb);
-    std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-    for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-    const auto compile = flow::runProcess(cmd, dir.path());
-    INFO(compile.output);
-    REQUIRE(compile.exitCode == 0);
-    const std::string out = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
+    const std::string tb = test::fillTemplate(kSanityTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"WB", w.weightBits}, {"SB", w.sumBits}, {"BAD", k.bad}, {"THR", k.thr}, {"WE", k.we}, {"TOP", ip.top}});
+    const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
     INFO("bad " << k.bad << " threshold " << k.thr << " we " << k.we << "\n" << out);
     CHECK(out.find(fmt::format("RESULT got=10 errors=0 flags={} alarm={}", k.flags, k.flags ? 1 : 0)) !=
           std::string::npos);
@@ -478,9 +450,9 @@ TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum re
   for (int k = 0; k < r; ++k) {
     std::vector<golden::Wide> row;
     for (int j = 0; j < c; ++j) row.push_back(wt.at(k, j));
-    wText += bitsOf(row, b);
+    wText += test::laneBits(row, b);
   }
-  for (int64_t s : sc::checksumColumn(wt)) sText += bitsOf({static_cast<golden::Wide>(sc::residueOf(s, res))}, res);
+  for (int64_t s : sc::checksumColumn(wt)) sText += test::laneBits(std::vector<golden::UWide>{sc::residueOf(s, res)}, res);
   std::uniform_int_distribution<int64_t> d(golden::minValue(b), golden::maxValue(b));
   int seen = 0;
   for (int i = 0; i < m; ++i) {
@@ -489,8 +461,8 @@ TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum re
     if (i == 1) x[0] = 0;
     if (i == 2) x[0] = -45;  // a multiple of 15: the off-by-one residue stays invisible
     seen += x[0] % 15 != 0;
-    xText += bitsOf(std::vector<golden::Wide>(x.begin(), x.end()), b);
-    yText += bitsOf(golden::arrayOutput(x, wt), a);
+    xText += test::laneBits(std::vector<golden::Wide>(x.begin(), x.end()), b);
+    yText += test::laneBits(golden::arrayOutput(x, wt), a);
   }
   for (int bad : {0, 1}) {
     test::TempDir dir;
@@ -499,19 +471,8 @@ TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum re
     test::writeFile(dir / "s.mem", sText);
     test::writeFile(dir / "x.mem", xText);
     test::writeFile(dir / "y.mem", yText);
-    std::string tb = kSanityTb;
-    for (const auto& [key, v] : std::vector<std::pair<std::string, int>>{
-             {"%R%", r}, {"%C%", c}, {"%B%", b}, {"%A%", a}, {"%M%", m}, {"%WB%", res}, {"%SB%", res},
-             {"%BAD%", bad}, {"%THR%", 0}, {"%WE%", 0}})
-      replaceAll(tb, key, std::to_string(v));
-    replaceAll(tb, "%TOP%", ip.top);
-    test::writeFile(dir / "tb.sv", tb);
-    std::vector<std::string> cmd = {"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"};
-    for (const auto& mod : ip.modules) cmd.push_back("ip/rtl/" + mod.module.name + ".sv");
-    const auto compile = flow::runProcess(cmd, dir.path());
-    INFO(compile.output);
-    REQUIRE(compile.exitCode == 0);
-    const std::string out = flow::runProcess({"vvp", "-n", "sim.vvp"}, dir.path()).output;
+    const std::string tb = test::fillTemplate(kSanityTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"WB", res}, {"SB", res}, {"BAD", bad}, {"THR", 0}, {"WE", 0}, {"TOP", ip.top}});
+    const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
     INFO("bad " << bad << "\n" << out);
     const int flags = bad ? seen : 0;
     CHECK(out.find(fmt::format("RESULT got=10 errors=0 flags={} alarm={}", flags, flags ? 1 : 0)) != std::string::npos);
