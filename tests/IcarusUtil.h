@@ -67,4 +67,94 @@ inline std::string runIcarus(const TempDir& dir, const std::vector<std::string>&
   return result.output;
 }
 
+// The WS streaming testbench the Icarus tests share (clock 10 time units, reset released at 22):
+// loads `rows` weight beats from w.mem, streams `vectors` input vectors from x.mem with the swap
+// tag on the first, holds each valid until it is accepted, compares every result beat with
+// y.mem, counts X on `xSignals` at every edge after reset, and prints
+// "RESULT got=<results> errors=<X + mismatches>" (or `finish`) once `done` holds or after
+// 10 * (M + R + C + 10) cycles. The strings are SystemVerilog spliced in at their places.
+struct WsStreamTb {
+  std::string top{};
+  int rows = 1, cols = 1, bits = 8, accBits = 19, vectors = 1;
+  std::string inWidth = "R*B", outWidth = "C*A";  // in_data_i / out_data_o widths
+  std::string params{};                            // more localparams: "localparam int Z = 1;"
+  std::string decls{};                             // the unit's ports and memories
+  std::string readmem{};                           // more $readmemb calls
+  std::string drive{};                             // more statements at the falling edge
+  std::string inValidGate{};                       // a condition before in_valid_i ("loaded == R && ")
+  std::vector<std::string> xSignals = {"in_ready_o", "wload_ready_o", "out_valid_o", "out_data_o"};
+  std::string check{};                             // more statements at the rising edge
+  std::string done = "got == M";
+  std::string finish = "$display(\"RESULT got=%0d errors=%0d\", got, errors);";
+};
+
+inline std::string wsStreamTb(const WsStreamTb& t) {
+  std::string unknown;
+  // One $isunknown per signal: Icarus 11 misreports it on wide concatenations.
+  for (const auto& sig : t.xSignals) unknown += (unknown.empty() ? "" : " || ") + fmt::format("$isunknown({})", sig);
+  return fmt::format(R"(
+module tb;
+  localparam int R = {rows}, C = {cols}, B = {bits}, A = {acc}, M = {m};
+  {params}
+  logic clk_i = 0, rst_ni = 1;
+  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1;
+  logic [{inw}-1:0] in_data_i = '0;
+  logic [C*B-1:0] wload_data_i = '0;
+  logic in_ready_o, wload_ready_o, out_valid_o;
+  logic [{outw}-1:0] out_data_o;
+  {decls}
+  logic [C*B-1:0] wmem [R];
+  logic [{inw}-1:0] xmem [M];
+  logic [{outw}-1:0] ymem [M];
+  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0;
+  {top} dut (.*);
+  always #5 clk_i = ~clk_i;
+  initial begin
+    $readmemb("w.mem", wmem);
+    $readmemb("x.mem", xmem);
+    $readmemb("y.mem", ymem);
+    {readmem}
+    #2 rst_ni = 0;
+    #20 rst_ni = 1;
+  end
+  // Drive on the falling edge, sample on the rising edge.
+  always @(negedge clk_i) if (rst_ni) begin
+    wload_valid_i = loaded < R;
+    wload_data_i = loaded < R ? wmem[loaded] : '0;
+    {drive}
+    in_valid_i = {gate}sent < M;
+    in_wswap_i = sent == 0;
+    in_data_i = sent < M ? xmem[sent] : '0;
+  end
+  always @(posedge clk_i) if (rst_ni) begin
+    cycles++;
+    if ({unknown}) begin
+      $display("X on an output at cycle %0d", cycles);
+      errors++;
+    end
+    {check}
+    if (wload_valid_i && wload_ready_o) loaded++;
+    if (in_valid_i && in_ready_o) sent++;
+    if (out_valid_o && out_ready_i) begin
+      if (out_data_o !== ymem[got]) begin
+        $display("mismatch at vector %0d: %b vs %b", got, out_data_o, ymem[got]);
+        errors++;
+      end
+      got++;
+    end
+    if (({done}) || cycles > 10 * (M + R + C + 10)) begin
+      {finish}
+      $finish;
+    end
+  end
+endmodule
+)",
+                     fmt::arg("rows", t.rows), fmt::arg("cols", t.cols), fmt::arg("bits", t.bits),
+                     fmt::arg("acc", t.accBits), fmt::arg("m", t.vectors), fmt::arg("params", t.params),
+                     fmt::arg("inw", t.inWidth), fmt::arg("outw", t.outWidth), fmt::arg("decls", t.decls),
+                     fmt::arg("top", t.top), fmt::arg("readmem", t.readmem), fmt::arg("drive", t.drive),
+                     fmt::arg("gate", t.inValidGate), fmt::arg("unknown", unknown), fmt::arg("check", t.check),
+                     fmt::arg("done", t.done), fmt::arg("finish", t.finish));
+}
+
 }  // namespace ftaccel::test

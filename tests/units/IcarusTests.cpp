@@ -17,61 +17,6 @@ using namespace ftaccel;
 
 namespace {
 
-const char* kTb = R"(
-module tb;
-  localparam int R = %R%, C = %C%, B = %B%, A = %A%, M = %M%;
-  logic clk_i = 0, rst_ni = 1;
-  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1;
-  logic [R*B-1:0] in_data_i = '0;
-  logic [C*B-1:0] wload_data_i = '0;
-  logic in_ready_o, wload_ready_o, out_valid_o;
-  logic [C*A-1:0] out_data_o;
-  logic [C*B-1:0] wmem [R];
-  logic [R*B-1:0] xmem [M];
-  logic [C*A-1:0] ymem [M];
-  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0;
-  %TOP% dut (.*);
-  always #5 clk_i = ~clk_i;
-  initial begin
-    $readmemb("w.mem", wmem);
-    $readmemb("x.mem", xmem);
-    $readmemb("y.mem", ymem);
-    #2 rst_ni = 0;
-    #20 rst_ni = 1;
-  end
-  // Drive on the falling edge, sample on the rising edge.
-  always @(negedge clk_i) if (rst_ni) begin
-    wload_valid_i = loaded < R;
-    wload_data_i = loaded < R ? wmem[loaded] : '0;
-    in_valid_i = sent < M;
-    in_wswap_i = sent == 0;
-    in_data_i = sent < M ? xmem[sent] : '0;
-  end
-  always @(posedge clk_i) if (rst_ni) begin
-    cycles++;
-    // One $isunknown per signal: Icarus 11 misreports it on wide concatenations.
-    if ($isunknown(in_ready_o) || $isunknown(wload_ready_o) || $isunknown(out_valid_o) ||
-        $isunknown(out_data_o)) begin
-      $display("X on an output at cycle %0d: %b %b %b %b", cycles, in_ready_o, wload_ready_o, out_valid_o, out_data_o);
-      errors++;
-    end
-    if (wload_valid_i && wload_ready_o) loaded++;
-    if (in_valid_i && in_ready_o) sent++;
-    if (out_valid_o && out_ready_i) begin
-      if (out_data_o !== ymem[got]) begin
-        $display("mismatch at vector %0d: %b vs %b", got, out_data_o, ymem[got]);
-        errors++;
-      end
-      got++;
-    end
-    if (got == M || cycles > 10 * (M + R + C + 10)) begin
-      $display("RESULT got=%0d errors=%0d", got, errors);
-      $finish;
-    end
-  end
-endmodule
-)";
-
 
 
 // Streams `m` random vectors through the WS IP of `sets` under Icarus and checks every result
@@ -102,8 +47,8 @@ std::string runWsIcarus(const std::vector<std::string>& sets, int m, int timeout
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"TOP", ip.top}});
-  return test::runIcarus(dir, test::packageRtl(ip), tb, timeoutSeconds);
+  const test::WsStreamTb tb{.top = ip.top, .rows = r, .cols = c, .bits = b, .accBits = a, .vectors = m};
+  return test::runIcarus(dir, test::packageRtl(ip), test::wsStreamTb(tb), timeoutSeconds);
 }
 
 }  // namespace

@@ -90,63 +90,6 @@ void cosim(int rows, int cols, const std::string& pe, int l, int k) {
   CHECK(tj.report["tiles"].get<long>() == 3 * 3);
 }
 
-const char* kTb = R"(
-module tb;
-  localparam int R = %R%, C = %C%, L = %L%, K = %K%, I = %I%, B = %B%, A = %A%, M = %M%;
-  logic clk_i = 0, rst_ni = 1;
-  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1;
-  logic [R*L*B-1:0] in_data_i = '0;
-  logic [C*B-1:0] wload_data_i = '0;
-  logic [C*I-1:0] wload_idx_i = '0;
-  logic in_ready_o, wload_ready_o, out_valid_o;
-  logic [C*K*A-1:0] out_data_o;
-  logic [C*B-1:0] wmem [R];
-  logic [C*I-1:0] imem [R];
-  logic [R*L*B-1:0] xmem [M];
-  logic [C*K*A-1:0] ymem [M];
-  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0;
-  %TOP% dut (.*);
-  always #5 clk_i = ~clk_i;
-  initial begin
-    $readmemb("w.mem", wmem);
-    $readmemb("i.mem", imem);
-    $readmemb("x.mem", xmem);
-    $readmemb("y.mem", ymem);
-    #2 rst_ni = 0;
-    #20 rst_ni = 1;
-  end
-  always @(negedge clk_i) if (rst_ni) begin
-    wload_valid_i = loaded < R;
-    wload_data_i = loaded < R ? wmem[loaded] : '0;
-    wload_idx_i = loaded < R ? imem[loaded] : '0;
-    in_valid_i = sent < M;
-    in_wswap_i = sent == 0;
-    in_data_i = sent < M ? xmem[sent] : '0;
-  end
-  always @(posedge clk_i) if (rst_ni) begin
-    cycles++;
-    if ($isunknown(in_ready_o) || $isunknown(wload_ready_o) || $isunknown(out_valid_o) ||
-        $isunknown(out_data_o)) begin
-      $display("X on an output at cycle %0d", cycles);
-      errors++;
-    end
-    if (wload_valid_i && wload_ready_o) loaded++;
-    if (in_valid_i && in_ready_o) sent++;
-    if (out_valid_o && out_ready_i) begin
-      if (out_data_o !== ymem[got]) begin
-        $display("mismatch at vector %0d: %b vs %b", got, out_data_o, ymem[got]);
-        errors++;
-      end
-      got++;
-    end
-    if (got == M || cycles > 10 * (M + R + C + 10)) begin
-      $display("RESULT got=%0d errors=%0d", got, errors);
-      $finish;
-    end
-  end
-endmodule
-)";
-
 }  // namespace
 
 TEST_CASE("sparse lint: shortened, superposition and two-dimensional PEs", "[sparse][lint]") {
@@ -218,8 +161,14 @@ TEST_CASE("sparse icarus four-state co-simulation of a two-dimensional 2x3 IP", 
   test::writeFile(dir / "i.mem", iText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"L", l}, {"K", k}, {"I", ib}, {"B", b}, {"A", a}, {"M", m}, {"TOP", ip.top}});
-  const std::string result = test::runIcarus(dir, test::packageRtl(ip), tb);
+  test::WsStreamTb tb{.top = ip.top, .rows = r, .cols = c, .bits = b, .accBits = a, .vectors = m};
+  tb.params = fmt::format("localparam int L = {}, K = {}, I = {};", l, k, ib);
+  tb.inWidth = "R*L*B";
+  tb.outWidth = "C*K*A";
+  tb.decls = "logic [C*I-1:0] wload_idx_i = '0;\n  logic [C*I-1:0] imem [R];";
+  tb.readmem = "$readmemb(\"i.mem\", imem);";
+  tb.drive = "wload_idx_i = loaded < R ? imem[loaded] : '0;";
+  const std::string result = test::runIcarus(dir, test::packageRtl(ip), test::wsStreamTb(tb));
   INFO(result);
   CHECK(result.find(fmt::format("RESULT got={} errors=0", m)) != std::string::npos);
 }

@@ -46,65 +46,6 @@ void checkParity(std::vector<std::string> sets, const std::string& pattern) {
   }
 }
 
-// Four-state run: a packed matrix with some words corrupted (odd and even numbers of bits),
-// results against the golden model of the load path, and the counter after the load.
-const char* kTb = R"(
-module tb;
-  localparam int R = %R%, C = %C%, B = %B%, A = %A%, M = %M%, CB = %CB%, Z = %Z%;
-  logic clk_i = 0, rst_ni = 1;
-  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1;
-  logic [R*B-1:0] in_data_i = '0;
-  logic [C*B-1:0] wload_data_i = '0;
-  logic in_ready_o, wload_ready_o, out_valid_o, wparity_flag_o;
-  logic [CB-1:0] wparity_count_o;
-  logic [C*A-1:0] out_data_o;
-  logic [C*B-1:0] wmem [R];
-  logic [R*B-1:0] xmem [M];
-  logic [C*A-1:0] ymem [M];
-  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0;
-  %TOP% dut (.*);
-  always #5 clk_i = ~clk_i;
-  initial begin
-    $readmemb("w.mem", wmem);
-    $readmemb("x.mem", xmem);
-    $readmemb("y.mem", ymem);
-    #2 rst_ni = 0;
-    #20 rst_ni = 1;
-  end
-  always @(negedge clk_i) if (rst_ni) begin
-    wload_valid_i = loaded < R;
-    wload_data_i = loaded < R ? wmem[loaded] : '0;
-    in_valid_i = loaded == R && sent < M;
-    in_wswap_i = sent == 0;
-    in_data_i = sent < M ? xmem[sent] : '0;
-  end
-  always @(posedge clk_i) if (rst_ni) begin
-    cycles++;
-    if ($isunknown(wparity_count_o) || $isunknown(wparity_flag_o) || $isunknown(out_data_o)) begin
-      $display("X on an output at cycle %0d", cycles);
-      errors++;
-    end
-    if (in_valid_i && in_ready_o && sent == 0 && (wparity_count_o !== CB'(Z) || wparity_flag_o !== (Z != 0))) begin
-      $display("count %0d flag %b, expected %0d", wparity_count_o, wparity_flag_o, Z);
-      errors++;
-    end
-    if (wload_valid_i && wload_ready_o) loaded++;
-    if (in_valid_i && in_ready_o) sent++;
-    if (out_valid_o && out_ready_i) begin
-      if (out_data_o !== ymem[got]) begin
-        $display("mismatch at vector %0d: %b vs %b", got, out_data_o, ymem[got]);
-        errors++;
-      end
-      got++;
-    end
-    if (got == M || cycles > 10 * (M + R + C + 10)) begin
-      $display("RESULT got=%0d errors=%0d", got, errors);
-      $finish;
-    end
-  end
-endmodule
-)";
-
 }  // namespace
 
 TEST_CASE("weight parity co-simulation: 1x1, P=1, 8-bit", "[parity][cosim]") {
@@ -125,6 +66,8 @@ TEST_CASE("weight parity co-simulation: 8x16 8-bit, P=8, random", "[parity][cosi
   checkParity({"array.rows=8", "array.cols=16", "protect.weight_parity.word_weights=8"}, "random");
 }
 
+// Four-state run: a packed matrix with some words corrupted (odd and even numbers of bits),
+// results against the golden model of the load path, and the counter after the load.
 TEST_CASE("weight parity: Icarus four-state run with odd and even corruptions", "[parity][icarus]") {
   if (!flow::haveTool("iverilog")) {
     WARN("iverilog missing: skipped");
@@ -165,8 +108,16 @@ TEST_CASE("weight parity: Icarus four-state run with odd and even corruptions", 
   test::writeFile(dir / "w.mem", wText);
   test::writeFile(dir / "x.mem", xText);
   test::writeFile(dir / "y.mem", yText);
-  const std::string tb = test::fillTemplate(kTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"CB", protect::parity::countBits(cfg)}, {"Z", zeroed}, {"TOP", ip.top}});
-  const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
+  test::WsStreamTb tb{.top = ip.top, .rows = r, .cols = c, .bits = b, .accBits = a, .vectors = m};
+  tb.params = fmt::format("localparam int CB = {}, Z = {};", protect::parity::countBits(cfg), zeroed);
+  tb.decls = "logic wparity_flag_o;\n  logic [CB-1:0] wparity_count_o;";
+  tb.inValidGate = "loaded == R && ";  // the counter is checked once the whole matrix is in
+  tb.xSignals = {"wparity_count_o", "wparity_flag_o", "out_data_o"};
+  tb.check = R"(if (in_valid_i && in_ready_o && sent == 0 && (wparity_count_o !== CB'(Z) || wparity_flag_o !== (Z != 0))) begin
+      $display("count %0d flag %b, expected %0d", wparity_count_o, wparity_flag_o, Z);
+      errors++;
+    end)";
+  const std::string out = test::runIcarus(dir, test::packageRtl(ip), test::wsStreamTb(tb));
   INFO(out);
   CHECK_THAT(out, Catch::Contains("RESULT got=9 errors=0"));
 }

@@ -311,67 +311,29 @@ namespace {
 // Four-state run: loads weights with their checksum lane (row 0's off by BAD), streams M
 // vectors, compares results, counts flags and X on the unit's outputs. sanity_threshold_i is
 // held at THR throughout; the threshold register takes it only when WE pulses the strobe.
-const char* kSanityTb = R"(
-module tb;
-  localparam int R = %R%, C = %C%, B = %B%, A = %A%, M = %M%, WB = %WB%, SB = %SB%, BAD = %BAD%;
-  localparam int THR = %THR%, WE = %WE%;
-  logic clk_i = 0, rst_ni = 1;
-  logic in_valid_i = 0, in_wswap_i = 0, wload_valid_i = 0, out_ready_i = 1, sanity_clear_i = 0;
-  logic [R*B-1:0] in_data_i = '0;
-  logic [C*B-1:0] wload_data_i = '0;
+// The unit's ports and memories in the shared WS testbench (test::wsStreamTb).
+test::WsStreamTb sanityTb(const std::string& top, int r, int c, int b, int a, int m, int wb, int sb, int bad, int thr,
+                          int we) {
+  test::WsStreamTb tb{.top = top, .rows = r, .cols = c, .bits = b, .accBits = a, .vectors = m};
+  tb.params = fmt::format("localparam int WB = {}, SB = {}, BAD = {}, THR = {}, WE = {};", wb, sb, bad, thr, we);
+  tb.decls = R"(logic sanity_clear_i = 0, sanity_threshold_we_i = 0, sanity_flag_o, sanity_alarm_o;
   logic [WB-1:0] sanity_wload_data_i = '0;
   logic [SB-1:0] sanity_threshold_i = SB'(THR);
-  logic sanity_threshold_we_i = 0;
-  int negs = 0;
-  logic in_ready_o, wload_ready_o, out_valid_o, sanity_flag_o, sanity_alarm_o;
-  logic [C*A-1:0] out_data_o;
-  logic [C*B-1:0] wmem [R];
   logic [WB-1:0] smem [R];
-  logic [R*B-1:0] xmem [M];
-  logic [C*A-1:0] ymem [M];
-  int sent = 0, loaded = 0, got = 0, errors = 0, cycles = 0, flags = 0;
-  %TOP% dut (.*);
-  always #5 clk_i = ~clk_i;
-  initial begin
-    $readmemb("w.mem", wmem);
-    $readmemb("s.mem", smem);
-    $readmemb("x.mem", xmem);
-    $readmemb("y.mem", ymem);
-    #2 rst_ni = 0;
-    #20 rst_ni = 1;
-  end
-  always @(negedge clk_i) if (rst_ni) begin
-    sanity_threshold_we_i = WE != 0 && negs == 0;
+  int negs = 0, flags = 0;)";
+  tb.readmem = "$readmemb(\"s.mem\", smem);";
+  tb.drive = R"(sanity_threshold_we_i = WE != 0 && negs == 0;
     negs++;
-    wload_valid_i = loaded < R;
-    wload_data_i = loaded < R ? wmem[loaded] : '0;
-    sanity_wload_data_i = loaded < R ? smem[loaded] + ((loaded == 0 && BAD != 0) ? 1 : 0) : '0;
-    in_valid_i = sent < M;
-    in_wswap_i = sent == 0;
-    in_data_i = sent < M ? xmem[sent] : '0;
-  end
-  always @(posedge clk_i) if (rst_ni) begin
-    cycles++;
-    if ($isunknown(sanity_flag_o) || $isunknown(sanity_alarm_o) || $isunknown(out_data_o)) begin
-      $display("X on an output at cycle %0d", cycles);
-      errors++;
-    end
-    if (sanity_flag_o) flags++;
-    if (wload_valid_i && wload_ready_o) loaded++;
-    if (in_valid_i && in_ready_o) sent++;
-    if (out_valid_o && out_ready_i) begin
-      if (out_data_o !== ymem[got]) errors++;
-      got++;
-    end
-    if ((got == M && !out_valid_o) || cycles > 10 * (M + R + C + 10)) begin
-      @(posedge clk_i);
+    sanity_wload_data_i = loaded < R ? smem[loaded] + ((loaded == 0 && BAD != 0) ? 1 : 0) : '0;)";
+  tb.xSignals = {"sanity_flag_o", "sanity_alarm_o", "out_data_o"};
+  tb.check = "if (sanity_flag_o) flags++;";
+  // The flag of the last result beat comes one cycle after it.
+  tb.done = "got == M && !out_valid_o";
+  tb.finish = R"(@(posedge clk_i);
       if (sanity_flag_o) flags++;
-      $display("RESULT got=%0d errors=%0d flags=%0d alarm=%0d", got, errors, flags, sanity_alarm_o);
-      $finish;
-    end
-  end
-endmodule
-)";
+      $display("RESULT got=%0d errors=%0d flags=%0d alarm=%0d", got, errors, flags, sanity_alarm_o);)";
+  return tb;
+}
 
 }  // namespace
 
@@ -424,8 +386,8 @@ TEST_CASE("sanity icarus: four-state run, no false flag, a wrong checksum weight
     test::writeFile(dir / "s.mem", sText);
     test::writeFile(dir / "x.mem", xText);
     test::writeFile(dir / "y.mem", yText);
-    const std::string tb = test::fillTemplate(kSanityTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"WB", w.weightBits}, {"SB", w.sumBits}, {"BAD", k.bad}, {"THR", k.thr}, {"WE", k.we}, {"TOP", ip.top}});
-    const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
+    const std::string out = test::runIcarus(
+       dir, test::packageRtl(ip), test::wsStreamTb(sanityTb(ip.top, r, c, b, a, m, w.weightBits, w.sumBits, k.bad, k.thr, k.we)));
     INFO("bad " << k.bad << " threshold " << k.thr << " we " << k.we << "\n" << out);
     CHECK(out.find(fmt::format("RESULT got=10 errors=0 flags={} alarm={}", k.flags, k.flags ? 1 : 0)) !=
           std::string::npos);
@@ -471,8 +433,8 @@ TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum re
     test::writeFile(dir / "s.mem", sText);
     test::writeFile(dir / "x.mem", xText);
     test::writeFile(dir / "y.mem", yText);
-    const std::string tb = test::fillTemplate(kSanityTb, {{"R", r}, {"C", c}, {"B", b}, {"A", a}, {"M", m}, {"WB", res}, {"SB", res}, {"BAD", bad}, {"THR", 0}, {"WE", 0}, {"TOP", ip.top}});
-    const std::string out = test::runIcarus(dir, test::packageRtl(ip), tb);
+    const std::string out = test::runIcarus(
+       dir, test::packageRtl(ip), test::wsStreamTb(sanityTb(ip.top, r, c, b, a, m, res, res, bad, 0, 0)));
     INFO("bad " << bad << "\n" << out);
     const int flags = bad ? seen : 0;
     CHECK(out.find(fmt::format("RESULT got=10 errors=0 flags={} alarm={}", flags, flags ? 1 : 0)) != std::string::npos);
