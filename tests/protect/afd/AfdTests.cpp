@@ -2,6 +2,7 @@
 // lints clean, and fault-free co-simulation against the golden model with the filter in it.
 #include <catch2/catch.hpp>
 
+#include "LintUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -94,30 +95,7 @@ TEST_CASE("afd rtl lints clean (Verilator -Wall, Icarus, Yosys)", "[protect][afd
                     std::vector<std::string>{"array.rows=4", "array.cols=4", "protect.afd.enable=true",
                                              "protect.afd.s_max=7", "protect.median.enable=true",
                                              "protect.median.window=5"}}) {
-    const auto cfg = config::loadConfigText("", "lint", sets);
-    const auto ip = units::buildIp(cfg);
-    test::TempDir dir;
-    flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
-    std::vector<std::string> files;
-    for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
-    INFO(ip.top);
-    std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
-    cmd.insert(cmd.end(), files.begin(), files.end());
-    auto v = flow::runProcess(cmd, dir / "ip");
-    INFO(v.output);
-    CHECK(v.exitCode == 0);
-    CHECK(v.output.find("%Warning") == std::string::npos);
-    std::vector<std::string> ic = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
-    ic.insert(ic.end(), files.begin(), files.end());
-    auto i = flow::runProcess(ic, dir / "ip");
-    INFO(i.output);
-    CHECK(i.exitCode == 0);
-    std::string script;
-    for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-    auto y = flow::runProcess({"yosys", "-q", "-p", script + "hierarchy -check -top " + ip.top + "; proc; check -assert"},
-                              dir / "ip");
-    INFO(y.output);
-    CHECK(y.exitCode == 0);
+    test::lintPackage({.sets = sets});
   }
 }
 

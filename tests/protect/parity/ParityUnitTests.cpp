@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "LintUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -137,32 +138,6 @@ TEST_CASE("weight parity: Verilator -Wall, Icarus and Yosys 0.23 read the RTL", 
                     std::vector<std::string>{"array.rows=2", "array.cols=8", "protect.bypass=true"}}) {
     sets.push_back("protect.weight_parity.enable=true");
     if (sets[0] == "array.rows=1") sets.push_back("protect.weight_parity.word_weights=1");
-    for (bool faultPorts : {false, true}) {
-      const auto cfg = config::loadConfigText("", "lint", sets);
-      const auto ip = units::buildIp(cfg, units::BuildOptions{faultPorts, false});
-      test::TempDir dir;
-      flow::writePackageAtomically(flow::renderPackage(cfg, ip, units::BuildOptions{faultPorts, false}), dir / "ip");
-      std::vector<std::string> files;
-      for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
-      INFO(ip.top);
-      std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", ip.top};
-      cmd.insert(cmd.end(), files.begin(), files.end());
-      auto v = flow::runProcess(cmd, dir / "ip");
-      INFO(v.output);
-      CHECK(v.exitCode == 0);
-      CHECK(v.output.find("%Warning") == std::string::npos);
-      std::vector<std::string> ic = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", ip.top};
-      ic.insert(ic.end(), files.begin(), files.end());
-      auto i = flow::runProcess(ic, dir / "ip");
-      INFO(i.output);
-      CHECK(i.exitCode == 0);
-      CHECK(i.output.find("warning") == std::string::npos);
-      std::string script;
-      for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-      script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
-      auto y = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
-      INFO(y.output);
-      CHECK(y.exitCode == 0);
-    }
+    for (bool faultPorts : {false, true}) test::lintPackage({.sets = sets, .variant = units::BuildOptions{faultPorts, false}});
   }
 }
