@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "config/Config.h"
+#include "diag/Diagnostics.h"
 #include "flow/FileIo.h"
 #include "flow/Process.h"
 
@@ -46,5 +48,17 @@ inline flow::ProcessResult runCli(std::vector<std::string> args,
 
 // Models are cached per configuration inside the build tree.
 inline void useTestCache() { setenv("FTACCEL_CACHE_DIR", FTACCEL_TEST_CACHE, 0); }
+
+// The diagnostics a configuration is refused with ("" when it loads): `toml` read as file
+// `source`, then the --set lines.
+inline std::string configError(const std::vector<std::string>& sets, const std::string& toml = "",
+                               const std::string& source = "t") {
+  try {
+    config::loadConfigText(toml, source, sets);
+  } catch (const diag::DiagnosticError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace ftaccel::test

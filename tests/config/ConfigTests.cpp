@@ -1,6 +1,7 @@
 // Configuration loading: defaults, overrides, and every kind of bad input.
 #include <catch2/catch.hpp>
 
+#include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 #include "golden/GoldenModel.h"
@@ -11,12 +12,7 @@ namespace {
 
 // Message text of the DiagnosticError thrown when loading `text` (empty if it loads).
 std::string loadError(const std::string& text, std::vector<std::string> sets = {}) {
-  try {
-    config::loadConfigText(text, "cfg.toml", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.bag().format();
-  }
-  return "";
+  return test::configError(sets, text, "cfg.toml");
 }
 
 // Smallest signed width holding every sum, found by search over the exact extremes.

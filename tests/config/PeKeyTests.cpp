@@ -2,6 +2,7 @@
 // flow-controlling kinds get a name suffix; combinations that cannot be built are refused.
 #include <catch2/catch.hpp>
 
+#include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
 
@@ -9,14 +10,7 @@ using namespace ftaccel;
 
 namespace {
 
-std::string refusal(const std::vector<std::string>& sets) {
-  try {
-    config::loadConfigText("", "t", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.bag().format();
-  }
-  return "";
-}
+std::string refusal(const std::vector<std::string>& sets) { return test::configError(sets); }
 
 }  // namespace
 

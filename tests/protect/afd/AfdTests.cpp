@@ -39,15 +39,6 @@ void cosim(const std::vector<std::string>& sets, int extraLatency) {
   }
 }
 
-std::string diagText(const std::vector<std::string>& sets) {
-  try {
-    config::loadConfigText("", "t", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("afd keys: absent from the hash unless enabled; name and latency", "[protect][afd]") {
@@ -68,14 +59,14 @@ TEST_CASE("afd keys: absent from the hash unless enabled; name and latency", "[p
 }
 
 TEST_CASE("afd keys: bad input names the key", "[protect][afd]") {
-  CHECK_THAT(diagText({"protect.afd.s_max=16"}), Catch::Contains("protect.afd.s_max") && Catch::Contains("0..15"));
-  CHECK_THAT(diagText({"protect.afd.gates=3"}), Catch::Contains("protect.afd.gates"));
-  CHECK_THAT(diagText({"protect.afd.mode=zero"}), Catch::Contains("protect.afd.mode") && Catch::Contains("\"clip\""));
-  CHECK_THAT(diagText({"protect.afd.enable=true", "array.dataflow=os"}),
+  CHECK_THAT(test::configError({"protect.afd.s_max=16"}), Catch::Contains("protect.afd.s_max") && Catch::Contains("0..15"));
+  CHECK_THAT(test::configError({"protect.afd.gates=3"}), Catch::Contains("protect.afd.gates"));
+  CHECK_THAT(test::configError({"protect.afd.mode=zero"}), Catch::Contains("protect.afd.mode") && Catch::Contains("\"clip\""));
+  CHECK_THAT(test::configError({"protect.afd.enable=true", "array.dataflow=os"}),
              Catch::Contains("protect.afd.enable") && Catch::Contains("os"));
-  CHECK_THAT(diagText({"protect.afd.enable=true", "array.dataflow=is"}), Catch::Contains("protect.afd.enable"));
+  CHECK_THAT(test::configError({"protect.afd.enable=true", "array.dataflow=is"}), Catch::Contains("protect.afd.enable"));
   // Disabled on another dataflow: nothing to complain about.
-  CHECK(diagText({"protect.afd.enable=false", "array.dataflow=os"}).empty());
+  CHECK(test::configError({"protect.afd.enable=false", "array.dataflow=os"}).empty());
 }
 
 TEST_CASE("afd cli: a bad key exits 2 and writes nothing", "[protect][afd][cli]") {

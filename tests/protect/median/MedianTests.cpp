@@ -18,15 +18,6 @@ using namespace ftaccel;
 
 namespace {
 
-std::string diagText(const std::vector<std::string>& sets) {
-  try {
-    config::loadConfigText("", "t", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // $lt/$le/$gt/$ge cells of the median module after proc, before any optimization or techmap.
 int yosysComparators(const std::vector<std::string>& sets) {
   const auto cfg = config::loadConfigText("", "t", sets);
@@ -66,11 +57,11 @@ void cosim(const std::vector<std::string>& sets) {
 }  // namespace
 
 TEST_CASE("median keys: window 3 or 5, implementations, dataflow", "[protect][median]") {
-  CHECK_THAT(diagText({"protect.median.window=4"}), Catch::Contains("protect.median.window") && Catch::Contains("3, 5"));
-  CHECK_THAT(diagText({"protect.median.window=7"}), Catch::Contains("protect.median.window"));
-  CHECK_THAT(diagText({"protect.median.impl=fast"}),
+  CHECK_THAT(test::configError({"protect.median.window=4"}), Catch::Contains("protect.median.window") && Catch::Contains("3, 5"));
+  CHECK_THAT(test::configError({"protect.median.window=7"}), Catch::Contains("protect.median.window"));
+  CHECK_THAT(test::configError({"protect.median.impl=fast"}),
              Catch::Contains("protect.median.impl") && Catch::Contains("\"optimized\""));
-  CHECK_THAT(diagText({"protect.median.enable=true", "array.dataflow=os"}), Catch::Contains("protect.median.enable"));
+  CHECK_THAT(test::configError({"protect.median.enable=true", "array.dataflow=os"}), Catch::Contains("protect.median.enable"));
   const auto on = config::loadConfigText("", "t", {"protect.median.enable=true", "protect.median.impl=naive"});
   CHECK(on.ip.name == "ftaccel_ws8x8_d8_med3n");
   CHECK(config::loadConfigText("", "t", {}).canonicalToml().find("median") == std::string::npos);

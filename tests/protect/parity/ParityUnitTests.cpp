@@ -19,12 +19,7 @@ using namespace ftaccel;
 namespace {
 
 std::string diagnosticText(const std::vector<std::string>& sets, const std::string& toml = "") {
-  try {
-    config::loadConfigText(toml, "t.toml", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.what();
-  }
-  return "";
+  return test::configError(sets, toml, "t.toml");
 }
 
 const units::ModuleSpec* findModule(const units::IpDesign& ip, const std::string& name) {

@@ -26,15 +26,6 @@ namespace sc = ftaccel::protect::sanity;
 
 namespace {
 
-std::string configError(const std::vector<std::string>& sets) {
-  try {
-    config::loadConfigText("", "t", sets);
-  } catch (const diag::DiagnosticError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 golden::Matrix randomMatrix(int rows, int cols, int bits, std::mt19937_64& rng) {
   std::uniform_int_distribution<int64_t> d(golden::minValue(bits), golden::maxValue(bits));
   golden::Matrix m(rows, cols);
@@ -154,18 +145,18 @@ TEST_CASE("sanity keys: choices, name suffix, unchanged hash when off, refusals 
   CHECK(on.canonicalToml().find("protect.sanity_check = \"spatial\"") != std::string::npos);
   CHECK(config::loadConfigText("", "t", {"protect.sanity_check=spatial", "array.dataflow=is"}).ip.name ==
         "ftaccel_is8x8_d8_scs");
-  CHECK_THAT(configError({"protect.sanity_check=sometimes"}),
+  CHECK_THAT(test::configError({"protect.sanity_check=sometimes"}),
              Catch::Contains("'protect.sanity_check' = \"sometimes\" is not allowed"));
-  CHECK_THAT(configError({"protect.sanity_check=spatial", "array.dataflow=os"}),
+  CHECK_THAT(test::configError({"protect.sanity_check=spatial", "array.dataflow=os"}),
              Catch::Contains("'protect.sanity_check' = \"spatial\" cannot work with array.dataflow = \"os\""));
-  CHECK_THAT(configError({"protect.sanity_check=temporal"}), Catch::Contains("not implemented yet"));
-  CHECK_THAT(configError({"protect.sanity_check=both"}), Catch::Contains("'protect.sanity_check'"));
-  CHECK_THAT(configError({"protect.sanity_residue_bits=33"}), Catch::Contains("out of range"));
-  CHECK_THAT(configError({"protect.sanity_residue_bits=8"}), Catch::Contains("needs protect.sanity_check"));
-  CHECK_THAT(configError({"protect.sanity_check=spatial", "protect.sanity_residue_bits=1"}),
+  CHECK_THAT(test::configError({"protect.sanity_check=temporal"}), Catch::Contains("not implemented yet"));
+  CHECK_THAT(test::configError({"protect.sanity_check=both"}), Catch::Contains("'protect.sanity_check'"));
+  CHECK_THAT(test::configError({"protect.sanity_residue_bits=33"}), Catch::Contains("out of range"));
+  CHECK_THAT(test::configError({"protect.sanity_residue_bits=8"}), Catch::Contains("needs protect.sanity_check"));
+  CHECK_THAT(test::configError({"protect.sanity_check=spatial", "protect.sanity_residue_bits=1"}),
              Catch::Contains("'protect.sanity_residue_bits' = 1 is too small"));
   // 8x8 8-bit: the exact check sum is 23 bits; a residue that wide saves nothing.
-  CHECK_THAT(configError({"protect.sanity_check=spatial", "protect.sanity_residue_bits=23"}),
+  CHECK_THAT(test::configError({"protect.sanity_check=spatial", "protect.sanity_residue_bits=23"}),
              Catch::Contains("'protect.sanity_residue_bits' = 23 is not below the exact check-sum width (23 bits"));
   const auto residue = config::loadConfigText("", "t", {"protect.sanity_check=spatial", "protect.sanity_residue_bits=22"});
   CHECK(residue.ip.name == "ftaccel_ws8x8_d8_scs_r22");
