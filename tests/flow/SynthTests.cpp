@@ -144,7 +144,7 @@ TEST_CASE("generated scripts and SDC", "[synth]") {
   // Timing goal (default): ABC maps and sizes against 60 % of the clock period, in ps.
   CHECK(req.goal == ftaccel::config::SynthGoal::Timing);
   CHECK_THAT(ys, Catch::Contains("abc -liberty lib/x.lib -script \"+strash;dch,-f;map,-D,3000;"
-                                 "buffer,-p;upsize,-D,3000;dnsize,-D,3000;\"\n"));
+                                 "cleanup;buffer,-p;upsize,-D,3000;dnsize,-D,3000;\"\n"));
   SynthRequest area = req;
   area.goal = ftaccel::config::SynthGoal::Area;
   area.clockNs = 10;

@@ -62,7 +62,9 @@ namespace synth {
 
 std::string timingAbcScript(double clockNs) {
   const long targetPs = std::lround(kAbcDelayTargetFraction * clockNs * 1000.0);
-  return fmt::format("+strash;dch,-f;map,-D,{0};buffer,-p;upsize,-D,{0};dnsize,-D,{0};", targetPs);
+  // `cleanup` drops nodes `map` leaves without fanout: ABC's `buffer -p` aborts on them ("node
+  // has no fanout", seen on the naive median-5), and Yosys then finds no output netlist.
+  return fmt::format("+strash;dch,-f;map,-D,{0};cleanup;buffer,-p;upsize,-D,{0};dnsize,-D,{0};", targetPs);
 }
 
 bool needsQuoting(const std::string& path) {
