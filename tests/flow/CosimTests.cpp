@@ -2,6 +2,7 @@
 // cycle-exact latency and stall-free reload, and a negative control that must fail.
 #include <catch2/catch.hpp>
 
+#include "CosimUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Cosim.h"
@@ -32,17 +33,6 @@ config::Config configFor(const Shape& s) {
                                              "array.dataflow=" + s.dataflow, "array.nets=" + s.nets});
 }
 
-nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {
-  auto r = flow::runCosim(model, o);
-  INFO(r.report.dump());
-  CHECK(r.report["mismatches"] == 0);
-  CHECK(r.report["checked"] == o.vectors);
-  CHECK(r.report["timeout"] == false);
-  CHECK(r.report["spurious_outputs"] == 0);
-  CHECK(r.passed());
-  return r.report;
-}
-
 void checkShape(const Shape& s) {
   test::useTestCache();
   config::Config cfg = configFor(s);
@@ -54,15 +44,7 @@ void checkShape(const Shape& s) {
   // Corner operands, each with weight reloads between short batches and random handshakes.
   for (std::string pattern : {"neg", "zero", "alt", "max", "random", "mixed"}) {
     INFO("pattern " << pattern);
-    flow::CosimOptions o;
-    o.pattern = pattern;
-    o.vectors = 120;
-    o.batch = 7;
-    o.seed = 11;
-    o.inValidProb = 0.8;
-    o.outReadyProb = 0.7;
-    o.wloadValidProb = 0.9;
-    run(model, o);
+    test::cosimClean(model, test::randomHandshakes(pattern, 120, 7, 11));
   }
 
   // Full-rate streaming: exact latency, exact batch cycles, reloads hidden behind compute.
@@ -70,7 +52,7 @@ void checkShape(const Shape& s) {
   o.vectors = 3 * stallFree;
   o.batch = stallFree;
   o.seed = 5;
-  auto j = run(model, o);
+  auto j = test::cosimClean(model, o);
   CHECK(j["latency_min"] == latency);
   CHECK(j["latency_max"] == latency);
   CHECK(j["input_stall_cycles"] == s.rows);  // only the very first load is waited for
@@ -80,7 +62,7 @@ void checkShape(const Shape& s) {
   // One vector shorter and the reload can no longer hide: the bound is tight.
   o.batch = stallFree - 1;
   o.vectors = 3 * o.batch;
-  auto tight = run(model, o);
+  auto tight = test::cosimClean(model, o);
   CHECK(tight["input_stall_cycles"].get<long>() > s.rows);
 }
 
@@ -111,7 +93,7 @@ TEST_CASE("co-simulation 64x64 8-bit", "[cosim][large]") {
   o.vectors = 600;
   o.batch = 200;  // >= 2*64 + 64: reloads hidden
   o.pattern = "mixed";
-  auto j = run(model, o);
+  auto j = test::cosimClean(model, o);
   CHECK(j["latency_max"] == 64 + 64 + 1);  // rows + cols + the output buffer
   CHECK(j["input_stall_cycles"] == 64);
 }

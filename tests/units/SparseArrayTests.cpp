@@ -9,6 +9,7 @@
 
 #include "LintUtil.h"
 #include "IcarusUtil.h"
+#include "CosimUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -34,17 +35,6 @@ void lint(const std::vector<std::string>& s, bool faultPorts = false) {
   test::lintPackage({s, units::BuildOptions{faultPorts, false}});
 }
 
-nlohmann::json run(const flow::CosimModel& model, flow::CosimOptions o) {
-  auto r = flow::runCosim(model, o);
-  INFO(r.report.dump());
-  CHECK(r.report["mismatches"] == 0);
-  CHECK(r.report["checked"] == o.vectors);
-  CHECK(r.report["timeout"] == false);
-  CHECK(r.report["spurious_outputs"] == 0);
-  CHECK(r.passed());
-  return r.report;
-}
-
 // Random complementary-sparse matrices with reloads and random handshakes, then full rate:
 // exact latency, reloads hidden, dense-equivalent MACs per cycle = rows*l x cols*k.
 void cosim(int rows, int cols, const std::string& pe, int l, int k) {
@@ -55,21 +45,13 @@ void cosim(int rows, int cols, const std::string& pe, int l, int k) {
   INFO(ip.top);
   for (std::string pattern : {"random", "neg", "max", "mixed"}) {
     INFO("pattern " << pattern);
-    flow::CosimOptions o;
-    o.pattern = pattern;
-    o.vectors = 90;
-    o.batch = 7;
-    o.seed = 13;
-    o.inValidProb = 0.8;
-    o.outReadyProb = 0.7;
-    o.wloadValidProb = 0.9;
-    run(model, o);
+    test::cosimClean(model, test::randomHandshakes(pattern, 90, 7, 13));
   }
   flow::CosimOptions o;
   o.vectors = 3 * ip.minStallFreeBatch;
   o.batch = ip.minStallFreeBatch;
   o.seed = 5;
-  auto j = run(model, o);
+  auto j = test::cosimClean(model, o);
   CHECK(j["latency_min"] == ip.latencyCycles);
   CHECK(j["latency_max"] == ip.latencyCycles);
   CHECK(j["latency_min"] == rows + cols + 1);  // the dense formula holds
