@@ -93,6 +93,9 @@ Command addCampaignCommand(CLI::App& parent) {
                   "weight-parity check acted on is suppressed when every result is within it (default 0: "
                   "exact); faults no unit acted on are masked only when exact")
       ->check(CLI::Range(0L, 1L << 62));
+  app->add_flag("--recompute-on-alarm", a->request.run.recomputeOnAlarm,
+                "After a run that ends with an alarm, re-run the batch fault-free (the host's recomputation) "
+                "and report the SDCs left after detection and recomputation");
   app->add_option("--burst", a->request.run.burst, "mbu: adjacent bits per upset (0 = random 2..8)")
       ->check(CLI::Range(0, 8));
   app->add_option("--stuck-cycles", a->request.run.stuckCycles,

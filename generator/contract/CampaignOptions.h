@@ -47,6 +47,9 @@ struct CampaignOptions {
   // faulty value, or weight parity zeroed a word) whose results all stay within this absolute
   // error of the fault-free ones; 0 = exact.
   long tolerance = 0;
+  // After a run that ends with an alarm the host re-runs the batch fault-free (from reset) and
+  // the record gives that re-run's wrong outputs (docs/campaign-format.md, "Recompute on alarm").
+  bool recomputeOnAlarm = false;
   long snapshotMib = 2048;    // memory for the reference snapshots (fewer kept beyond it)
   long snapshotStride = 0;    // keep every n-th edge's state (0 = as the memory allows)
   bool progress = true;
@@ -55,7 +58,8 @@ struct CampaignOptions {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CampaignOptions, model, faults, seed, shardIndex, shardCount, jobs, out, engine,
                                    vectors, workloadSeed, burst, stuckCycles, multi, inject, kinds, timingTable,
-                                   timingScale, verifyPruned, memoryWord, memoryBer, tolerance, snapshotMib, snapshotStride, progress, configHash)
+                                   timingScale, verifyPruned, memoryWord, memoryBer, tolerance, recomputeOnAlarm,
+                                   snapshotMib, snapshotStride, progress, configHash)
 
 // What the engine prints when it is done (one JSON object on stdout).
 struct CampaignStats {

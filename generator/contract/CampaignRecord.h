@@ -55,6 +55,7 @@ struct ModelOptions {
   double memoryBer = 0;   // mem-ber
   std::string kinds;  // --kinds; written only when set
   long tolerance = 0;  // --tolerance of the suppressed rule; written only when > 0
+  bool recompute = false;  // --recompute-on-alarm; written only when set
   bool operator==(const ModelOptions&) const = default;
 };
 
@@ -123,6 +124,8 @@ struct FaultRecord {
   long timingErrors = 0;          // timing: wrong products drawn (at most 64 listed)
   bool pruningViolation = false;  // --verify-pruned: the shortcut disagreed with simulation
   long parityZeroed = 0;          // memory faults under weight parity: words the check zeroed
+  bool recomputed = false;        // --recompute-on-alarm: the batch was re-run fault-free
+  long recomputeWrong = 0;        // wrong, missing or extra results of that re-run
   bool operator==(const FaultRecord&) const = default;
 };
 
@@ -242,6 +245,7 @@ inline void to_json(nlohmann::json& j, const ModelOptions& m) {
   if (m.memoryBer > 0) j["memory_ber"] = m.memoryBer;
   if (!m.kinds.empty()) j["kinds"] = m.kinds;
   if (m.tolerance > 0) j["tolerance"] = m.tolerance;
+  if (m.recompute) j["recompute_on_alarm"] = true;
 }
 
 inline void to_json(nlohmann::json& j, const WorkloadInfo& w) { j = {{"vectors", w.vectors}, {"seed", w.seed}}; }
@@ -315,6 +319,7 @@ inline void from_json(const nlohmann::json& j, CampaignHeader& h) {
     }
     h.modelOptions.memoryWord = static_cast<int>(optIntField(m, "memory_word", 0));
     h.modelOptions.tolerance = optIntField(m, "tolerance", 0);
+    h.modelOptions.recompute = optBoolField(m, "recompute_on_alarm");
     if (m.contains("memory_ber")) {
       if (!m["memory_ber"].is_number()) bad("campaign.bad-field", "'memory_ber' must be a number");
       h.modelOptions.memoryBer = m["memory_ber"].get<double>();
@@ -404,6 +409,10 @@ inline void to_json(nlohmann::ordered_json& j, const FaultRecord& r) {
   if (r.timingErrors) j["timing_errors"] = r.timingErrors;
   if (r.pruningViolation) j["pruning_violation"] = true;
   if (r.parityZeroed) j["parity_zeroed"] = r.parityZeroed;
+  if (r.recomputed) {
+    j["recomputed"] = true;
+    j["recompute_wrong"] = r.recomputeWrong;
+  }
 }
 
 // Checks the record on its own (the redundant fields must agree with the error list); the
@@ -452,6 +461,11 @@ inline void from_json(const nlohmann::json& j, FaultRecord& r) {
   r.timingErrors = optIntField(j, "timing_errors", 0);
   r.pruningViolation = optBoolField(j, "pruning_violation");
   r.parityZeroed = optIntField(j, "parity_zeroed", 0);
+  r.recomputed = optBoolField(j, "recomputed");
+  r.recomputeWrong = optIntField(j, "recompute_wrong", 0);
+  if (r.recomputed && r.outcome != Outcome::Detected)
+    bad("campaign.inconsistent", "only a detected fault is recomputed ('recomputed' with outcome " +
+                                     std::string(toString(r.outcome)) + ")");
 }
 
 // ---- the one writer of each line (bytes as documented in docs/campaign-format.md) ------------

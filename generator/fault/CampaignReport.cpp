@@ -38,6 +38,7 @@ std::vector<std::string> identityDifferences(const CampaignHeader& a, const Camp
   cmp("workload", a.workload, b.workload);
   cmp("shard count", a.shardCount, b.shardCount);
   cmp("tolerance", a.modelOptions.tolerance, b.modelOptions.tolerance);  // the suppressed rule
+  cmp("recompute_on_alarm", a.modelOptions.recompute, b.modelOptions.recompute);
   return out;
 }
 
@@ -286,6 +287,13 @@ CampaignSummary summarize(const CampaignData& d) {
     const bool any = !r.injections.empty();
     ++kinds[any ? r.injections.front().kind : "(none)"][r.outcome];
     ++effects[any ? r.injections.front().effect : "(none)"][r.outcome];
+    if (r.recomputed) {
+      const bool wrong = r.wrong > 0 || r.missingResults > 0 || r.extraResults > 0;
+      ++s.recompute.runs;
+      s.recompute.needless += !wrong;
+      s.recompute.corrected += wrong && r.recomputeWrong == 0;
+      s.recompute.stillWrong += r.recomputeWrong > 0;
+    }
     if (r.outcome == Outcome::Sdc) {
       ++s.sdc;
       sdcWrong += r.wrong;
@@ -328,6 +336,13 @@ std::string formatReport(const CampaignSummary& s) {
   out += breakdownTable("effect", s.byEffect) + "\n";
   out += fmt::format("SDCs       {}: mean {:.2f} wrong outputs each, max |error| {}\n", s.sdc, s.meanWrongSdc,
                      golden::toString(s.maxAbsErrorSdc));
+  if (h.modelOptions.recompute) {
+    const long left = s.sdc + s.recompute.stillWrong;
+    out += fmt::format("recompute  on alarm: {} recomputations ({} corrected a wrong batch, {} after an alarm on "
+                       "correct results, {} still wrong); SDCs left after detection and recomputation: {} ({} %)\n",
+                       s.recompute.runs, s.recompute.corrected, s.recompute.needless, s.recompute.stillWrong, left,
+                       pct(left, s.present));
+  }
   out += fmt::format("hangs      {} with missing results, {} with extra results\n", s.hung, s.extra);
   if (s.violations > 0)
     out += fmt::format("PRUNING VIOLATIONS: {} records say a shortcut disagreed with simulation\n", s.violations);
@@ -368,6 +383,12 @@ json toJson(const CampaignSummary& s) {
   j["sdc"] = {{"count", s.sdc},
               {"mean_wrong", s.meanWrongSdc},
               {"max_abs_error", contract::wideJson(s.maxAbsErrorSdc)}};
+  if (h.modelOptions.recompute)
+    j["recompute"] = {{"runs", s.recompute.runs},
+                      {"corrected", s.recompute.corrected},
+                      {"needless", s.recompute.needless},
+                      {"still_wrong", s.recompute.stillWrong},
+                      {"sdc_after", s.sdc + s.recompute.stillWrong}};
   return j;
 }
 

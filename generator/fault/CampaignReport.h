@@ -76,6 +76,13 @@ struct CampaignSummary {
   // Kind/effect of the first injection ("(none)" without injections), sorted by name.
   std::vector<BreakdownRow> byKind, byEffect;
   FaultFreeRuns faultFree;                     // summed over the files
+  // --recompute-on-alarm: every detected run re-ran fault-free. corrected: it had wrong results
+  // and the re-run was right; needless: its results were right (an alarm on correct results);
+  // stillWrong: the re-run was wrong too. SDCs left after detection + recomputation:
+  // sdc + stillWrong.
+  struct Recompute {
+    long runs = 0, corrected = 0, needless = 0, stillWrong = 0;
+  } recompute;
   long sdc = 0;
   double meanWrongSdc = 0;  // mean number of wrong outputs per SDC
   Wide maxAbsErrorSdc = 0;

@@ -65,7 +65,7 @@ inline contract::Outcome classify(const Fault& f, const RunResult& r, long toler
 
 // One fault's record (contract::FaultRecord, written by contract::faultLine).
 inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation,
-                                long tolerance) {
+                                long tolerance, long recomputeWrong = -1) {
   contract::FaultRecord rec;
   rec.index = f.index;
   rec.outcome = classify(f, r, tolerance);
@@ -114,6 +114,8 @@ inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned,
   rec.analytic = analytic;
   rec.timingErrors = f.timingErrors;
   rec.pruningViolation = violation;
+  rec.recomputed = recomputeWrong >= 0;  // -1: not recomputed
+  rec.recomputeWrong = std::max(0L, recomputeWrong);
   return contract::faultLine(rec);
 }
 
@@ -134,7 +136,7 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.engine = o.engine;
   h.modelOptions = {o.burst, o.stuckCycles, o.multi, o.inject, o.timingTable, o.timingScale,
                     o.model.rfind("mem-", 0) == 0 ? o.memoryWord : 0, o.model == "mem-ber" ? o.memoryBer : 0,
-                    o.kinds, o.tolerance};
+                    o.kinds, o.tolerance, o.recomputeOnAlarm};
   h.workload = {o.vectors, o.workloadSeed};
   if (FTACCEL_ALARM_COUNT) h.alarms = alarmNames();
   h.sites = kFiSiteCount;

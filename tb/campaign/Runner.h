@@ -56,12 +56,19 @@ class FaultRunner {
         r.filtered = r.filtered ||
                      filterActsOnFault(i, wl_, live_.vectorAcceptedAt(i.c0 - filterStageIndex(kFiSites[std::max(i.site, 0)].kind)));
 #endif
+    // The host's answer to an alarm: the batch again, fault-free (docs/campaign-format.md).
+    long recomputeWrong = -1;
+    if (o_.recomputeOnAlarm && r.alarm) {
+      const RunResult again = sim_.recompute();
+      recomputeWrong = (long)again.errors.size() + again.missing + again.extra;
+      st.cycles += again.cycles;
+    }
     st.violations += violation;
     st.pruned += pruned;
     st.analytic += analytic;
     st.cycles += r.cycles;
     ++st.done;
-    return formatRecord(f, r, pruned, analytic, violation, o_.tolerance);
+    return formatRecord(f, r, pruned, analytic, violation, o_.tolerance, recomputeWrong);
   }
 
  private:

@@ -123,6 +123,14 @@ class Simulator {
 
   long stride() const { return stride_; }
 
+  // --recompute-on-alarm: the host re-runs the batch without any fault, from reset (the
+  // timing table off), as it would after an alarm.
+  RunResult recompute() {
+    const FaultFree guard(table_);
+    Fault none;
+    return run(none, false, 0);
+  }
+
   long refEnd() const { return refEnd_; }  // edge after the last expected result (the window)
   long refStop() const { return refStop_; }  // refEnd() + kHorizon: the reference run's end
   bool falseAlarm() const { return falseAlarm_; }

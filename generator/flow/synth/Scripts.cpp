@@ -33,7 +33,7 @@ std::string mapAndStat(const SynthRequest& req, const std::filesystem::path& lib
   s += "opt_clean\n";
   s += fmt::format("log {}\n", synth::kMarkMapped);
   s += fmt::format("stat -liberty {}\n", lib);
-  s += fmt::format("write_verilog -noattr {}\n", netlistOut.generic_string());
+  s += fmt::format("write_verilog -noattr -simple-lhs {}\n", netlistOut.generic_string());
   return s;
 }
 
