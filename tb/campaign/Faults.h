@@ -124,9 +124,14 @@ inline Fault makeFault(const Options& o, long index, long window, const std::vec
   // --kinds: bits of the allowed sites only, each equally likely (validated by ftaccel).
   static const std::vector<int> allowed = [&] {
     std::vector<int> sites;
-    const std::string list = "," + o.kinds + ",";
-    for (int s = 0; s < kFiSiteCount; ++s)
-      if (o.kinds.empty() || list.find("," + std::string(kFiSites[s].kind) + ",") != std::string::npos) sites.push_back(s);
+    // Appended piecewise: GCC 12 -O2 reports a false -Wrestrict on "," + s + ",".
+    std::string kindList(1, ',');
+    kindList.append(o.kinds).push_back(',');
+    for (int s = 0; s < kFiSiteCount; ++s) {
+      std::string kind(1, ',');
+      kind.append(kFiSites[s].kind).push_back(',');
+      if (o.kinds.empty() || kindList.find(kind) != std::string::npos) sites.push_back(s);
+    }
     return sites;
   }();
   long allowedBits = 0;
