@@ -106,10 +106,10 @@ def set_args(cfg):
 def draw_sim(rng, cfg, seed):
     """Sim options: workload, handshake rates, a bypass mask when the IP has bypass logic."""
     a = ["--seed", str(seed), "--pattern", rng.choice(["random", "neg", "zero", "alt", "max", "mixed"])]
-    vectors = rng.randint(20, 200)
-    if cfg["array.dataflow"] == "os":
-        vectors = min(vectors, int(cfg.get("array.max_k", 256)))
-    a += ["--vectors", str(vectors), "--batch", str(rng.randint(1, 64))]
+    vectors, batch = rng.randint(20, 200), rng.randint(1, 64)
+    if cfg["array.dataflow"] == "os":  # an OS batch is one tile: at most max_k steps
+        batch = min(batch, int(cfg.get("array.max_k", 256)))
+    a += ["--vectors", str(vectors), "--batch", str(batch)]
     if rng.random() < 0.5:
         a += ["--in-valid", f"{rng.uniform(0.2, 1):.2f}", "--out-ready", f"{rng.uniform(0.2, 1):.2f}"]
     if cfg.get("protect.bypass") == "true" and rng.random() < 0.7:
@@ -192,7 +192,7 @@ def check_config(ftaccel, seed, work, args, env):
     if args.protocol_fuzz and not stage("protocol", [ftaccel, "sim", *sets, "--seed", str(seed),
                                                     "--protocol-fuzz", str(args.protocol_fuzz)]):
         return rec
-    if args.faults > 0:
+    if args.faults > 0 and seed - args.seed < args.campaigns:
         camp = os.path.join(d, "camp.jsonl")
         if not stage("campaign", [ftaccel, "campaign", *sets, *draw_campaign(rng, cfg, seed, args.faults),
                                   "--out", camp]):
@@ -218,6 +218,8 @@ def main():
     ap.add_argument("--out", help="results file (default WORK/results.jsonl)")
     ap.add_argument("--max-size", type=int, default=64, help="largest rows/cols drawn (1..64)")
     ap.add_argument("--faults", type=int, default=20, help="campaign faults per configuration (0: none)")
+    ap.add_argument("--campaigns", type=int, default=1 << 30,
+                    help="run the campaign on the first CAMPAIGNS configurations only (each builds a second model)")
     ap.add_argument("--protocol-fuzz", type=int, default=0, help="also run --protocol-fuzz N sequences")
     ap.add_argument("--no-lint", action="store_true")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per stage")
