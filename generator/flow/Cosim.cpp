@@ -35,8 +35,10 @@ namespace ftaccel::flow {
 namespace fs = std::filesystem;
 
 fs::path cacheRoot() {
-  if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::path(d);
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "ftaccel";
+  // Absolute: the model build runs in the entry's directory (a relative FTACCEL_CACHE_DIR
+  // broke its include paths).
+  if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::absolute(d);
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::absolute(fs::path(x) / "ftaccel");
   if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "ftaccel";
   return fs::temp_directory_path() / "ftaccel-cache";
 }

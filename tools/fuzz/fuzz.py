@@ -202,7 +202,7 @@ def check_config(ftaccel, seed, work, args, env):
             if rc != 0:
                 return False
             r = json.loads(out)
-            return r.get("present") == args.faults and r.get("violations", 0) == 0
+            return r.get("faults_present") == args.faults and r.get("faults_missing", 1) == 0
         if not stage("report", [ftaccel, "campaign-report", camp, "--json"], ok=report_ok):
             return rec
     shutil.rmtree(d, ignore_errors=True)
