@@ -56,7 +56,10 @@ if [[ $WHAT == cosim || $WHAT == all ]]; then
       --model mbu --faults 60 --seed 4 -j 1 -q --engine naive --out "$out/mbu.jsonl"
   run campaign --set array.rows=3 --set array.cols=3 --set array.dataflow='"os"' --set array.max_k=16 \
       --model stuck --faults 60 --seed 5 -j 2 -q --vectors 8 --out "$out/os.jsonl"
-  run campaign-report "$out/seu.jsonl" "$out/mbu.jsonl"
+  for f in seu mbu os; do run campaign-report "$out/$f.jsonl"; done
   stamp "co-simulations and campaigns"
+  # The CLI's bad-input runs under the sanitizers (tools/fuzz/bad_cli.py: 10 kinds x 20).
+  python3 tools/fuzz/bad_cli.py -n 20 --seed 1 --ftaccel "$F" | tail -n 1
+  stamp "bad-input CLI runs"
 fi
 stamp "done"
