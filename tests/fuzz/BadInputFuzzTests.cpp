@@ -55,7 +55,8 @@ const std::vector<std::string> kTokens = {
     "7", "16", "64", "255", "256", "257", "65536", "65537", "96", "97", "true", "false", "\"ws\"", "\"os\"",
     "\"is\"", "\"\"", "[1,2]", "{a=1}", "1979-05-27T07:32:00Z", "1.5", "-0.0", "0.05", "1001",
     std::string(300, 'a'), "\xff\xfe", std::string(1, '\0'), "\t", "\r\n", "array", "protect", "data", "afd",
-    "rows", "cols", ":", "@", ";", "+", "end", "flip", "stuck0", "/", "%", "  "};
+    "rows", "cols", ":", "@", ";", "+", "end", "flip", "stuck0", "/", "%", "  ", "\u00c7", "\u00e9", "\u2014",
+    "\u3001", "\ufc00", "\U0001f600"};
 
 // One random edit of `text`.
 void mutateOnce(std::string& text, std::mt19937_64& rng) {
@@ -465,4 +466,16 @@ TEST_CASE("mutated, truncated and mixed campaign files are read or refused with 
   }
   CHECK(t.accepted > 0);
   CHECK(t.refused > 0);
+}
+
+TEST_CASE("non-ASCII characters in a TOML file are refused or ignored, not undefined behaviour", "[badinput]") {
+  // toml++ 3.3 hit __builtin_unreachable classifying U+00C7 after a table name (make sanitize).
+  const std::string text = "# \u00e9t\u00e9 \u2014 comment\n[array]\nrows = 2 # \u00d7\nx\u00c7 = 1\n[protect.afd\u00c7]\n";
+  try {
+    (void)config::loadConfigText(text, "utf8.toml");
+    FAIL("accepted");
+  } catch (const diag::DiagnosticError& e) {
+    CHECK(e.bag().format().find("utf8.toml:4:") != std::string::npos);
+  }
+  CHECK(config::loadConfigText("# \u00e9t\u00e9\n[array]\nrows = 3 # \u00d7 \u3001\n", "utf8.toml").array.rows == 3);
 }
