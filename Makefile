@@ -7,9 +7,9 @@ SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
 
 APT_PACKAGES := g++ make cmake ninja-build ccache pkg-config verilator yosys opensta iverilog \
                 catch2 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev parallel \
-                gnuplot-nox
+                gnuplot-nox python3
 
-.PHONY: all deps build test test-large demo bench bench-campaign campaign regen lint-large clean
+.PHONY: all deps build test test-large demo bench bench-campaign campaign regen lint-large fuzz sanitize clean
 
 all: build
 
@@ -72,6 +72,25 @@ lint-large: build
 	rm -rf $(BUILD)/lint256 && $(FTACCEL) generate --set array.rows=256 --set array.cols=256 --out $(BUILD)/lint256
 	cd $(BUILD)/lint256 && time verilator --lint-only -Wall --top-module ftaccel_ws256x256_d8 $$(cat ftaccel_ws256x256_d8.f)
 	cd $(BUILD)/lint256 && time iverilog -g2012 -o /dev/null -s ftaccel_ws256x256_d8 $$(cat ftaccel_ws256x256_d8.f)
+
+# Random-configuration regression: N valid configurations drawn from SEED, SEED+1, ... (config i
+# from seed SEED+i alone), each generated, linted (Verilator -Wall, Icarus, Yosys), co-simulated
+# and run through a FUZZ_FAULTS-fault campaign; results in $(BUILD)/fuzz/results.jsonl.
+# A failure prints its seed; `make fuzz N=1 SEED=<seed>` repeats it.
+N          ?= 10
+SEED       ?= 1
+FUZZ_MAX   ?= 64
+FUZZ_FAULTS ?= 20
+fuzz: build
+	python3 tools/fuzz/fuzz.py -n $(N) --seed $(SEED) --max-size $(FUZZ_MAX) --faults $(FUZZ_FAULTS) \
+	  --ftaccel $(FTACCEL) --work $(BUILD)/fuzz
+
+# AddressSanitizer + UndefinedBehaviorSanitizer: the generator and tests built in build-asan,
+# the unit tests (no co-simulation) and a few co-simulations and campaigns whose models are
+# compiled and linked with the same flags (FTACCEL_COSIM_CXXFLAGS).
+ASAN_BUILD ?= build-asan
+sanitize: deps
+	bash tools/fuzz/sanitize.sh $(ASAN_BUILD) $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -18,7 +18,9 @@ struct ConfigArgs {
 
   void attach(CLI::App* app) {
     app->add_option("-c,--config", file, "TOML configuration file (default: embedded default)");
-    app->add_option("-s,--set", sets, "Override one key, e.g. --set array.rows=16 (repeatable)");
+    // One value per --set, so a positional argument after it (pack MATRIX) is not taken as a key.
+    app->add_option("-s,--set", sets, "Override one key, e.g. --set array.rows=16 (repeatable)")
+        ->allow_extra_args(false);
   }
   config::Config load() const {
     std::optional<std::filesystem::path> path;

@@ -73,6 +73,30 @@ int minAccBits(int bits, int rows) {
 
 namespace {
 
+// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable when it classifies some non-ASCII
+// characters (e.g. U+00C7 in a table name: is_non_ascii_horizontal_whitespace), which is
+// undefined behaviour in release builds (found by `make sanitize`). No value of ours may be
+// non-ASCII, so every well-formed non-ASCII UTF-8 sequence becomes one '?' before parsing: one
+// character for one, so lines and columns stay right, and comments lose nothing that matters.
+std::string asciiForToml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const size_t len = b >= 0xF0 && b < 0xF5 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 1;
+    bool wellFormed = b >= 0x80 && len > 1 && i + len <= text.size();
+    for (size_t k = 1; wellFormed && k < len; ++k)
+      wellFormed = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (wellFormed) {
+      out += '?';
+      i += len;
+    } else {
+      out += text[i++];  // ASCII, or a malformed byte that toml++ reports itself
+    }
+  }
+  return out;
+}
+
 std::string kindName(Kind k) {
   switch (k) {
     case Kind::Int: return "an integer";
@@ -155,7 +179,7 @@ void applyOverride(const std::string& text, Sources& src, DiagnosticBag& diags) 
   }
   toml::table parsed;
   try {
-    parsed = toml::parse(std::string_view("v = " + value), std::string_view("--set"));
+    parsed = toml::parse(asciiForToml("v = " + value), std::string_view("--set"));
   } catch (const toml::parse_error&) {
     // Bare words such as `--set array.dataflow=ws` are taken as strings.
     parsed = toml::table{{"v", value}};
@@ -293,7 +317,7 @@ Config loadConfigText(std::string_view text, std::string_view sourceName,
   DiagnosticBag diags;
   Sources src;
   try {
-    src.document = toml::parse(text, sourceName);
+    src.document = toml::parse(asciiForToml(text), sourceName);
   } catch (const toml::parse_error& err) {
     Location loc{std::string(sourceName), static_cast<int>(err.source().begin.line),
                  static_cast<int>(err.source().begin.column)};

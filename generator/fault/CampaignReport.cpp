@@ -188,6 +188,12 @@ void Reader::read(const fs::path& path) {
         if (size_t p = what.find(": "); p != std::string::npos) what.erase(0, p + 2);
       errors_.error("campaign.bad-json", loc(file, lineNo, static_cast<int>(e.byte)), "malformed JSON: " + what);
       if (lineNo == 1) return;  // without a header the rest cannot be checked
+    } catch (const json::out_of_range& e) {
+      // A number beyond what JSON numbers parse to (1e999): malformed as well.
+      std::string what = e.what();
+      if (size_t p = what.find("] "); p != std::string::npos) what.erase(0, p + 2);
+      errors_.error("campaign.bad-json", loc(file, lineNo), "malformed JSON: " + what);
+      if (lineNo == 1) return;
     } catch (const RecordError& e) {
       errors_.error(e.code, loc(file, lineNo), e.what());
       if (lineNo == 1) return;

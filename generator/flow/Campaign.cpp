@@ -73,9 +73,11 @@ std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
     int id = -1;
     if (auto it = byName.find(site); it != byName.end()) id = it->second;
     else if (!site.empty() && site.find_first_not_of("0123456789") == std::string::npos) {
-      id = (int)parseNumber(site, "site id", part);
-      if (id >= (int)fi.faultSites.size())
-        bad("--inject " + part, fmt::format("site id {} out of range 0..{}", id, fi.faultSites.size() - 1));
+      // Compared before narrowing: a huge id must not wrap to a negative index.
+      const long n = parseNumber(site, "site id", part);
+      if (n >= static_cast<long>(fi.faultSites.size()))
+        bad("--inject " + part, fmt::format("site id {} out of range 0..{}", n, fi.faultSites.size() - 1));
+      id = static_cast<int>(n);
     } else {
       bad("--inject " + part, fmt::format("unknown fault site '{}' (the manifest's fault_injection.sites "
                                           "lists all {} sites)", site, fi.faultSites.size()));

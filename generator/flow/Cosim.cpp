@@ -35,8 +35,10 @@ namespace ftaccel::flow {
 namespace fs = std::filesystem;
 
 fs::path cacheRoot() {
-  if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::path(d);
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "ftaccel";
+  // Absolute: the model build runs in the entry's directory (a relative FTACCEL_CACHE_DIR
+  // broke its include paths).
+  if (const char* d = std::getenv("FTACCEL_CACHE_DIR"); d && *d) return fs::absolute(d);
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::absolute(fs::path(x) / "ftaccel");
   if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "ftaccel";
   return fs::temp_directory_path() / "ftaccel-cache";
 }
@@ -159,6 +161,14 @@ static std::string cosimOptFlags(const config::Config& cfg) {
   return small ? "OPT_FAST=-O2 OPT_SLOW=-O0 OPT_GLOBAL=-O2" : "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
 }
 
+// Extra C++ flags for every compile and the link of a model, from $FTACCEL_COSIM_CXXFLAGS
+// (`make sanitize` sets "-fsanitize=address,undefined -fno-omit-frame-pointer"); part of the
+// cache key, so a sanitized model never replaces a plain one.
+static std::string cosimExtraFlags() {
+  const char* e = std::getenv("FTACCEL_COSIM_CXXFLAGS");
+  return e ? std::string(e) : std::string();
+}
+
 CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timingPorts) {
   const units::BuildOptions variant{faultPorts, faultPorts && timingPorts};
   units::IpDesign ip = units::buildIp(cfg, variant);
@@ -192,7 +202,7 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
   const std::string sitesHeader = faultSitesHeader(ip);
   const std::string unitsHeader = unitDriversHeader(cfg);
   // The key covers everything that goes into the model: RTL text, harness sources, constants.
-  std::string keyText = configHeader + sitesHeader + unitsHeader + cosimOptFlags(cfg);
+  std::string keyText = configHeader + sitesHeader + unitsHeader + cosimOptFlags(cfg) + cosimExtraFlags();
   for (const auto& f : harnessFiles()) keyText += std::string(f.path) + std::string(f.text);
   for (const auto& [rel, content] : pkg)
     if (rel.starts_with("rtl/")) keyText += rel + content;
@@ -267,7 +277,7 @@ struct SharedObjects {
 SharedObjects sharedObjects(const config::Config& cfg) {
   SharedObjects s;
   s.names = {"verilated.o", "verilated_threads.o"};
-  std::string key = verilatorVersion() + cosimOptFlags(cfg);
+  std::string key = verilatorVersion() + cosimOptFlags(cfg) + cosimExtraFlags();
   for (const std::string& path : genericHarnessSources())
     s.names.push_back(fs::path(path).stem().string() + ".o");
   for (const auto& f : harnessFiles()) key += std::string(f.path) + std::string(f.text);
@@ -323,6 +333,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   // Two steps instead of `verilator --build`, so that the shared objects can be put in between.
   std::vector<std::string> verilate = {"verilator", "--cc", "--exe", "-Mdir", "obj", "-o", "cosim",
                                        "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string())};
+  if (const std::string extra = cosimExtraFlags(); !extra.empty()) {
+    verilate.insert(verilate.end(), {"-CFLAGS", extra, "-LDFLAGS", extra});
+  }
   verilate.insert(verilate.end(), src.verilatorArgs.begin(), src.verilatorArgs.end());
   for (const auto& f : harnessFiles())
     if (f.path.ends_with(".cpp")) verilate.emplace_back(f.path);
