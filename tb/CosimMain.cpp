@@ -500,18 +500,21 @@ int main(int argc, char** argv) {
   long work = opt.vectors + (long)batches.size() * (2L * kRows + kCols) + kLatency;
   long maxCycles = opt.maxCycles ? opt.maxCycles : 1000 + (long)(4.0 * (double)work / slowest);
 
+  // Valid, once raised, stays high with the same beat until its handshake (the rule the IP's
+  // interface assertions check): a random offer only starts a beat.
+  bool vecWaiting = false, loadWaiting = false;
   while (checked < opt.vectors && cycle < maxCycles) {
     // Drive the producers and the consumer for this cycle.
     bool haveVec = vecBatch < batches.size();
-    bool offerVec = haveVec && stim.chance(opt.inValidProb);
+    bool offerVec = haveVec && (vecWaiting || stim.chance(opt.inValidProb));
     // A matrix may be loaded once every earlier one has been swapped in.
     bool haveLoad = loadBatch < batches.size() && loadBatch == swaps;
-    bool offerLoad = haveLoad && stim.chance(opt.wloadValidProb);
+    bool offerLoad = haveLoad && (loadWaiting || stim.chance(opt.wloadValidProb));
     // A swap installs only a matrix whose load is complete, in progress or offered in the same
     // cycle; without one it would be a no-op (README, "Weight stationary"), so the batch's
     // first vector waits for its load to begin.
     const bool swapVec = haveVec && vecIndex == 0 && !opt.noSwap;
-    if (swapVec && !(loadBatch > vecBatch || loadRow > 0 || offerLoad)) offerVec = false;
+    if (swapVec && !vecWaiting && !(loadBatch > vecBatch || loadRow > 0 || offerLoad)) offerVec = false;
     const bool ready = stim.chance(opt.outReadyProb);
     io.offer({offerVec, swapVec, offerLoad, ready});
     if (haveVec) {
@@ -536,6 +539,8 @@ int main(int argc, char** argv) {
     bool wFire = hs.load;
     bool outFire = hs.out;
     if (offerVec && !inFire) ++stalls;
+    vecWaiting = offerVec && !inFire;
+    loadWaiting = offerLoad && !wFire;
 
     if (outFire) {
       if (inflight.empty()) {
@@ -724,9 +729,10 @@ int main(int argc, char** argv) {
   const long work = (long)tiles.size() * (std::max(k0, kRows) + kRows) + 2 * kLatency;
   const long maxCycles = opt.maxCycles ? opt.maxCycles : 1000 + (long)(4.0 * (double)work / slowest);
 
+  bool waiting = false;  // valid stays high with its beat until the handshake
   while (rep.checked < opt.vectors && cycle < maxCycles) {
     const bool have = tileIdx < tiles.size();
-    const bool offer = have && stim.chance(opt.inValidProb);
+    const bool offer = have && (waiting || stim.chance(opt.inValidProb));
     const bool ready = stim.chance(opt.outReadyProb);
     io.offer({offer, have && step == tiles[tileIdx].x.cols - 1, false, ready});
     if (have) {
@@ -741,6 +747,7 @@ int main(int argc, char** argv) {
     const bool inFire = hs.in;
     const bool outFire = hs.out;
     if (offer && !inFire) ++rep.stalls;
+    waiting = offer && !inFire;
 
     if (outFire) {
       if (expected.empty()) {

@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
   simCmd->add_option("--seed", sim.run.seed, "Random seed");
   simCmd->add_option("--pattern", sim.run.pattern, "Operands: random, neg, zero, alt, max or mixed")
       ->check(CLI::IsMember({"random", "neg", "zero", "alt", "max", "mixed"}));
-  simCmd->add_option("--in-valid", sim.run.inValidProb, "Probability that a vector is offered per cycle")
+  simCmd->add_option("--in-valid", sim.run.inValidProb, "Probability per idle cycle that the producer offers the next vector (an offer is held until taken)")
       ->check(CLI::Range(0.01, 1.0));
   simCmd->add_option("--out-ready", sim.run.outReadyProb, "Probability that the consumer is ready")
       ->check(CLI::Range(0.01, 1.0));

@@ -44,7 +44,7 @@ struct SimOptions {
   long batch = 64;  // vectors per weight matrix (OS: tile length K)
   uint64_t seed = 1;
   std::string pattern = "random";  // random | neg | zero | alt | max | mixed
-  double inValidProb = 1.0;        // probability that the producer offers a vector
+  double inValidProb = 1.0;        // per idle cycle: the producer offers the next vector (held until taken)
   double outReadyProb = 1.0;       // probability that the consumer takes a result
   double wloadValidProb = 1.0;
   long maxCycles = 0;           // 0 = derived from the workload

@@ -229,12 +229,20 @@ struct GenerateIf {
   std::vector<Item> elseItems;
 };
 
-// A concurrent assertion that users' simulators check (not synthesized; Icarus 11 cannot parse
-// concurrent assertions, so it skips them too): label : assert property (...) else $error(...).
-struct Assertion {
-  std::string label;     // a_*
-  std::string property;  // without clock and reset: "a |=> b"
-  std::string message;
+// The top's interface assertions (docs/integration.md): immediate assertions in one clocked
+// block under `ifndef SYNTHESIS, which Icarus 11, Verilator --assert and commercial simulators
+// all check (Icarus 11 parses no concurrent assertions).
+struct StreamCheck {
+  std::string name;                  // "in", "wload", "out"
+  std::string valid;                 // in_valid_i
+  std::string ready;                 // in_ready_o
+  std::vector<std::string> payload;  // ports that must hold while valid waits for ready
+  bool fromIp = false;               // the IP is the producer (out stream)
+};
+struct InterfaceChecks {
+  std::vector<StreamCheck> streams;
+  std::vector<std::string> knownOutputs;  // never unknown once rst_ni is high
+  bool empty() const { return streams.empty() && knownOutputs.empty(); }
 };
 
 struct Module {
@@ -245,7 +253,7 @@ struct Module {
   std::vector<ParamCheck> checks;
   std::vector<Item> items;
   std::vector<std::string> lintWaivers;  // justification text printed with each waiver
-  std::vector<Assertion> assertions;     // clocked by clk_i, disabled in reset (rst_ni low)
+  InterfaceChecks assertions;            // clocked by clk_i, off in reset (rst_ni low)
 };
 
 inline Box<Generate> makeGenerate(std::string label, std::string var, std::string count,

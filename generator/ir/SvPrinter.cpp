@@ -28,14 +28,10 @@ class Printer {
     if (options_.banner) printBanner();
     for (const auto& line : m.description) emit(0, line.empty() ? "//" : "// " + line);
     for (const auto& w : m.lintWaivers) emit(0, w);
-    // Interface assertions sample rst_ni synchronously (disable iff) while the flops reset
-    // asynchronously: Verilator reports that at the port, so the waiver spans the header.
-    if (!m.assertions.empty()) emit(0, "/* verilator lint_off SYNCASYNCNET */");
     printHeader(m);
-    if (!m.assertions.empty()) emit(0, "/* verilator lint_on SYNCASYNCNET */");
     if (!m.checks.empty()) printChecks(m.checks);
     for (const auto& item : m.items) printItem(item, 1);
-    if (!m.assertions.empty()) printAssertions(m.assertions);
+    if (!m.assertions.empty()) printAssertions(m);
     emit(0, "endmodule");
     emit(0, fmt::format("// end of {}", m.name));
     return out_;
@@ -105,15 +101,71 @@ class Printer {
     emit(0, "");
   }
 
-  void printAssertions(const std::vector<Assertion>& assertions) {
+  // One block of immediate assertions with hold registers instead of concurrent properties:
+  // Icarus 11 parses no `assert property`, and Verilator 5.006 cannot compile $stable of the
+  // result bus of large arrays. Immediate assertions carry no labels (Icarus 11 refuses them);
+  // each message starts with the rule's name instead.
+  void printAssertions(const Module& m) {
+    const InterfaceChecks& a = m.assertions;
+    auto widthOf = [&m](const std::string& port) {
+      for (const auto& p : m.ports)
+        if (p.name == port) return p.width;
+      FTACCEL_ASSERT(false && "assertion on an unknown port");
+      return std::string();
+    };
+    auto join = [](const std::vector<std::string>& names, const std::string& prefix, const std::string& suffix) {
+      std::string out;
+      for (const auto& n : names) out += (out.empty() ? "" : ", ") + prefix + n + suffix;
+      return names.size() == 1 ? out : "{" + out + "}";
+    };
+    auto list = [](const std::vector<std::string>& names) {
+      std::string out;
+      for (const auto& n : names) out += (out.empty() ? "" : "/") + n;
+      return out;
+    };
+    auto decl = [](const std::string& width, const std::string& name, const std::string& comment) {
+      const std::string range = rangeOf(width);
+      return fmt::format("logic {}{}{};{}", range, range.empty() ? "" : " ", name,
+                         comment.empty() ? "" : "  // " + comment);
+    };
     emit(0, "");
     emit(0, "`ifndef SYNTHESIS");
-    emit(0, "`ifndef __ICARUS__");
-    emit(1, "// Interface assertions, checked by simulators that support concurrent assertions.");
-    for (const auto& a : assertions) {
-      emit(1, fmt::format("{} : assert property (@(posedge clk_i) disable iff (!rst_ni) {})", a.label, a.property));
-      emit(2, fmt::format("else $error(\"{}\");", a.message));
+    emit(0, "`ifndef FTACCEL_NO_ASSERT");
+    emit(1, "// Interface assertions (docs/integration.md), checked on every rising edge of clk_i with");
+    emit(1, "// rst_ni high by any simulator (Icarus -g2012, Verilator --assert, commercial ones);");
+    emit(1, "// define FTACCEL_NO_ASSERT to leave them out. A producer that raised valid keeps it and");
+    emit(1, "// its beat unchanged up to the edge on which ready is high; no output is unknown.");
+    for (const auto& s : a.streams) {
+      emit(1, decl("", "a_" + s.name + "_wait_q",
+                   fmt::format("{} high, {} low on the last edge", s.valid, s.ready)));
+      for (const auto& p : s.payload) emit(1, decl(widthOf(p), "a_" + p + "_q", ""));
     }
+    emit(1, "always @(posedge clk_i or negedge rst_ni) begin : p_interface_assertions");
+    emit(2, "if (!rst_ni) begin");
+    for (const auto& s : a.streams) emit(3, fmt::format("a_{}_wait_q <= 1'b0;", s.name));
+    emit(2, "end else begin");
+    // One $isunknown per port: Icarus 11 reports some known concatenations as unknown.
+    if (!a.knownOutputs.empty()) {
+      std::string any;
+      for (const auto& o : a.knownOutputs) any += (any.empty() ? "" : " || ") + fmt::format("$isunknown({})", o);
+      emit(3, fmt::format("assert (!({})) else $error(\"a_known: an output of %m is unknown\");", any));
+    }
+    for (const auto& s : a.streams) {
+      const std::string who = s.fromIp ? "the IP" : "the producer";
+      emit(3, fmt::format("if (a_{}_wait_q) begin", s.name));
+      emit(4, fmt::format("assert ({}) else $error(\"a_{}_valid_held: {} dropped {} before {}\");", s.valid,
+                          s.name, who, s.valid, s.ready));
+      if (!s.payload.empty())
+        emit(4, fmt::format("assert ({} == {}) else $error(\"a_{}_stable: {} changed {} while {} waited for {}\");",
+                            join(s.payload, "", ""), join(s.payload, "a_", "_q"), s.name, who, list(s.payload), s.valid, s.ready));
+      emit(3, "end");
+    }
+    for (const auto& s : a.streams) {
+      emit(3, fmt::format("a_{}_wait_q <= {} && !{};", s.name, s.valid, s.ready));
+      for (const auto& p : s.payload) emit(3, fmt::format("a_{0}_q <= {0};", p));
+    }
+    emit(2, "end");
+    emit(1, "end");
     emit(0, "`endif");
     emit(0, "`endif");
   }

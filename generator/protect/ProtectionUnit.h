@@ -166,6 +166,9 @@ class ProtectionUnit {
   // calls it after it has set the stationary operand's load lanes (WS/IS), so the unit can
   // drive lanes computed from the beat (Sanity-Check: the checksum weight).
   virtual bool harnessLoadBeat() const { return false; }
+  // Top-level inputs that travel with every beat of the stationary operand's load port: the
+  // interface assertions hold them stable with the beat while its valid waits for ready.
+  virtual std::vector<std::string> loadBeatPorts(const config::Config&) const { return {}; }
 };
 
 // Every unit, in the order hooks run. Adding a unit is one line in Registry.cpp.

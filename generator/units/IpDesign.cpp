@@ -8,6 +8,7 @@
 
 #include "diag/Diagnostics.h"
 #include "units/OutBuffer.h"
+#include "units/Protection.h"
 
 #include "ir/Resolve.h"
 #include "protect/ProtectionUnit.h"
@@ -75,6 +76,7 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
   }
   ip.modules.push_back({os ? buildTopOs(cfg, names, options) : buildTopWs(cfg, names, options),
                         topChildren});
+  if (!options.faultPorts) ip.modules.back().module.assertions = interfaceChecks(ip.modules.back().module, cfg);
   for (ModuleSpec& spec : ip.modules) ir::resolve(spec.module);
   for (const auto& p : ip.modules.back().module.ports) {
     const int width = p.bits;

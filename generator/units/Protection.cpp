@@ -28,17 +28,30 @@ std::vector<Param> arrayParams(const config::Config& cfg) {
   };
 }
 
-std::vector<Assertion> interfaceAssertions(const std::vector<std::string>& handshakeOutputs) {
-  std::string outputs;
-  for (const auto& o : handshakeOutputs) outputs += (outputs.empty() ? "" : ", ") + o;
-  // Only single-bit operands: Verilator 5.006 generates uncompilable C++ (an undeclared
-  // __Vilp) for $stable/$isunknown of the result bus of a 64x64 array.
-  return {
-      {"a_handshake_known", fmt::format("!$isunknown({{{}}})", outputs),
-       "a handshake output is unknown after reset"},
-      {"a_out_held", "out_valid_o && !out_ready_i |=> out_valid_o",
-       "a result not taken was withdrawn before out_ready_i"},
+InterfaceChecks interfaceChecks(const Module& top, const config::Config& cfg) {
+  const bool os = cfg.array.dataflow == config::Dataflow::OS;
+  const StreamPortNames sp = streamPortNames(cfg.array.dataflow);
+  std::vector<std::string> loadBeat;  // unit inputs that travel with each load beat
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    for (const std::string& p : unit->loadBeatPorts(cfg)) loadBeat.push_back(p);
+  InterfaceChecks checks;
+  auto inputStream = [&](const std::string& name, const std::vector<std::string>& extra) {
+    StreamCheck s{name, name + "_valid_i", name + "_ready_o", {}, false};
+    for (const auto& p : top.ports)
+      if (p.dir == Dir::In && p.name.starts_with(name + "_") && p.name != s.valid) s.payload.push_back(p.name);
+    s.payload.insert(s.payload.end(), extra.begin(), extra.end());
+    checks.streams.push_back(s);
   };
+  if (os) {
+    inputStream("in", {});
+  } else {
+    inputStream(sp.stream, {});
+    inputStream(sp.load, loadBeat);
+  }
+  checks.streams.push_back({"out", "out_valid_o", "out_ready_i", {"out_data_o"}, true});
+  for (const auto& p : top.ports)
+    if (p.dir == Dir::Out) checks.knownOutputs.push_back(p.name);
+  return checks;
 }
 
 std::string macResult(const BuildOptions& options) { return options.faultPorts ? "mac_f" : "mac"; }

@@ -18,9 +18,9 @@ std::vector<ir::Param> peParams(const config::Config& cfg, const std::string& ac
 std::vector<ir::Param> arrayParams(const config::Config& cfg);
 
 // The top's interface assertions (production RTL only: an injected fault may break them on
-// purpose): the given handshake outputs are never unknown after reset, and a result not taken
-// stays valid.
-std::vector<ir::Assertion> interfaceAssertions(const std::vector<std::string>& handshakeOutputs);
+// purpose), from its final port list: every valid/ready stream's valid and beat hold until
+// ready (the load stream's beat includes the units' loadBeatPorts), and no output is unknown.
+ir::InterfaceChecks interfaceChecks(const ir::Module& top, const config::Config& cfg);
 
 // The MAC result a PE stores: "mac", or "mac_f" after the fault ports of the variant.
 std::string macResult(const BuildOptions& options);

@@ -49,7 +49,6 @@ Module buildTopOs(const config::Config& cfg, const ModuleNames& names, const Bui
                   {"w_i", "array_w"},
                   {"drain_o", "array_out"}},
                  ""};
-  if (!options.faultPorts) m.assertions = interfaceAssertions({"in_ready_o", "out_valid_o"});
   m.items = {
       Signal{"en", "", ""},
       Signal{"accept", "", ""},

@@ -158,7 +158,6 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
   } else {
     m.items.push_back(ContAssign{"array_swap", fed[1], "a single row needs no tag line"});
   }
-  if (!options.faultPorts) m.assertions = interfaceAssertions({sReady, lReady, "out_valid_o"});
   if (cfg.array.cols > 1) {
     m.items.push_back(
         Instance{names.skewOut,

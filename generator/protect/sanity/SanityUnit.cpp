@@ -471,6 +471,7 @@ class Sanity final : public ProtectionUnit {
     return fmt::format("#define FTACCEL_SANITY_RESIDUE_BITS {}\n", cfg.protect.sanityResidueBits);
   }
   bool harnessLoadBeat() const override { return true; }
+  std::vector<std::string> loadBeatPorts(const config::Config&) const override { return {"sanity_wload_data_i"}; }
 };
 
 }  // namespace

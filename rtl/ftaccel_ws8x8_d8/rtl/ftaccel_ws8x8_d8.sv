@@ -7,7 +7,6 @@
 // in_data_i lane r is input channel r; out_data_o lane c is output channel c;
 // wload beat k carries weight row k (lane c = W[k][c]). Set in_wswap_i on the first
 // vector of a batch to switch it (and every later vector) to the last loaded matrix.
-/* verilator lint_off SYNCASYNCNET */
 module ftaccel_ws8x8_d8 #(
   localparam int Rows = 8,
   localparam int Cols = 8,
@@ -28,7 +27,6 @@ module ftaccel_ws8x8_d8 #(
   output logic [Cols*AccBits-1:0]  out_data_o         // Cols x AccBits
 );
 
-/* verilator lint_on SYNCASYNCNET */
   logic en;
   logic accept;
   logic wload;
@@ -133,12 +131,46 @@ module ftaccel_ws8x8_d8 #(
   );
 
 `ifndef SYNTHESIS
-`ifndef __ICARUS__
-  // Interface assertions, checked by simulators that support concurrent assertions.
-  a_handshake_known : assert property (@(posedge clk_i) disable iff (!rst_ni) !$isunknown({in_ready_o, wload_ready_o, out_valid_o}))
-    else $error("a handshake output is unknown after reset");
-  a_out_held : assert property (@(posedge clk_i) disable iff (!rst_ni) out_valid_o && !out_ready_i |=> out_valid_o)
-    else $error("a result not taken was withdrawn before out_ready_i");
+`ifndef FTACCEL_NO_ASSERT
+  // Interface assertions (docs/integration.md), checked on every rising edge of clk_i with
+  // rst_ni high by any simulator (Icarus -g2012, Verilator --assert, commercial ones);
+  // define FTACCEL_NO_ASSERT to leave them out. A producer that raised valid keeps it and
+  // its beat unchanged up to the edge on which ready is high; no output is unknown.
+  logic a_in_wait_q;  // in_valid_i high, in_ready_o low on the last edge
+  logic a_in_wswap_i_q;
+  logic [Rows*DataBits-1:0] a_in_data_i_q;
+  logic a_wload_wait_q;  // wload_valid_i high, wload_ready_o low on the last edge
+  logic [Cols*DataBits-1:0] a_wload_data_i_q;
+  logic a_out_wait_q;  // out_valid_o high, out_ready_i low on the last edge
+  logic [Cols*AccBits-1:0] a_out_data_o_q;
+  always @(posedge clk_i or negedge rst_ni) begin : p_interface_assertions
+    if (!rst_ni) begin
+      a_in_wait_q <= 1'b0;
+      a_wload_wait_q <= 1'b0;
+      a_out_wait_q <= 1'b0;
+    end else begin
+      assert (!($isunknown(in_ready_o) || $isunknown(wload_ready_o) || $isunknown(out_valid_o) || $isunknown(out_data_o))) else $error("a_known: an output of %m is unknown");
+      if (a_in_wait_q) begin
+        assert (in_valid_i) else $error("a_in_valid_held: the producer dropped in_valid_i before in_ready_o");
+        assert ({in_wswap_i, in_data_i} == {a_in_wswap_i_q, a_in_data_i_q}) else $error("a_in_stable: the producer changed in_wswap_i/in_data_i while in_valid_i waited for in_ready_o");
+      end
+      if (a_wload_wait_q) begin
+        assert (wload_valid_i) else $error("a_wload_valid_held: the producer dropped wload_valid_i before wload_ready_o");
+        assert (wload_data_i == a_wload_data_i_q) else $error("a_wload_stable: the producer changed wload_data_i while wload_valid_i waited for wload_ready_o");
+      end
+      if (a_out_wait_q) begin
+        assert (out_valid_o) else $error("a_out_valid_held: the IP dropped out_valid_o before out_ready_i");
+        assert (out_data_o == a_out_data_o_q) else $error("a_out_stable: the IP changed out_data_o while out_valid_o waited for out_ready_i");
+      end
+      a_in_wait_q <= in_valid_i && !in_ready_o;
+      a_in_wswap_i_q <= in_wswap_i;
+      a_in_data_i_q <= in_data_i;
+      a_wload_wait_q <= wload_valid_i && !wload_ready_o;
+      a_wload_data_i_q <= wload_data_i;
+      a_out_wait_q <= out_valid_o && !out_ready_i;
+      a_out_data_o_q <= out_data_o;
+    end
+  end
 `endif
 `endif
 endmodule

@@ -1,0 +1,248 @@
+// Instantiation template and WaveDrom timing example of a package (docs/integration.md).
+#include "flow/Integration.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "units/PipelineModel.h"
+
+namespace ftaccel::flow {
+
+namespace {
+
+// One line of meaning per port: the protocol role of the standard ports, else the port's own
+// comment from the RTL (protection units describe theirs there).
+std::string portMeaning(const config::Config& cfg, const units::TopPort& p) {
+  const bool os = cfg.array.dataflow == config::Dataflow::OS;
+  const bool isIs = cfg.array.dataflow == config::Dataflow::IS;
+  const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
+  const std::string s = sp.stream, l = sp.load;
+  auto lanes = [&p](const std::string& what) {
+    return p.description.empty() ? what : fmt::format("{} ({})", what, p.description);
+  };
+  if (p.name == "clk_i") return "clock; every handshake happens on its rising edge";
+  if (p.name == "rst_ni") return "asynchronous reset, active low; hold low for at least one rising edge";
+  if (p.name == "out_valid_o") return "a result beat is offered; held with out_data_o until out_ready_i";
+  if (p.name == "out_ready_i") return "the consumer takes the result beat on this edge (reaches registers only)";
+  if (p.name == "out_data_o")
+    return lanes(os ? "result row r of a tile, lane c = y[r][c], signed, exact"
+                    : isIs ? "result vector, lane c = y[batch c][co], signed, exact"
+                           : "result vector, lane c = output channel c, signed, exact");
+  if (os) {
+    if (p.name == "in_valid_i") return "a reduction step is offered; hold it and its beat until in_ready_o";
+    if (p.name == "in_ready_o") return "high: a valid step is taken on this edge (low only for an early last step)";
+    if (p.name == "in_last_i") return "the step is its tile's last (part of the beat)";
+    if (p.name == "in_x_i") return lanes("activations of step k, lane r = X[r][k], signed");
+    if (p.name == "in_w_i") return lanes("weights of step k, lane c = W[k][c], signed");
+  } else {
+    if (p.name == s + "_valid_i")
+      return fmt::format("a streamed vector is offered; hold it and its beat until {}_ready_o", s);
+    if (p.name == s + "_ready_o")
+      return "high: a valid vector is taken on this edge (low while a swap waits for its load)";
+    if (p.name == sp.swap)
+      return "first vector of a batch: switch to the last completely loaded operand (no load: no-op)";
+    if (p.name == s + "_data_i")
+      return lanes(isIs ? "weight vector of one output channel co, lane r = W[r][co], signed"
+                        : "activation vector, lane r = input channel r, signed");
+    if (p.name == l + "_valid_i")
+      return fmt::format("a load beat is offered; hold it until {}_ready_o; finish a started load", l);
+    if (p.name == l + "_ready_o") return "high: a valid load beat is taken on this edge (low while a swap reaches the PEs)";
+    if (p.name == l + "_data_i")
+      return lanes(isIs ? "input row k of the stationary tile, lane c = X[batch c][k], signed"
+                        : "weight row k of the stationary matrix, lane c = W[k][c], signed");
+  }
+  return p.description.empty() ? "see manifest.json, group " + p.group : p.description;
+}
+
+// The signal name a template connects a port to: the port name without its direction suffix,
+// unless two ports would share it.
+std::string signalName(const std::string& port, const std::set<std::string>& taken) {
+  std::string n = port;
+  if (n.ends_with("_ni")) n = n.substr(0, n.size() - 3) + "_n";
+  else if (n.ends_with("_i") || n.ends_with("_o")) n = n.substr(0, n.size() - 2);
+  return taken.count(n) ? port : n;
+}
+
+// A WaveDrom wave built column by column: "0", "1", "x" or (data signals) a label.
+struct Wave {
+  std::string name;
+  bool data = false;
+  std::vector<std::string> cols;
+
+  nlohmann::json json() const {
+    std::string wave;
+    nlohmann::json labels = nlohmann::json::array();
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (i > 0 && cols[i] == cols[i - 1]) {
+        wave += '.';
+      } else if (!data || cols[i] == "x") {
+        wave += cols[i];
+      } else {
+        wave += '=';
+        labels.push_back(cols[i]);
+      }
+    }
+    nlohmann::json j = {{"name", name}, {"wave", wave}};
+    if (data) j["data"] = labels;
+    return j;
+  }
+};
+
+}  // namespace
+
+std::string instantiationTemplate(const config::Config& cfg, const units::IpDesign& ip,
+                                  const std::string& banner) {
+  std::set<std::string> names;
+  std::vector<std::string> signal;
+  for (const auto& p : ip.ports) {
+    signal.push_back(signalName(p.name, names));
+    names.insert(signal.back());
+  }
+  size_t declWidth = 0, portWidth = 0;
+  auto range = [](int w) { return w == 1 ? std::string() : fmt::format("[{}:0] ", w - 1); };
+  for (size_t i = 0; i < ip.ports.size(); ++i) {
+    declWidth = std::max(declWidth, range(ip.ports[i].width).size() + signal[i].size());
+    portWidth = std::max(portWidth, ip.ports[i].name.size() + signal[i].size());
+  }
+  std::string out = banner;
+  out += fmt::format(
+      "//\n"
+      "// Instantiation template of {top} ({df} {r}x{c}, {b}-bit data, {a}-bit results).\n"
+      "// Not in {top}.f and not compiled by itself: paste it into a module body (or `include it\n"
+      "// there) and rename the signals. {top} has no parameters: its sizes are localparams\n"
+      "// fixed by the configuration (Rows = {r}, Cols = {c}, DataBits = {b}, AccBits = {a}).\n"
+      "// Lane i of a vector port is bits [i*W +: W]. Latency {lat} cycles ({formula}); the\n"
+      "// protocol, reset values and assertions: docs/integration.md of ftaccel and manifest.json.\n\n",
+      fmt::arg("top", ip.top), fmt::arg("df", config::toString(cfg.array.dataflow)),
+      fmt::arg("r", cfg.array.rows), fmt::arg("c", cfg.array.cols), fmt::arg("b", cfg.data.bits),
+      fmt::arg("a", cfg.data.accBits), fmt::arg("lat", ip.latencyCycles),
+      fmt::arg("formula", ip.latencyFormula));
+  for (size_t i = 0; i < ip.ports.size(); ++i) {
+    std::string decl = range(ip.ports[i].width) + signal[i] + ";";
+    decl.resize(declWidth + 2, ' ');
+    out += fmt::format("logic {}// {}\n", decl, ip.ports[i].name);
+  }
+  out += fmt::format("\n{0} u_{0} (\n", ip.top);
+  for (size_t i = 0; i < ip.ports.size(); ++i) {
+    const auto& p = ip.ports[i];
+    std::string conn = fmt::format(".{} ({}){}", p.name, signal[i], i + 1 < ip.ports.size() ? "," : "");
+    conn.resize(portWidth + 6, ' ');
+    out += fmt::format("  {}// {}, {} bit{}: {}\n", conn, p.dir == ir::Dir::In ? "input" : "output", p.width,
+                       p.width == 1 ? "" : "s", portMeaning(cfg, p));
+  }
+  out += ");\n";
+  return out;
+}
+
+nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& ip) {
+  const bool os = cfg.array.dataflow == config::Dataflow::OS;
+  const units::PipelineModel pipe = units::pipelineModel(cfg);
+  const int rows = cfg.array.rows, lat = ip.latencyCycles;
+  // Handshake edges of the scenario (edge n ends cycle n; column n + 1 shows cycle n).
+  const int loadBeats = os ? 0 : rows;
+  const int vectors = os ? rows : 3;       // OS: one tile of `rows` steps
+  const int firstTake = os ? 0 : loadBeats;  // the swap vector waits for the load's last beat
+  std::vector<int> take(vectors), result(vectors);
+  for (int i = 0; i < vectors; ++i) take[i] = firstTake + i;
+  for (int i = 0; i < vectors; ++i) result[i] = os ? take.back() + lat + i : take[i] + lat;
+  const int stalled = result.back();  // out_ready_i low in this cycle: the last result waits one edge
+  const int cycles = stalled + 4;
+  const int columns = cycles + 1;
+  auto cycleOf = [](int column) { return column - 1; };
+
+  auto bit = [&](const std::string& name, auto high) {
+    Wave w{name, false, {}};
+    for (int col = 0; col < columns; ++col) w.cols.push_back(high(cycleOf(col)) ? "1" : "0");
+    return w;
+  };
+  auto data = [&](const std::string& name, auto label) {
+    Wave w{name, true, {}};
+    for (int col = 0; col < columns; ++col) w.cols.push_back(label(cycleOf(col)));
+    return w;
+  };
+  // The beat offered in cycle t: the first one not yet taken before t.
+  auto offered = [&](int t) {
+    for (int i = 0; i < vectors; ++i)
+      if (take[i] >= t) return t >= 0 ? i : -1;
+    return -1;
+  };
+  auto outTake = [&](int i) { return i == vectors - 1 ? result[i] + 1 : result[i]; };
+  auto outValid = [&](int t) {
+    for (int i = 0; i < vectors; ++i)
+      if (t >= result[i] && t <= outTake(i) && (i == 0 || t > outTake(i - 1))) return true;
+    return false;
+  };
+  // out_data_o holds the last result after out_valid_o falls.
+  auto outLabel = [&](int t) {
+    int k = -1;
+    for (int i = 0; i < vectors; ++i)
+      if (t >= result[i] && (i == 0 || t > outTake(i - 1))) k = i;
+    return k < 0 ? std::string("0") : fmt::format("y{}", k);
+  };
+
+  nlohmann::json signal = nlohmann::json::array();
+  signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(static_cast<size_t>(columns - 1), '.')}});
+  signal.push_back(bit("rst_ni", [](int t) { return t >= 0; }).json());
+  const std::string stimulus =
+      os ? fmt::format("one tile of {} steps: in_x_i and in_w_i every lane 1, so every lane of every "
+                       "result row y<r> is {}",
+                       rows, rows)
+         : fmt::format("the {} load beats w<k>: every lane 1; streamed vector v<i>: every lane i + 1, "
+                       "so every lane of result y<i> is {} * (i + 1)",
+                       rows, rows);
+  if (os) {
+    nlohmann::json in = nlohmann::json::array({"in"});
+    in.push_back(bit("in_valid_i", [&](int t) { return offered(t) >= 0; }).json());
+    in.push_back(bit("in_ready_o", [](int) { return true; }).json());
+    in.push_back(bit("in_last_i", [&](int t) { return offered(t) == vectors - 1; }).json());
+    in.push_back(data("in_x_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
+    in.push_back(data("in_w_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
+    signal.push_back(in);
+  } else {
+    const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
+    const int swapAt = take.front(), span = pipe.swapSpan();
+    nlohmann::json load = nlohmann::json::array({sp.load});
+    load.push_back(bit(sp.load + "_valid_i", [&](int t) { return t >= 0 && t < loadBeats; }).json());
+    load.push_back(bit(sp.load + "_ready_o", [&](int t) { return t < swapAt || t > swapAt + span; }).json());
+    load.push_back(data(sp.load + "_data_i", [&](int t) {
+                     return t >= 0 && t < loadBeats ? fmt::format("w{}", t) : std::string("x");
+                   }).json());
+    signal.push_back(load);
+    nlohmann::json stream = nlohmann::json::array({sp.stream});
+    stream.push_back(bit(sp.stream + "_valid_i", [&](int t) { return offered(t) >= 0; }).json());
+    stream.push_back(bit(sp.stream + "_ready_o", [&](int t) { return t < 0 || t >= swapAt; }).json());
+    stream.push_back(bit(sp.swap, [&](int t) { return offered(t) == 0; }).json());
+    stream.push_back(data(sp.stream + "_data_i", [&](int t) {
+                       int i = offered(t);
+                       return i < 0 ? std::string("x") : fmt::format("v{}", i);
+                     }).json());
+    signal.push_back(stream);
+  }
+  nlohmann::json out = nlohmann::json::array({"out"});
+  out.push_back(bit("out_valid_o", outValid).json());
+  out.push_back(bit("out_ready_i", [&](int t) { return t != stalled; }).json());
+  out.push_back(data("out_data_o", outLabel).json());
+  signal.push_back(out);
+
+  const std::string caption =
+      os ? fmt::format("{}: reset, one tile of {} steps taken at edges 0..{}, result rows from edge "
+                       "{} (latency {} = {}), out_ready_i low in cycle {}",
+                       ip.top, rows, rows - 1, result.front(), lat, ip.latencyFormula, stalled)
+         : fmt::format("{}: reset, a load of {} beats, the swap vector v0 taken at edge {}, results "
+                       "from edge {} (latency {} = {}), out_ready_i low in cycle {}",
+                       ip.top, rows, take.front(), result.front(), lat, ip.latencyFormula, stalled);
+  return {{"signal", signal},
+          {"head", {{"text", caption}, {"tock", -1}}},
+          {"foot", {{"text", "cycle n (label) ends with rising edge n after reset release; the "
+                             "first column is a reset cycle; other inputs are held at 0"}}},
+          {"config", {{"hscale", 1}}},
+          {"ftaccel", {{"latency", lat},
+                       {"columns", "column 0 = reset cycle, column n + 1 = cycle n"},
+                       {"stimulus", stimulus},
+                       {"generator", "ftaccel generate (flow/Integration.cpp); render with "
+                                     "wavedrom-cli -i <top>_timing.json -s <top>_timing.svg"}}}};
+}
+
+}  // namespace ftaccel::flow
