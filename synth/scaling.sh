@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build-cost curve of the generated WS IP from 16x16 to 256x256 (8-bit): Verilator -Wall lint and
 # the co-simulation model build (`ftaccel sim --vectors 1`, empty model cache, no ccache), wall
-# seconds and peak RSS from /usr/bin/time. Writes OUT.csv and, with gnuplot, OUT.png; prints one
+# seconds, CPU seconds (user + system, children included: the figure that a busy machine does
+# not distort) and peak RSS from /usr/bin/time. Writes OUT.csv and, with gnuplot, OUT.png; prints one
 # JSON object. Usage: synth/scaling.sh FTACCEL OUT_PREFIX
 # Env: SCALING_SIZES (default "16 32 64 128 256"), SCALING_MAX (skip sizes above it).
 set -euo pipefail
@@ -10,24 +11,24 @@ sizes=${SCALING_SIZES:-16 32 64 128 256}; max=${SCALING_MAX:-256}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CCACHE_DISABLE=1
-timed() {  # command...: prints "seconds peak_mib"
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/cmd.out" 2>&1 \
+timed() {  # command...: prints "seconds cpu_seconds peak_mib"
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > "$work/cmd.out" 2>&1 \
     || { tail -20 "$work/cmd.out" >&2; return 1; }
-  read -r secs kib < "$work/time"
-  echo "$secs $((kib / 1024))"
+  read -r secs user sys kib < "$work/time"
+  echo "$secs $(python3 -c "print(round($user + $sys, 2))") $((kib / 1024))"
 }
-echo "size,pes,lint_seconds,lint_peak_mib,model_seconds,model_peak_mib" > "$out.csv"
+echo "size,pes,lint_seconds,lint_peak_mib,model_seconds,model_peak_mib,lint_cpu_seconds,model_cpu_seconds" > "$out.csv"
 for n in $sizes; do
   [ "$n" -le "$max" ] || { echo "[scaling] ${n}x${n} skipped (SCALING_MAX=$max)" >&2; continue; }
   rm -rf "$work/ip" "$work/cache"
   "$ft" generate --set array.rows="$n" --set array.cols="$n" --out "$work/ip" >/dev/null
   top=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['top'])" "$work/ip/manifest.json")
   echo "[scaling] ${n}x${n}: verilator -Wall lint" >&2
-  read -r ls lm < <(cd "$work/ip" && timed verilator --lint-only -Wall --top-module "$top" $(cat "$top.f"))
+  read -r ls lc lm < <(cd "$work/ip" && timed verilator --lint-only -Wall --top-module "$top" $(cat "$top.f"))
   echo "[scaling] ${n}x${n}: co-simulation model build" >&2
-  read -r ms mm < <(FTACCEL_CACHE_DIR="$work/cache" timed "$ft" sim --set array.rows="$n" \
+  read -r ms mc mm < <(FTACCEL_CACHE_DIR="$work/cache" timed "$ft" sim --set array.rows="$n" \
                       --set array.cols="$n" --vectors 1)
-  echo "$n,$((n * n)),$ls,$lm,$ms,$mm" | tee -a "$out.csv" >&2
+  echo "$n,$((n * n)),$ls,$lm,$ms,$mm,$lc,$mc" | tee -a "$out.csv" >&2
 done
 if command -v gnuplot >/dev/null; then
   gnuplot <<GP
@@ -39,8 +40,9 @@ set logscale xy 2
 set xlabel "array size (rows = cols)"
 set grid
 set multiplot layout 1,2 title "ftaccel WS 8-bit: Verilator -Wall lint and co-simulation model build"
-set ylabel "wall seconds"
-plot "$out.csv" using 1:3 with linespoints title "lint", "" using 1:5 with linespoints title "model build"
+set ylabel "seconds"
+plot "$out.csv" using 1:7 with linespoints title "lint (CPU)", "" using 1:8 with linespoints title "model build (CPU)", \\
+     "" using 1:3 with linespoints dt 2 title "lint (wall)", "" using 1:5 with linespoints dt 2 title "model build (wall)"
 set ylabel "peak RSS (MiB)"
 plot "$out.csv" using 1:4 with linespoints title "lint", "" using 1:6 with linespoints title "model build"
 unset multiplot

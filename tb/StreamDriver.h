@@ -43,6 +43,8 @@ class StreamDriver {
   // Lane r of the activation beat and lane c of the weight beat.
   void streamLane(int lane, int64_t value) { setLane(top_.in_x_i, lane, kBits(), value); }
   void weightLane(int lane, int64_t value) { setLane(top_.in_w_i, lane, kBits(), value); }
+  // Lanes 0..n-1 of the activation beat in one pass (the per-cycle path of `sim`).
+  void streamLanes(const int64_t* values, int n) { setLanes<FTACCEL_DATA_BITS>(top_.in_x_i, values, n); }
   template <typename X, typename W>
   void streamPorts(const X& x, const W& w) {
     top_.in_x_i = x;
@@ -73,6 +75,8 @@ class StreamDriver {
     offered_ = o;
   }
   void streamLane(int lane, int64_t value) { setLane(top_.FTACCEL_S_DATA, lane, FTACCEL_DATA_BITS, value); }
+  // Lanes 0..n-1 of the streamed beat in one pass (the per-cycle path of `sim`).
+  void streamLanes(const int64_t* values, int n) { setLanes<FTACCEL_DATA_BITS>(top_.FTACCEL_S_DATA, values, n); }
   // Units that drive lanes computed from the load beat (unitLoadBeat) see every lane change.
   void loadLane(int lane, int64_t value) {
     setLane(top_.FTACCEL_L_DATA, lane, FTACCEL_DATA_BITS, value);

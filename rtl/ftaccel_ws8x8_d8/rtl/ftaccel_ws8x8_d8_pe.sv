@@ -43,10 +43,6 @@ module ftaccel_ws8x8_d8_pe #(
   logic [AccBits-1:0] psum_q;
   logic [DataBits-1:0] shadow_q;  // next weight, loaded in the background
   logic [DataBits-1:0] weight_q;  // weight in use
-  logic signed [ProdBits-1:0] product;
-  logic [AccBits-1:0] mac;  // multiply-accumulate result
-  assign product = ProdBits'($signed(act_i)) * ProdBits'($signed(weight_q));
-  assign mac = psum_i + AccBits'(product);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_pipe
     if (!rst_ni) begin
@@ -54,22 +50,16 @@ module ftaccel_ws8x8_d8_pe #(
       swap_q <= 1'b0;
       psum_q <= '0;
       weight_q <= '0;
+      shadow_q <= '0;
     end else begin
       if (en_i) begin
         act_q <= act_i;
         swap_q <= swap_i;
-        psum_q <= mac;
+        psum_q <= psum_i + AccBits'(ProdBits'($signed(act_i)) * ProdBits'($signed(weight_q)));
         if (swap_i) begin
           weight_q <= shadow_q;
         end
       end
-    end
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_shadow
-    if (!rst_ni) begin
-      shadow_q <= '0;
-    end else begin
       if (wload_i) begin
         shadow_q <= wchain_i;
       end
