@@ -275,7 +275,9 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
        {std::vector<std::string>{"array.rows=2", "array.cols=3"},
         {"array.dataflow=\"is\"", "array.rows=3", "array.cols=2", "data.bits=4"},
         {"array.dataflow=\"os\"", "array.rows=3", "array.cols=2"},
-        {"array.rows=2", "array.cols=2", "protect.afd.enable=true"}}) {
+        {"array.rows=2", "array.cols=2", "protect.afd.enable=true"},
+        {"array.rows=1", "array.cols=1", "data.bits=4"},
+        {"array.rows=3", "array.cols=4", "protect.median.enable=true", "protect.sanity_check=\"spatial\""}}) {
     Package p(sets);
     INFO(p.ip.top);
     const auto diagram = nlohmann::json::parse(test::readFile(p.dir / ("ip/" + p.ip.top + "_timing.json")));
@@ -299,6 +301,21 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
         if (firstTake < 0) firstTake = (long)c;
       }
     CHECK(firstOut - (os ? lastTake : firstTake) == manifest["latency"]["cycles"].get<int>());
+    if (!os) {
+      // Back-pressure: a result waits (out_valid_o high, out_ready_i low), and while the output
+      // buffer is full a vector offered after the first result waits (in_ready_o low), then is taken.
+      const auto& outReady = waves.at("out_ready_i");
+      bool outWait = false, inWait = false, inTakenAfterWait = false;
+      for (size_t c = (size_t)firstOut; c < columns; ++c) {
+        outWait = outWait || (outValid[c] == "1" && outReady[c] == "0");
+        if (valid[c] == "1" && ready[c] == "0") inWait = true;
+        if (inWait && valid[c] == "1" && ready[c] == "1") inTakenAfterWait = true;
+      }
+      CHECK(outWait);
+      CHECK(inWait);
+      CHECK(inTakenAfterWait);
+      CHECK(diagram["head"]["text"].get<std::string>().find("in_ready_o is low in cycles") != std::string::npos);
+    }
     test::writeFile(p.dir / "tb.sv", timingTb(p, waves));
     const auto c = p.run({"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"});
     INFO(c.output);
