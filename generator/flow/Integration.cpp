@@ -164,8 +164,9 @@ std::vector<StationaryColumn> stationaryScenario(const units::PipelineModel& pip
   bool enQ = true, loaded = false;
   int count = 0, swapCnt = 0, wrow = 0, head = -1, tail = -1, nextVec = 0, nextBeat = 0, firstOut = -1, popped = 0;
   std::vector<int> valid(static_cast<size_t>(lc), -1);  // the vector in each stage of the valid pipe
-  // Until two cycles after the last result is taken.
-  for (int t = 0, after = 0; after < 2; ++t) {
+  // Until two cycles after the last result is taken (bounded: a broken rule must not hang generate).
+  const int bound = 4 * (pipe.latency() + span + rows + kVectors + kStall) + 16;
+  for (int t = 0, after = 0; after < 2 && t < bound; ++t) {
     after += popped == kVectors;
     StationaryColumn c;
     c.inValid = nextVec < kVectors && (nextVec < kEarlyVectors || (firstOut >= 0 && t > firstOut));
