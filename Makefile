@@ -40,6 +40,12 @@ test-large: build
 # Generate the default IP, co-simulate it against the golden model, synthesize it.
 demo: build
 	$(FTACCEL) generate --out $(BUILD)/demo/ftaccel_ws8x8_d8
+	@# The WaveDrom timing example as SVG when wavedrom-cli is installed (optional, offline:
+	@# `npm install -g wavedrom-cli`, or `npm install wavedrom-cli` in this directory).
+	@if npx --no-install wavedrom-cli -i $(BUILD)/demo/ftaccel_ws8x8_d8/ftaccel_ws8x8_d8_timing.json \
+	    -s $(BUILD)/demo/ftaccel_ws8x8_d8_timing.svg >/dev/null 2>&1; then \
+	  echo "timing diagram: $(BUILD)/demo/ftaccel_ws8x8_d8_timing.svg"; \
+	else echo "(timing SVG skipped: wavedrom-cli not installed)"; fi
 	$(FTACCEL) sim --vectors 5000 --batch 64 --pattern mixed
 	@# 2,000 single-bit upsets over every flip-flop and cycle, classified against the golden model.
 	rm -f $(BUILD)/demo/seu.jsonl

@@ -306,6 +306,9 @@ void reset(Vtop& top) {
 
 // Shifts the bypass mask in through the configuration chain: row 0 first, it ends up on top.
 void loadBypass(Vtop& top, const std::vector<std::vector<bool>>& mask) {
+#if FTACCEL_UNIT_SANITY
+  sanity::bypassMask() = mask;  // the host's checksum weights leave bypassed lanes out
+#endif
 #if FTACCEL_UNIT_BYPASS
   bypass::loadMask(top, mask, kCols, [](Vtop& t) { tick(t); });
 #else
@@ -542,7 +545,7 @@ int main(int argc, char** argv) {
       io.streamLanes(batches[vecBatch].vectors[vecIndex].data(), kIn);
     }
     if (haveLoad) {
-      for (int c = 0; c < kCols; ++c) io.loadLane(c, batches[loadBatch].stored.at((int)loadRow, c));
+      for (int c = 0; c < kCols; ++c) io.loadLane((int)loadRow, c, batches[loadBatch].stored.at((int)loadRow, c));
 #if FTACCEL_IDX_BITS
       for (int c = 0; c < kCols; ++c) io.loadIndexLane(c, batches[loadBatch].index.at((int)loadRow, c));
 #endif

@@ -119,7 +119,7 @@ int fuzzProtocol(Vtop& top, const Options& opt, const FaultSetup& fs, Report& re
       const bool ready = drain || draw(rng, rate.ready);
       io.offer({vecUp, vecUp && swapFlag, loadUp, ready});
       for (int k = 0; k < kRows; ++k) io.streamLane(k, vecUp ? x[k] : 0);
-      for (int c = 0; c < kCols; ++c) io.loadLane(c, loadUp ? next.at(loadRow, c) : 0);
+      for (int c = 0; c < kCols; ++c) io.loadLane(loadRow, c, loadUp ? next.at(loadRow, c) : 0);
       driveFaults(top, fs.faults, stim);
       top.eval();
       rep.alarmCycles += FTACCEL_ANY_ALARM(top) ? 1 : 0;

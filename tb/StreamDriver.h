@@ -77,10 +77,11 @@ class StreamDriver {
   void streamLane(int lane, int64_t value) { setLane(top_.FTACCEL_S_DATA, lane, FTACCEL_DATA_BITS, value); }
   // Lanes 0..n-1 of the streamed beat in one pass (the per-cycle path of `sim`).
   void streamLanes(const int64_t* values, int n) { setLanes<FTACCEL_DATA_BITS>(top_.FTACCEL_S_DATA, values, n); }
-  // Units that drive lanes computed from the load beat (unitLoadBeat) see every lane change.
-  void loadLane(int lane, int64_t value) {
+  // Units that drive lanes computed from the load beat (unitLoadBeat) see every lane change;
+  // `row`: the beat's position in its matrix load.
+  void loadLane(int row, int lane, int64_t value) {
     setLane(top_.FTACCEL_L_DATA, lane, FTACCEL_DATA_BITS, value);
-    unitLoadBeat(top_);
+    unitLoadBeat(top_, row);
   }
 #if FTACCEL_IDX_BITS
   // Flow-controlling PEs: lane c of the load beat's index bits (wload_idx_i).
@@ -89,9 +90,9 @@ class StreamDriver {
   template <typename S>
   void streamPort(const S& data) { top_.FTACCEL_S_DATA = data; }
   template <typename L>
-  void loadPort(const L& data) {
+  void loadPort(int row, const L& data) {
     top_.FTACCEL_L_DATA = data;
-    unitLoadBeat(top_);
+    unitLoadBeat(top_, row);
   }
   Handshakes handshakes() const {
     return {offered_.stream && top_.FTACCEL_S_READY, offered_.load && top_.FTACCEL_L_READY,

@@ -91,7 +91,7 @@ std::string unitDriversHeader(const config::Config& cfg) {
       filters += fmt::format("  {}::filterInputs(x);\n", unit->name());
       stages += fmt::format("    {{\"{}\", &{}::filterInputs}},\n", unit->name(), unit->name());
     }
-    if (unit->harnessLoadBeat()) loadBeats += fmt::format("  {}::loadBeat(top);\n", unit->name());
+    if (unit->harnessLoadBeat()) loadBeats += fmt::format("  {}::loadBeat(top, row);\n", unit->name());
   }
   h += "namespace ftaccel::tb {\ntemplate <typename Top>\ninline void clearUnitInputs(Top& top) {\n" + clears +
        "  (void)top;\n}\n";
@@ -102,8 +102,9 @@ std::string unitDriversHeader(const config::Config& cfg) {
          "struct FilterStage {\n  const char* kind;\n  void (*apply)(std::vector<int64_t>&);\n};\n"
          "inline const std::vector<FilterStage>& filterStages() {\n  static const std::vector<FilterStage> s = {\n" +
          stages + "  };\n  return s;\n}\n";
-  h += "// After the stationary operand's load lanes are set (WS/IS stream driver).\ntemplate <typename Top>\n"
-       "inline void unitLoadBeat(Top& top) {\n" + loadBeats + "  (void)top;\n}\n}  // namespace ftaccel::tb\n";
+  h += "// After the stationary operand's load lanes are set (WS/IS stream driver); `row`: the beat's\n"
+       "// position in its matrix load (beat k fills array row k).\ntemplate <typename Top>\n"
+       "inline void unitLoadBeat(Top& top, int row) {\n" + loadBeats + "  (void)top;\n  (void)row;\n}\n}  // namespace ftaccel::tb\n";
   return h;
 }
 

@@ -136,20 +136,186 @@ std::string instantiationTemplate(const config::Config& cfg, const units::IpDesi
   return out;
 }
 
+namespace {
+
+// The WS/IS scenario, cycle by cycle, from the ctrl's rules (README "Back-pressure is
+// registered"; the ctrl's valid pipe is the pipeline model's ctrl-counted stages): a load of
+// `rows` beats from cycle 0; v0 (swap), v1, v2 offered from cycle 0; the consumer not ready for
+// kStall cycles from the first out_valid_o, and v3, v4 offered from the cycle after it, so the
+// two-entry output buffer fills, the datapath stops and in_ready_o falls.
+struct StationaryColumn {
+  bool inValid = false, inReady = false, swap = false, loadValid = false, loadReady = false;
+  bool outValid = false, outReady = true;
+  int vec = -1, beat = -1, head = -1;  // offered vector, offered load beat, out_data_o's result (-1: reset value)
+};
+constexpr int kVectors = 5, kEarlyVectors = 3, kStall = 4;
+
+std::vector<StationaryColumn> stationaryScenario(const units::PipelineModel& pipe, int rows) {
+  int lc = 0;  // the ctrl's valid pipe: every ctrl-counted stage
+  for (const auto& s : pipe.stages)
+    if (s.countedByCtrl)
+      lc += s.constant + (s.scales == units::PipelineStage::Scale::Rows   ? pipe.rows
+                          : s.scales == units::PipelineStage::Scale::Cols ? pipe.cols
+                                                                          : 0);
+  const int span = pipe.swapSpan();
+  std::vector<StationaryColumn> cols;
+  // Reset column: nothing offered, the outputs' reset values.
+  cols.push_back({false, true, false, false, true, false, true, -1, -1, -1});
+  bool enQ = true, loaded = false;
+  int count = 0, swapCnt = 0, wrow = 0, head = -1, tail = -1, nextVec = 0, nextBeat = 0, firstOut = -1, popped = 0;
+  std::vector<int> valid(static_cast<size_t>(lc), -1);  // the vector in each stage of the valid pipe
+  // Until two cycles after the last result is taken (bounded: a broken rule must not hang generate).
+  const int bound = 4 * (pipe.latency() + span + rows + kVectors + kStall) + 16;
+  for (int t = 0, after = 0; after < 2 && t < bound; ++t) {
+    after += popped == kVectors;
+    StationaryColumn c;
+    c.inValid = nextVec < kVectors && (nextVec < kEarlyVectors || (firstOut >= 0 && t > firstOut));
+    c.vec = c.inValid ? nextVec : -1;
+    c.swap = c.vec == 0;
+    c.loadValid = nextBeat < rows;
+    c.beat = c.loadValid ? nextBeat : -1;
+    c.outValid = count != 0;
+    if (c.outValid && firstOut < 0) firstOut = t;
+    c.outReady = !(firstOut >= 0 && t >= firstOut && t < firstOut + kStall);
+    c.head = head;
+    const bool en = enQ;
+    const bool swapOk = loaded || (wrow == 0 && !c.loadValid);
+    c.inReady = en && (!c.swap || swapOk);
+    const bool accept = c.inValid && c.inReady;
+    const bool swap = accept && c.swap && loaded;
+    const bool swapBusy = swapCnt != 0 || swap;
+    c.loadReady = !swapBusy;
+    const bool wload = c.loadValid && !swapBusy;
+    const int last = valid.back();
+    const bool push = en && last >= 0;
+    const bool pop = count != 0 && c.outReady;
+    const int countNext = count + push - pop;
+    const bool nextPush = en ? (lc >= 2 ? valid[static_cast<size_t>(lc - 2)] >= 0 : accept) : last >= 0;
+    const bool enNext = countNext != 2 || !nextPush;
+    // The output buffer: head (out_data_o) and second entry.
+    const bool headLoad = push && (count == 0 || (count == 1 && pop));
+    const bool headShift = pop && count == 2;
+    const bool tailLoad = push && ((count == 1 && !pop) || (count == 2 && pop));
+    cols.push_back(c);
+    // Rising edge t.
+    if (headLoad) head = last;
+    else if (headShift) head = tail;
+    if (tailLoad) tail = last;
+    if (en) {
+      valid.pop_back();
+      valid.insert(valid.begin(), accept ? nextVec : -1);
+    }
+    if (swap) swapCnt = span;
+    else if (en && swapCnt != 0) --swapCnt;
+    if (wload) {
+      loaded = wrow == rows - 1;
+      wrow = loaded ? 0 : wrow + 1;
+    } else if (swap) {
+      loaded = false;
+    }
+    enQ = enNext;
+    count = countNext;
+    popped += pop;
+    nextVec += accept;
+    nextBeat += wload;
+  }
+  return cols;
+}
+
+// The diagram around its signal groups: caption, footer and the ftaccel facts.
+nlohmann::json diagramJson(const nlohmann::json& signal, const std::string& caption, int lat,
+                           const std::string& stimulus) {
+  return {{"signal", signal},
+          {"head", {{"text", caption}, {"tock", -1}}},
+          {"foot", {{"text", "cycle n (label) ends with rising edge n after reset release; the "
+                             "first column is a reset cycle; other inputs are held at 0"}}},
+          {"config", {{"hscale", 1}}},
+          {"ftaccel", {{"latency", lat},
+                       {"columns", "column 0 = reset cycle, column n + 1 = cycle n"},
+                       {"stimulus", stimulus},
+                       {"generator", "ftaccel generate (flow/Integration.cpp); render with "
+                                     "wavedrom-cli -i <top>_timing.json -s <top>_timing.svg"}}}};
+}
+
+}  // namespace
+
 nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& ip) {
   const bool os = cfg.array.dataflow == config::Dataflow::OS;
   const units::PipelineModel pipe = units::pipelineModel(cfg);
   const int rows = cfg.array.rows, lat = ip.latencyCycles;
-  // Handshake edges of the scenario (edge n ends cycle n; column n + 1 shows cycle n).
-  const int loadBeats = os ? 0 : rows;
-  const int vectors = os ? rows : 3;       // OS: one tile of `rows` steps
-  const int firstTake = os ? 0 : loadBeats;  // the swap vector waits for the load's last beat
+  if (!os) {
+    const std::vector<StationaryColumn> sc = stationaryScenario(pipe, rows);
+    const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
+    auto bit = [&](const std::string& name, bool StationaryColumn::*field) {
+      Wave w{name, false, {}};
+      for (const auto& c : sc) w.cols.push_back(c.*field ? "1" : "0");
+      return w.json();
+    };
+    auto data = [&](const std::string& name, auto label) {
+      Wave w{name, true, {}};
+      for (const auto& c : sc) w.cols.push_back(label(c));
+      return w.json();
+    };
+    nlohmann::json signal = nlohmann::json::array();
+    signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(sc.size() - 1, '.')}});
+    {
+      Wave r{"rst_ni", false, {}};
+      for (size_t i = 0; i < sc.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
+      signal.push_back(r.json());
+    }
+    nlohmann::json load = nlohmann::json::array({sp.load});
+    load.push_back(bit(sp.load + "_valid_i", &StationaryColumn::loadValid));
+    load.push_back(bit(sp.load + "_ready_o", &StationaryColumn::loadReady));
+    load.push_back(data(sp.load + "_data_i", [](const StationaryColumn& c) {
+      return c.beat < 0 ? std::string("x") : fmt::format("w{}", c.beat);
+    }));
+    signal.push_back(load);
+    nlohmann::json stream = nlohmann::json::array({sp.stream});
+    stream.push_back(bit(sp.stream + "_valid_i", &StationaryColumn::inValid));
+    stream.push_back(bit(sp.stream + "_ready_o", &StationaryColumn::inReady));
+    stream.push_back(bit(sp.swap, &StationaryColumn::swap));
+    stream.push_back(data(sp.stream + "_data_i", [](const StationaryColumn& c) {
+      return c.vec < 0 ? std::string("x") : fmt::format("v{}", c.vec);
+    }));
+    signal.push_back(stream);
+    nlohmann::json out = nlohmann::json::array({"out"});
+    out.push_back(bit("out_valid_o", &StationaryColumn::outValid));
+    out.push_back(bit("out_ready_i", &StationaryColumn::outReady));
+    out.push_back(data("out_data_o", [](const StationaryColumn& c) {
+      return c.head < 0 ? std::string("0") : fmt::format("y{}", c.head);
+    }));
+    signal.push_back(out);
+    // Edges of the caption, read back from the trace (column n + 1 = cycle n).
+    int swapTake = -1, firstOut = -1, stallFrom = -1, stallTo = -1, inLowFrom = -1, inLowTo = -1;
+    for (size_t i = 1; i < sc.size(); ++i) {
+      const int t = static_cast<int>(i) - 1;
+      const auto& c = sc[i];
+      if (c.swap && c.inReady && swapTake < 0) swapTake = t;
+      if (c.outValid && firstOut < 0) firstOut = t;
+      if (!c.outReady) (stallFrom < 0 ? stallFrom : stallTo) = t, stallTo = t;
+      if (firstOut >= 0 && c.inValid && !c.inReady) (inLowFrom < 0 ? inLowFrom : inLowTo) = t, inLowTo = t;
+    }
+    const std::string stimulus = fmt::format(
+        "the {} load beats w<k>: every lane 1; streamed vector v<i>: every lane i + 1, so every lane of "
+        "result y<i> is {} * (i + 1)",
+        rows, rows);
+    const std::string caption = fmt::format(
+        "{}: reset, a load of {} beats, the swap vector v0 taken at edge {}, results from edge {} (latency "
+        "{} = {}); out_ready_i low in cycles {}..{}: the output buffer fills and in_ready_o is low in "
+        "cycles {}..{} while v{} waits",
+        ip.top, rows, swapTake, firstOut, lat, ip.latencyFormula, stallFrom, stallTo, inLowFrom, inLowTo,
+        kEarlyVectors);
+    return diagramJson(signal, caption, lat, stimulus);
+  }
+  // OS (fixed edges, the OS ctrl has no back-pressure toward the input here): one tile of
+  // `rows` steps taken at edges 0..rows-1, its result rows from the last step + latency, the
+  // last row held one cycle (out_ready_i low). Edge n ends cycle n; column n + 1 shows cycle n.
+  const int vectors = rows;
   std::vector<int> take(vectors), result(vectors);
-  for (int i = 0; i < vectors; ++i) take[i] = firstTake + i;
-  for (int i = 0; i < vectors; ++i) result[i] = os ? take.back() + lat + i : take[i] + lat;
+  for (int i = 0; i < vectors; ++i) take[i] = i;
+  for (int i = 0; i < vectors; ++i) result[i] = take.back() + lat + i;
   const int stalled = result.back();  // out_ready_i low in this cycle: the last result waits one edge
-  const int cycles = stalled + 4;
-  const int columns = cycles + 1;
+  const int columns = stalled + 5;
   auto cycleOf = [](int column) { return column - 1; };
 
   auto bit = [&](const std::string& name, auto high) {
@@ -185,64 +351,26 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
   nlohmann::json signal = nlohmann::json::array();
   signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(static_cast<size_t>(columns - 1), '.')}});
   signal.push_back(bit("rst_ni", [](int t) { return t >= 0; }).json());
-  const std::string stimulus =
-      os ? fmt::format("one tile of {} steps: in_x_i and in_w_i every lane 1, so every lane of every "
-                       "result row y<r> is {}",
-                       rows, rows)
-         : fmt::format("the {} load beats w<k>: every lane 1; streamed vector v<i>: every lane i + 1, "
-                       "so every lane of result y<i> is {} * (i + 1)",
-                       rows, rows);
-  if (os) {
-    nlohmann::json in = nlohmann::json::array({"in"});
-    in.push_back(bit("in_valid_i", [&](int t) { return offered(t) >= 0; }).json());
-    in.push_back(bit("in_ready_o", [](int) { return true; }).json());
-    in.push_back(bit("in_last_i", [&](int t) { return offered(t) == vectors - 1; }).json());
-    in.push_back(data("in_x_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
-    in.push_back(data("in_w_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
-    signal.push_back(in);
-  } else {
-    const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
-    const int swapAt = take.front(), span = pipe.swapSpan();
-    nlohmann::json load = nlohmann::json::array({sp.load});
-    load.push_back(bit(sp.load + "_valid_i", [&](int t) { return t >= 0 && t < loadBeats; }).json());
-    load.push_back(bit(sp.load + "_ready_o", [&](int t) { return t < swapAt || t > swapAt + span; }).json());
-    load.push_back(data(sp.load + "_data_i", [&](int t) {
-                     return t >= 0 && t < loadBeats ? fmt::format("w{}", t) : std::string("x");
-                   }).json());
-    signal.push_back(load);
-    nlohmann::json stream = nlohmann::json::array({sp.stream});
-    stream.push_back(bit(sp.stream + "_valid_i", [&](int t) { return offered(t) >= 0; }).json());
-    stream.push_back(bit(sp.stream + "_ready_o", [&](int t) { return t < 0 || t >= swapAt; }).json());
-    stream.push_back(bit(sp.swap, [&](int t) { return offered(t) == 0; }).json());
-    stream.push_back(data(sp.stream + "_data_i", [&](int t) {
-                       int i = offered(t);
-                       return i < 0 ? std::string("x") : fmt::format("v{}", i);
-                     }).json());
-    signal.push_back(stream);
-  }
+  const std::string stimulus = fmt::format(
+      "one tile of {} steps: in_x_i and in_w_i every lane 1, so every lane of every result row y<r> is {}", rows, rows);
+  nlohmann::json in = nlohmann::json::array({"in"});
+  in.push_back(bit("in_valid_i", [&](int t) { return offered(t) >= 0; }).json());
+  in.push_back(bit("in_ready_o", [](int) { return true; }).json());
+  in.push_back(bit("in_last_i", [&](int t) { return offered(t) == vectors - 1; }).json());
+  in.push_back(data("in_x_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
+  in.push_back(data("in_w_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
+  signal.push_back(in);
   nlohmann::json out = nlohmann::json::array({"out"});
   out.push_back(bit("out_valid_o", outValid).json());
   out.push_back(bit("out_ready_i", [&](int t) { return t != stalled; }).json());
   out.push_back(data("out_data_o", outLabel).json());
   signal.push_back(out);
 
-  const std::string caption =
-      os ? fmt::format("{}: reset, one tile of {} steps taken at edges 0..{}, result rows from edge "
-                       "{} (latency {} = {}), out_ready_i low in cycle {}",
-                       ip.top, rows, rows - 1, result.front(), lat, ip.latencyFormula, stalled)
-         : fmt::format("{}: reset, a load of {} beats, the swap vector v0 taken at edge {}, results "
-                       "from edge {} (latency {} = {}), out_ready_i low in cycle {}",
-                       ip.top, rows, take.front(), result.front(), lat, ip.latencyFormula, stalled);
-  return {{"signal", signal},
-          {"head", {{"text", caption}, {"tock", -1}}},
-          {"foot", {{"text", "cycle n (label) ends with rising edge n after reset release; the "
-                             "first column is a reset cycle; other inputs are held at 0"}}},
-          {"config", {{"hscale", 1}}},
-          {"ftaccel", {{"latency", lat},
-                       {"columns", "column 0 = reset cycle, column n + 1 = cycle n"},
-                       {"stimulus", stimulus},
-                       {"generator", "ftaccel generate (flow/Integration.cpp); render with "
-                                     "wavedrom-cli -i <top>_timing.json -s <top>_timing.svg"}}}};
+  const std::string caption = fmt::format(
+      "{}: reset, one tile of {} steps taken at edges 0..{}, result rows from edge {} (latency {} = {}), "
+      "out_ready_i low in cycle {}",
+      ip.top, rows, rows - 1, result.front(), lat, ip.latencyFormula, stalled);
+  return diagramJson(signal, caption, lat, stimulus);
 }
 
 }  // namespace ftaccel::flow

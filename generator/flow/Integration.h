@@ -18,10 +18,12 @@ std::string instantiationTemplate(const config::Config& cfg, const units::IpDesi
                                   const std::string& banner);
 
 // `<top>_timing.json`: a WaveDrom diagram of reset, one stationary-operand load (WS/IS) with
-// the swap that installs it, three streamed vectors (OS: one tile of `rows` steps) and their
-// results with one back-pressure cycle on the last, every edge placed by the pipeline model
-// (latency, swap span). Column 0 is a reset cycle; column n + 1 is cycle n, which ends with
-// rising edge n after reset release. Data labels: `stimulus` says which values they stand for.
+// the swap that installs it, five streamed vectors and their results, with the consumer not
+// ready for four cycles from the first result so that the output buffer fills and in_ready_o
+// falls (a cycle model of the ctrl's rules over the pipeline model's stages and swap span);
+// OS: one tile of `rows` steps, one back-pressure cycle on the last row. Column 0 is a reset
+// cycle; column n + 1 is cycle n, which ends with rising edge n after reset release. Data
+// labels: `stimulus` says which values they stand for.
 nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& ip);
 
 }  // namespace ftaccel::flow

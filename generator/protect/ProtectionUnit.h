@@ -162,9 +162,10 @@ class ProtectionUnit {
   // golden model of what an input stage does to a streamed vector; the harness applies the
   // filters of the enabled units in registry order before computing the expected result.
   virtual bool filtersInputs() const { return false; }
-  // True when that header also defines ftaccel::tb::<name>::loadBeat(top): the stream driver
-  // calls it after it has set the stationary operand's load lanes (WS/IS), so the unit can
-  // drive lanes computed from the beat (Sanity-Check: the checksum weight).
+  // True when that header also defines ftaccel::tb::<name>::loadBeat(top, row): the stream
+  // driver calls it after it has set the stationary operand's load lanes (WS/IS) of beat `row`
+  // of the matrix, so the unit can drive lanes computed from the beat (Sanity-Check: the
+  // checksum weight).
   virtual bool harnessLoadBeat() const { return false; }
   // Top-level inputs that travel with every beat of the stationary operand's load port: the
   // interface assertions hold them stable with the beat while its valid waits for ready.

@@ -95,8 +95,10 @@ class Liveness {
 
   // A live flip of a stationary register (weight_q, shadow_q) changes nothing but the one
   // operand of every later product at its PE: y[m][c] += x[m][j] * (w' - w), j the row the
-  // flipped value ends up in. Exact because the accumulator is wide enough for any in-range
-  // operands (config::minAccBits). Returns false for every other injection.
+  // flipped value ends up in and x[m] the vector as the array sees it (after the input
+  // filters: AFD and median change the operand, not the rule). Exact because the accumulator
+  // is wide enough for any in-range operands (config::minAccBits). Returns false for every
+  // other injection.
   bool stationaryEffect(const Injection& i, const Workload& wl, std::vector<ElementError>& errors) const {
     if (i.site < 0 || i.effect != Effect::Flip || i.c0 != i.c1) return false;
     const Rule& r = rules_[i.site];
@@ -116,7 +118,7 @@ class Liveness {
     const int64_t w2 = ftaccel::golden::signExtend(((uint64_t)w & mask) ^ flip, kBits);
     for (long m = firstVector; m < (long)wl.vectors.size(); ++m) {
       if (r.kind == Kind::Weight && acceptAt_[(size_t)m] + e0 - 1 + rc < t) continue;  // read before the flip
-      const Wide d = (Wide)wl.vectors[(size_t)m][(size_t)row] * (Wide)(w2 - w);
+      const Wide d = (Wide)wl.arrayInputs[(size_t)m][(size_t)row] * (Wide)(w2 - w);
       if (d != 0) errors.push_back({(int)m, s.col, d});
     }
     return true;

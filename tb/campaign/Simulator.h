@@ -220,7 +220,7 @@ class Simulator {
     const bool offerLoad = s.wrow < kRows;
     io.offer({offerVec, s.vec == 0, offerLoad, true});
     if (offerVec) io.streamPort(wl_.beatPorts[s.vec]);
-    if (offerLoad) io.loadPort(rows_ ? (*rows_)[s.wrow] : wl_.rowPorts[s.wrow]);
+    if (offerLoad) io.loadPort(s.wrow, rows_ ? (*rows_)[s.wrow] : wl_.rowPorts[s.wrow]);
 #if FTACCEL_IDX_BITS
     if (offerLoad)
       for (int c = 0; c < kCols; ++c) io.loadIndexLane(c, wl_.index.at(s.wrow, c));

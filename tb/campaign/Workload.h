@@ -48,6 +48,7 @@ inline int64_t getLane64(const T& p, int lane) {
 struct Workload {
   ftaccel::golden::Matrix stationary;              // WS/IS: kRows x kCols, W[k][c]
   std::vector<std::vector<int64_t>> vectors;       // WS/IS: beats x kRows
+  std::vector<std::vector<int64_t>> arrayInputs;   // WS/IS: the vectors after the input filters (what the array multiplies)
   std::vector<SDataT> beatPorts;                   // streamed data of every beat
   std::vector<LDataT> rowPorts;                    // WS/IS: load beats; OS: weights per beat
   std::vector<std::vector<Wide>> golden;           // results x kCols (kLanesOut)
@@ -116,16 +117,16 @@ inline Workload makeWorkload(int m, uint64_t seed) {
     w.beatPorts.push_back(p);
     if constexpr (kIdxBits > 0) {
       w.golden.push_back(ftaccel::golden::arrayOutput(x, logical, kBits));
+      w.arrayInputs.push_back(x);
       w.vectors.push_back(std::move(x));
       continue;
     }
+    std::vector<int64_t> seen = x;
 #if FTACCEL_INPUT_FILTERS
-    std::vector<int64_t> seen = x;  // the input stages' filters act before the array
-    ftaccel::tb::applyInputFilters(seen);
-    w.golden.push_back(ftaccel::golden::arrayOutput(seen, w.stationary, kBits));
-#else
-    w.golden.push_back(ftaccel::golden::arrayOutput(x, w.stationary, kBits));
+    ftaccel::tb::applyInputFilters(seen);  // the input stages' filters act before the array
 #endif
+    w.golden.push_back(ftaccel::golden::arrayOutput(seen, w.stationary, kBits));
+    w.arrayInputs.push_back(std::move(seen));
     w.vectors.push_back(std::move(x));
   }
   w.results = m;

@@ -108,6 +108,54 @@ std::string assertTb(const Package& p) {
 const std::vector<std::pair<int, std::string>> kViolations = {
     {1, "a_in_valid_held"}, {2, "a_in_stable"}, {3, "a_wload_valid_held"}, {4, "a_out_stable"}, {5, "a_known"}};
 
+// OS 2x2: tiles of 2 steps back to back while the consumer is never ready, until the full
+// output buffer stops the datapath and a step waits (in_ready_o low); then +case=N breaks one
+// rule on the next edge: 1 drops in_valid_i, 2 changes in_w_i, 3 changes in_last_i; case 0
+// holds the step. Then the consumer takes everything. Drives on falling edges.
+constexpr const char* kAssertTbOs = R"(
+module tb;
+  localparam int R = 2, C = 2, B = 8, A = %A%;
+  logic clk_i = 0, rst_ni = 0;
+  logic in_valid_i = 0, in_last_i = 0, out_ready_i = 0;
+  logic [R*B-1:0] in_x_i = '0;
+  logic [C*B-1:0] in_w_i = '0;
+  wire in_ready_o, out_valid_o;
+  wire [C*A-1:0] out_data_o;
+  %TOP% dut (.*);
+  always #5 clk_i = ~clk_i;
+  integer kase = 0, step = 0;
+  initial begin
+    if (!$value$plusargs("case=%d", kase)) kase = 0;
+    @(negedge clk_i) rst_ni = 1;
+    in_valid_i = 1;
+    in_w_i = {C{8'd1}};
+    in_x_i = {R{8'd1}};
+    in_last_i = 0;
+    #1;
+    while (in_ready_o && step < 100) begin
+      @(negedge clk_i);
+      step = step + 1;
+      in_x_i = {R{8'(step + 1)}};
+      in_last_i = (step % R) == R - 1;
+      #1;
+    end
+    if (in_ready_o) $display("NEVER_WAITED");
+    else $display("WAITED_IN");
+    @(negedge clk_i);  // the step waited on the last edge
+    if (kase == 1) in_valid_i = 0;
+    if (kase == 2) in_w_i = {C{8'd2}};
+    if (kase == 3) in_last_i = !in_last_i;
+    @(negedge clk_i);
+    out_ready_i = 1;
+    repeat (3) @(negedge clk_i);
+    in_valid_i = 0;
+    repeat (20) @(negedge clk_i);
+    $display("END %0d", kase);
+    $finish;
+  end
+endmodule
+)";
+
 // The timing diagram's waves, one entry per column: "0", "1", "x" or a data label.
 std::map<std::string, std::vector<std::string>> expandWaves(const nlohmann::json& diagram) {
   std::map<std::string, std::vector<std::string>> waves;
@@ -217,6 +265,29 @@ TEST_CASE("interface assertions fire under Icarus on each broken rule and stay s
   CHECK(quiet.output.find("ERROR") == std::string::npos);
 }
 
+TEST_CASE("interface assertions fire under Icarus for an OS package when a waiting step is broken", "[assert][icarus]") {
+  Package p({"array.dataflow=\"os\"", "array.rows=2", "array.cols=2"});
+  std::string tb = kAssertTbOs;
+  replaceAll(tb, "%A%", std::to_string(p.cfg.data.accBits));
+  replaceAll(tb, "%TOP%", p.ip.top);
+  test::writeFile(p.dir / "tb.sv", tb);
+  const auto c = p.run({"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"});
+  INFO(c.output);
+  REQUIRE(c.exitCode == 0);
+  const auto legal = flow::runProcess({"vvp", "-n", "sim.vvp", "+case=0"}, p.dir.path());
+  INFO(legal.output);
+  CHECK(legal.output.find("WAITED_IN") != std::string::npos);  // back-pressure reached the input
+  CHECK(legal.output.find("END 0") != std::string::npos);
+  CHECK(legal.output.find("ERROR") == std::string::npos);
+  for (const auto& [kase, rule] : std::vector<std::pair<int, std::string>>{
+           {1, "a_in_valid_held"}, {2, "a_in_stable"}, {3, "a_in_stable"}}) {
+    const auto r = flow::runProcess({"vvp", "-n", "sim.vvp", fmt::format("+case={}", kase)}, p.dir.path());
+    INFO("case " << kase << "\n" << r.output);
+    CHECK(r.output.find("ERROR") != std::string::npos);
+    CHECK(r.output.find(rule) != std::string::npos);
+  }
+}
+
 TEST_CASE("interface assertions stop a Verilator --assert simulation that drops valid", "[assert][verilator]") {
   Package p({"array.rows=2", "array.cols=2"});
   test::writeFile(p.dir / "tb.sv", assertTb(p));
@@ -270,12 +341,39 @@ TEST_CASE("the instantiation template declares and connects every port and compi
   }
 }
 
+TEST_CASE("the WaveDrom timing example matches a Verilator --timing simulation of WS and IS", "[timing][verilator]") {
+  for (const std::vector<std::string>& sets :
+       {std::vector<std::string>{"array.rows=2", "array.cols=3"},
+        {"array.dataflow=\"is\"", "array.rows=3", "array.cols=2", "data.bits=4"}}) {
+    Package p(sets);
+    INFO(p.ip.top);
+    const auto waves = expandWaves(nlohmann::json::parse(test::readFile(p.dir / ("ip/" + p.ip.top + "_timing.json"))));
+    // Two-state: rst_ni cannot start unknown, so it starts high for one time unit and column
+    // 0's fall resets.
+    std::string tb = timingTb(p, waves);
+    replaceAll(tb, "  logic rst_ni;\n", "  logic rst_ni = 1'b1;\n");
+    replaceAll(tb, "  initial begin\n", "  initial begin\n    #1;\n");
+    REQUIRE(tb.find("logic rst_ni = 1'b1;") != std::string::npos);
+    test::writeFile(p.dir / "tb.sv", tb);
+    const auto b = p.run({"verilator", "--binary", "--assert", "--timing", "-Wno-fatal", "-j", "1", "--top-module", "tb",
+                          "-o", "vtb", "tb.sv"});
+    INFO(b.output);
+    REQUIRE(b.exitCode == 0);
+    const auto r = flow::runProcess({"obj_dir/vtb"}, p.dir.path());
+    INFO(r.output);
+    CHECK(r.exitCode == 0);
+    CHECK(r.output.find("DONE errors=0") != std::string::npos);
+  }
+}
+
 TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icarus", "[timing][icarus]") {
   for (const std::vector<std::string>& sets :
        {std::vector<std::string>{"array.rows=2", "array.cols=3"},
         {"array.dataflow=\"is\"", "array.rows=3", "array.cols=2", "data.bits=4"},
         {"array.dataflow=\"os\"", "array.rows=3", "array.cols=2"},
-        {"array.rows=2", "array.cols=2", "protect.afd.enable=true"}}) {
+        {"array.rows=2", "array.cols=2", "protect.afd.enable=true"},
+        {"array.rows=1", "array.cols=1", "data.bits=4"},
+        {"array.rows=3", "array.cols=4", "protect.median.enable=true", "protect.sanity_check=\"spatial\""}}) {
     Package p(sets);
     INFO(p.ip.top);
     const auto diagram = nlohmann::json::parse(test::readFile(p.dir / ("ip/" + p.ip.top + "_timing.json")));
@@ -299,6 +397,21 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
         if (firstTake < 0) firstTake = (long)c;
       }
     CHECK(firstOut - (os ? lastTake : firstTake) == manifest["latency"]["cycles"].get<int>());
+    if (!os) {
+      // Back-pressure: a result waits (out_valid_o high, out_ready_i low), and while the output
+      // buffer is full a vector offered after the first result waits (in_ready_o low), then is taken.
+      const auto& outReady = waves.at("out_ready_i");
+      bool outWait = false, inWait = false, inTakenAfterWait = false;
+      for (size_t c = (size_t)firstOut; c < columns; ++c) {
+        outWait = outWait || (outValid[c] == "1" && outReady[c] == "0");
+        if (valid[c] == "1" && ready[c] == "0") inWait = true;
+        if (inWait && valid[c] == "1" && ready[c] == "1") inTakenAfterWait = true;
+      }
+      CHECK(outWait);
+      CHECK(inWait);
+      CHECK(inTakenAfterWait);
+      CHECK(diagram["head"]["text"].get<std::string>().find("in_ready_o is low in cycles") != std::string::npos);
+    }
     test::writeFile(p.dir / "tb.sv", timingTb(p, waves));
     const auto c = p.run({"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"});
     INFO(c.output);

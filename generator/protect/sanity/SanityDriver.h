@@ -1,7 +1,7 @@
 // Harness driver of the Sanity-Check unit: clears its inputs (the threshold register keeps its
 // reset value 0: exact check) and drives the checksum weight (or its residue) of every load
-// beat, computed from the beat's lanes by the shared model (SanityModel.h). Compiled into
-// co-simulation models of IPs with the unit only.
+// beat, computed from the beat's lanes (less those of bypassed PEs) by the shared model
+// (SanityModel.h). Compiled into co-simulation models of IPs with the unit only.
 #pragma once
 
 #include <vector>
@@ -22,12 +22,22 @@ inline void clearInputs(Top& top) {
   top.sanity_clear_i = 0;
 }
 
-// The host's part of the spatial checksum: -sum_c L[k][c] of the load beat on the pins.
+// The bypass mask the host shifted in (rows x cols, true = bypassed; empty = none).
+inline std::vector<std::vector<bool>>& bypassMask() {
+  static std::vector<std::vector<bool>> mask;
+  return mask;
+}
+
+// The host's part of the spatial checksum: -sum_c L[k][c] of load beat k (array row k) on the
+// pins, without the lanes of the PEs bypassed in row k: a bypassed PE ignores its weight, so
+// counting it would raise a false alarm on every vector (docs/sanity-check.md, "Bypass").
 template <typename Top>
-inline void loadBeat(Top& top) {
+inline void loadBeat(Top& top, int k) {
+  const auto& mask = bypassMask();
   std::vector<int64_t> row(FTACCEL_COLS);
   for (int c = 0; c < FTACCEL_COLS; ++c)
-    row[static_cast<size_t>(c)] = static_cast<int64_t>(getLaneSigned(top.FTACCEL_L_DATA, c, FTACCEL_DATA_BITS));
+    if (mask.empty() || !mask[static_cast<size_t>(k)][static_cast<size_t>(c)])
+      row[static_cast<size_t>(c)] = static_cast<int64_t>(getLaneSigned(top.FTACCEL_L_DATA, c, FTACCEL_DATA_BITS));
   namespace sc = ftaccel::protect::sanity;
   const int r = FTACCEL_SANITY_RESIDUE_BITS;
   const auto w = sc::widths(FTACCEL_DATA_BITS, FTACCEL_ACC_BITS, FTACCEL_COLS, r);

@@ -439,13 +439,15 @@ class Sanity final : public ProtectionUnit {
                              r);
     return fmt::format(
         "spatial checksum ({} checksum): on every {} beat k drive sanity_wload_data_i ({} bits) "
-        "with {} of that beat's lanes; every result vector taken is checked: {} "
+        "with {} of that beat's lanes{}; every result vector taken is checked: {} "
         "raises sanity_flag_o for one cycle on the next edge (+1 cycle after the output "
         "handshake) and sets sanity_alarm_o until sanity_clear_i; results are never delayed. "
         "Detects any single error of a {} register or a PE result/output; errors of the streamed "
         "operand ({}) are not detected",
         is ? "input" : "weight", is ? "xload" : "wload", w.weightBits,
-        r ? fmt::format("(-sum_c L[k][c]) mod 2^{} - 1 (0..2^{}-2)", r, r) : std::string("-sum_c L[k][c] (signed)"), check,
+        r ? fmt::format("(-sum_c L[k][c]) mod 2^{} - 1 (0..2^{}-2)", r, r) : std::string("-sum_c L[k][c] (signed)"),
+        // A bypassed PE ignores its lane: counting it would flag every vector.
+        cfg.protect.bypass ? " without the lanes of the PEs bypassed in row k" : "", check,
         is ? "stationary input" : "weight", is ? "weights" : "activations");
   }
 

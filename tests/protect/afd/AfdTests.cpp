@@ -156,6 +156,44 @@ TEST_CASE("afd campaign: upsets of the stage register end suppressed or sdc, liv
   CHECK_THROWS_WITH(flow::validateCampaign(cfg, req), Catch::Contains("afd"));
 }
 
+// Found by `make fuzz` (median 4x3 6-bit, seed 236: 116 violations): the stationary-register
+// rule multiplied a weight flip by the raw vector, but the array multiplies the filtered one.
+// --verify-pruned simulates every shortcut record; with median or AFD on none may disagree.
+TEST_CASE("filter campaigns: the stationary-register shortcut uses the filtered vectors (--verify-pruned)",
+          "[protect][afd][median][campaign]") {
+  test::useTestCache();
+  struct Case {
+    std::vector<std::string> sets;
+    int vectors;
+    uint64_t seed;
+  };
+  const std::vector<Case> cases = {
+      {{"array.rows=4", "array.cols=3", "data.bits=6", "protect.median.enable=true"}, 3, 236},
+      {{"array.rows=5", "array.cols=2", "data.bits=6", "protect.afd.enable=true", "protect.afd.mode=clip",
+        "protect.afd.s_max=0", "protect.afd.gates=1"},
+       6, 3},
+  };
+  for (const auto& c : cases) {
+    const auto cfg = config::loadConfigText("", "t", c.sets);
+    const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+    test::TempDir tmp;
+    flow::CampaignRequest req;
+    req.run.model = "seu";
+    req.run.faults = 300;
+    req.run.seed = c.seed;
+    req.run.vectors = c.vectors;
+    req.run.kinds = "weight,weight_shadow";
+    req.run.verifyPruned = true;
+    req.run.out = (tmp / "r.jsonl").string();
+    req.run.progress = false;
+    const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
+    INFO(cfg.ip.name);
+    CHECK(run.stats.analytic > 20);  // the shortcut ran (and was simulated as well)
+    CHECK(run.stats.pruningViolations == 0);
+    CHECK(test::readFile(tmp / "r.jsonl").find("\"pruning_violation\":true") == std::string::npos);
+  }
+}
+
 TEST_CASE("afd sim: --matmul is refused with a filter", "[protect][afd][cosim]") {
   test::useTestCache();
   const auto model = flow::buildCosimModel(
