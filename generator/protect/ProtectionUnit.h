@@ -75,7 +75,7 @@ struct OutputCheckHook {
   // results under `enable`, in front of the output buffer) passes through buffer registers of
   // its own with the same controls, so it stays with its result vector; returns the buffered
   // signal (aligned with `data`). Arguments: value, its width (SV expression), a name prefix.
-  std::function<std::string(const std::string&, const std::string&, const std::string&)> alongResults;
+  std::function<std::string(const std::string&, const std::string&, const std::string&)> alongResults{};
 };
 
 // Load-path attachment point (WS/IS), between the top's load port and the array: one beat of
