@@ -100,7 +100,7 @@ std::vector<Item> addGridChains(Module& array, std::vector<Item>& peItems, Insta
     } else {
       const std::string lanes = ch.net + "_" + f.farEdge;
       array.items.push_back(Signal{lanes, ch.width.empty() ? f.lanes : f.lanes + "*" + ch.width,
-                                   ch.edgeOut + " by lane"});
+                                   "the " + f.farEdge + " edge by lane; " + ch.edgeOut + " reads it whole"});
       array.items.push_back(ContAssign{ch.edgeOut, lanes, ""});
       edge.push_back(ContAssign{ch.width.empty() ? lanes + "[" + f.lane + "]" : slice(lanes, f.lane, width), last, ""});
     }

@@ -30,7 +30,7 @@ module ftaccel_ws8x8_d8_array #(
   end
 `endif
 
-  logic [Cols*AccBits-1:0] psum_south;  // psum_o by lane
+  logic [Cols*AccBits-1:0] psum_south;  // the south edge by lane; psum_o reads it whole
   assign psum_o = psum_south;
 
   for (genvar r = 0; r < Rows; r++) begin : gen_row
