@@ -143,7 +143,7 @@ struct ContAssign {
 
 // Register block with async active-low reset: if (!rst_ni) reset else body.
 struct AlwaysFF {
-  std::string label;  // block name, e.g. "p_psum"
+  std::string label;  // e.g. "p_psum", printed as a comment (a named block costs Icarus a thread)
   std::string comment;
   std::vector<Stmt> reset;
   std::vector<Stmt> body;

@@ -87,16 +87,23 @@ std::vector<Item> addGridChains(Module& array, std::vector<Item>& peItems, Insta
       pe.ports.push_back({ch.outPort, out});
     }
 
-    // The far edge: lane `lane` of an output port, or an unused sink.
+    // The far edge: lane `lane` of an output port, or an unused sink per lane. The port's lanes
+    // are assembled in `<net>_<edge>`, which the port reads whole: Icarus 11 converts a vector
+    // built from part assigns once per reader and lane update (see Skew.cpp).
     const std::string width = ch.width.empty() ? "1" : ch.width;
-    std::string sink = ch.edgeOut;
-    if (sink.empty()) {
-      sink = "unused_" + ch.net + "_" + f.farEdge;
-      array.items.push_back(Signal{sink, ch.width.empty() ? f.lanes : f.lanes + "*" + ch.width,
-                                   "the " + f.farEdge + " edge has no consumer"});
+    const std::string last = peOutput(ch, f.lastRow, f.lastCol, flat);
+    auto& edge = f.lane == "r" ? rowEdge : colEdge;
+    if (ch.edgeOut.empty()) {
+      const std::string sink = "unused_" + ch.net + "_" + f.farEdge;
+      edge.push_back(Signal{sink, ch.width, "the " + f.farEdge + " edge has no consumer"});
+      edge.push_back(ContAssign{sink, last, ""});
+    } else {
+      const std::string lanes = ch.net + "_" + f.farEdge;
+      array.items.push_back(Signal{lanes, ch.width.empty() ? f.lanes : f.lanes + "*" + ch.width,
+                                   "the " + f.farEdge + " edge by lane; " + ch.edgeOut + " reads it whole"});
+      array.items.push_back(ContAssign{ch.edgeOut, lanes, ""});
+      edge.push_back(ContAssign{ch.width.empty() ? lanes + "[" + f.lane + "]" : slice(lanes, f.lane, width), last, ""});
     }
-    const std::string lhs = ch.width.empty() ? sink + "[" + f.lane + "]" : slice(sink, f.lane, width);
-    (f.lane == "r" ? rowEdge : colEdge).push_back(ContAssign{lhs, peOutput(ch, f.lastRow, f.lastCol, flat), ""});
   }
   peItems.insert(peItems.end(), selects.begin(), selects.end());
   std::vector<Item> edges;

@@ -36,9 +36,9 @@ struct GridChain {
 std::string peOutput(const GridChain& chain, const std::string& row, const std::string& col, bool flat);
 
 // Wires the chains: the per-PE declarations and input selection go to `peItems` (the items of
-// the gen_col block, before the PE instance), the port connections to `pe`, unused_* sinks
-// (which Verilator's lint exempts) to `array`; returns the far-edge loops, which the caller
-// places after the grid.
+// the gen_col block, before the PE instance), the port connections to `pe`, the vector that
+// assembles an output edge to `array`; returns the far-edge loops (with the per-lane unused_*
+// sinks, which Verilator's lint exempts), which the caller places after the grid.
 std::vector<ir::Item> addGridChains(ir::Module& array, std::vector<ir::Item>& peItems, ir::Instance& pe,
                                     const std::vector<GridChain>& chains, bool flat);
 

@@ -49,7 +49,10 @@ Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind k
               {"Offset >= 0", "Offset must not be negative"}};
 
   std::string in = slice("data_i", "i", "Width");
-  std::string out = slice("data_o", "i", "Width");
+  // The lanes are assembled in `lanes` and data_o reads it whole: Icarus 11 turns part assigns
+  // into a strength-aware concatenation that every reader converts on every lane update (16
+  // readers of a 16-lane skew: a quarter of a 16x16 IP's run time); one reader converts once.
+  std::string out = slice("lanes", "i", "Width");
   auto deep = makeGenerateIf(
       "Depth == 1", "gen_single",
       {reg("stage_q", "Width", "", site),
@@ -66,7 +69,8 @@ Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind k
       "gen_lane", "i", "Lanes",
       {LocalParam{"Depth", "Offset + ((Reverse != 0) ? (Lanes - 1 - i) : i)"},
        makeGenerateIf("Depth == 0", "gen_wire", {ContAssign{out, in, ""}}, "gen_regs", {deep})});
-  m.items = {lane};
+  m.items = {Signal{"lanes", "Lanes*Width", "lane i: its last stage; data_o reads the vector whole"}, ContAssign{"data_o", "lanes", ""},
+             lane};
   return m;
 }
 

@@ -23,21 +23,23 @@ Module buildTagLine(const config::Config& cfg, const ModuleNames& names) {
       {Dir::Out, "tags_o", "Lanes", "lane r: the tag taken r cycles ago"},
   });
   m.checks = {{"Lanes >= 1", "Lanes must be at least 1"}};
+  // tags_o is driven whole in each branch: a vector assembled from part assigns costs Icarus a
+  // strength-aware conversion per reader and update (see Skew.cpp).
   m.items = {
-      ContAssign{"tags_o[0]", "tag_i", "row 0 sees the tag in the cycle it is taken"},
       makeGenerateIf(
           "Lanes == 2", "gen_one",
           {reg("line_q", "", "the tag taken one cycle ago", {"flag"}),
            AlwaysFF{"p_line", "", {Stmt::assign("line_q", "1'b0")},
                     {Stmt::ifThen("en_i", {Stmt::assign("line_q", "tag_i")})}},
-           ContAssign{"tags_o[1]", "line_q", ""}},
+           ContAssign{"tags_o", "{line_q, tag_i}", "row 0 sees the tag in the cycle it is taken"}},
           "gen_many",
           {makeGenerateIf(
               "Lanes > 2", "gen_line",
               {reg("line_q", "Lanes-1", "bit i: the tag taken i+1 cycles ago", {"flag"}),
                AlwaysFF{"p_line", "", {Stmt::assign("line_q", "'0")},
                         {Stmt::ifThen("en_i", {Stmt::assign("line_q", "{line_q[Lanes-3:0], tag_i}")})}},
-               ContAssign{"tags_o[Lanes-1:1]", "line_q", ""}})}),
+               ContAssign{"tags_o", "{line_q, tag_i}", "row 0 sees the tag in the cycle it is taken"}},
+              "gen_wire", {ContAssign{"tags_o", "tag_i", ""}})}),
   };
   return m;
 }

@@ -143,7 +143,7 @@ module ftaccel_ws8x8_d8 #(
   logic [Cols*DataBits-1:0] a_wload_data_i_q;
   logic a_out_wait_q;  // out_valid_o high, out_ready_i low on the last edge
   logic [Cols*AccBits-1:0] a_out_data_o_q;
-  always @(posedge clk_i or negedge rst_ni) begin : p_interface_assertions
+  always @(posedge clk_i or negedge rst_ni) begin  // p_interface_assertions
     if (!rst_ni) begin
       a_in_wait_q <= 1'b0;
       a_wload_wait_q <= 1'b0;

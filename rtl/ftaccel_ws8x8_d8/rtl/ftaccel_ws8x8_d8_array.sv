@@ -30,9 +30,8 @@ module ftaccel_ws8x8_d8_array #(
   end
 `endif
 
-  logic [Rows*DataBits-1:0] unused_act_east;  // the east edge has no consumer
-  logic [Rows-1:0] unused_swap_east;  // the east edge has no consumer
-  logic [Cols*DataBits-1:0] unused_wchain_north;  // the north edge has no consumer
+  logic [Cols*AccBits-1:0] psum_south;  // the south edge by lane; psum_o reads it whole
+  assign psum_o = psum_south;
 
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     for (genvar c = 0; c < Cols; c++) begin : gen_col
@@ -90,13 +89,16 @@ module ftaccel_ws8x8_d8_array #(
   end
 
   for (genvar r = 0; r < Rows; r++) begin : gen_row_edge
-    assign unused_act_east[(r)*DataBits +: DataBits] = gen_row[r].gen_col[Cols-1].act_out;
-    assign unused_swap_east[r] = gen_row[r].gen_col[Cols-1].swap_out;
+    logic [DataBits-1:0] unused_act_east;  // the east edge has no consumer
+    assign unused_act_east = gen_row[r].gen_col[Cols-1].act_out;
+    logic unused_swap_east;  // the east edge has no consumer
+    assign unused_swap_east = gen_row[r].gen_col[Cols-1].swap_out;
   end
 
   for (genvar c = 0; c < Cols; c++) begin : gen_col_edge
-    assign psum_o[(c)*AccBits +: AccBits] = gen_row[Rows-1].gen_col[c].psum_out;
-    assign unused_wchain_north[(c)*DataBits +: DataBits] = gen_row[0].gen_col[c].wchain_out;
+    assign psum_south[(c)*AccBits +: AccBits] = gen_row[Rows-1].gen_col[c].psum_out;
+    logic [DataBits-1:0] unused_wchain_north;  // the north edge has no consumer
+    assign unused_wchain_north = gen_row[0].gen_col[c].wchain_out;
   end
 endmodule
 // end of ftaccel_ws8x8_d8_array

@@ -71,7 +71,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   assign swap_busy = (swap_cnt_q != '0) || swap;
   assign wload = wload_valid_i && !swap_busy;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_valid_q
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_valid_q
     if (!rst_ni) begin
       valid_q <= '0;
     end else begin
@@ -81,7 +81,7 @@ module ftaccel_ws8x8_d8_ctrl #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_swap_cnt
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_swap_cnt
     if (!rst_ni) begin
       swap_cnt_q <= '0;
     end else begin
@@ -96,7 +96,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   end
 
   // count weight rows; a complete matrix is consumed by the next swap
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_wload
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_wload
     if (!rst_ni) begin
       wrow_q <= '0;
       loaded_q <= 1'b0;
@@ -129,7 +129,7 @@ module ftaccel_ws8x8_d8_ctrl #(
   // advance next cycle unless a full buffer could get a third result
   assign en_next = (count_next != 2'd2) || !(en_q ? valid_q[Latency-2] : valid_q[Latency-1]);
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_advance
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_advance
     if (!rst_ni) begin
       en_q <= 1'b1;
       count_q <= 2'd0;

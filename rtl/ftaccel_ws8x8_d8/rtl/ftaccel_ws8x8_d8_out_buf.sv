@@ -29,7 +29,7 @@ module ftaccel_ws8x8_d8_out_buf #(
   logic [Width-1:0] head_q;  // oldest result
   logic [Width-1:0] tail_q;  // result behind it
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_entries
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_entries
     if (!rst_ni) begin
       head_q <= '0;
       tail_q <= '0;

@@ -44,7 +44,7 @@ module ftaccel_ws8x8_d8_pe #(
   logic [DataBits-1:0] shadow_q;  // next weight, loaded in the background
   logic [DataBits-1:0] weight_q;  // weight in use
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_pipe
+  always_ff @(posedge clk_i or negedge rst_ni) begin  // p_pipe
     if (!rst_ni) begin
       act_q <= '0;
       swap_q <= 1'b0;

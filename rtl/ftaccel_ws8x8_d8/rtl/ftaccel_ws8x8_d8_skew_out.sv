@@ -29,16 +29,19 @@ module ftaccel_ws8x8_d8_skew_out #(
   end
 `endif
 
+  logic [Lanes*Width-1:0] lanes;  // lane i: its last stage; data_o reads the vector whole
+  assign data_o = lanes;
+
   for (genvar i = 0; i < Lanes; i++) begin : gen_lane
     localparam int Depth = Offset + ((Reverse != 0) ? (Lanes - 1 - i) : i);
 
     if (Depth == 0) begin : gen_wire
-      assign data_o[(i)*Width +: Width] = data_i[(i)*Width +: Width];
+      assign lanes[(i)*Width +: Width] = data_i[(i)*Width +: Width];
     end else begin : gen_regs
       if (Depth == 1) begin : gen_single
         logic [Width-1:0] stage_q;
 
-        always_ff @(posedge clk_i or negedge rst_ni) begin : p_stage
+        always_ff @(posedge clk_i or negedge rst_ni) begin  // p_stage
           if (!rst_ni) begin
             stage_q <= '0;
           end else begin
@@ -47,11 +50,11 @@ module ftaccel_ws8x8_d8_skew_out #(
             end
           end
         end
-        assign data_o[(i)*Width +: Width] = stage_q;
+        assign lanes[(i)*Width +: Width] = stage_q;
       end else begin : gen_chain
         logic [Depth*Width-1:0] stage_q;  // newest entry in the low bits
 
-        always_ff @(posedge clk_i or negedge rst_ni) begin : p_stage
+        always_ff @(posedge clk_i or negedge rst_ni) begin  // p_stage
           if (!rst_ni) begin
             stage_q <= '0;
           end else begin
@@ -60,7 +63,7 @@ module ftaccel_ws8x8_d8_skew_out #(
             end
           end
         end
-        assign data_o[(i)*Width +: Width] = stage_q[(Depth-1)*Width +: Width];
+        assign lanes[(i)*Width +: Width] = stage_q[(Depth-1)*Width +: Width];
       end
     end
   end

@@ -24,13 +24,10 @@ module ftaccel_ws8x8_d8_tag_line #(
   end
 `endif
 
-  // row 0 sees the tag in the cycle it is taken
-  assign tags_o[0] = tag_i;
-
   if (Lanes == 2) begin : gen_one
     logic line_q;  // the tag taken one cycle ago
 
-    always_ff @(posedge clk_i or negedge rst_ni) begin : p_line
+    always_ff @(posedge clk_i or negedge rst_ni) begin  // p_line
       if (!rst_ni) begin
         line_q <= 1'b0;
       end else begin
@@ -39,12 +36,13 @@ module ftaccel_ws8x8_d8_tag_line #(
         end
       end
     end
-    assign tags_o[1] = line_q;
+    // row 0 sees the tag in the cycle it is taken
+    assign tags_o = {line_q, tag_i};
   end else begin : gen_many
     if (Lanes > 2) begin : gen_line
       logic [Lanes-1-1:0] line_q;  // bit i: the tag taken i+1 cycles ago
 
-      always_ff @(posedge clk_i or negedge rst_ni) begin : p_line
+      always_ff @(posedge clk_i or negedge rst_ni) begin  // p_line
         if (!rst_ni) begin
           line_q <= '0;
         end else begin
@@ -53,7 +51,10 @@ module ftaccel_ws8x8_d8_tag_line #(
           end
         end
       end
-      assign tags_o[Lanes-1:1] = line_q;
+      // row 0 sees the tag in the cycle it is taken
+      assign tags_o = {line_q, tag_i};
+    end else begin : gen_wire
+      assign tags_o = tag_i;
     end
   end
 endmodule
