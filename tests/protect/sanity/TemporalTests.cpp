@@ -19,7 +19,7 @@
 #include "units/IpDesign.h"
 
 using namespace ftaccel;
-namespace tm = ftaccel::protect::sanity::temporal;
+namespace tmod = ftaccel::protect::sanity::temporal;
 
 namespace {
 
@@ -92,7 +92,7 @@ TEST_CASE("temporal hardware: ports, alarms, manifest throughput, latency unchan
   CHECK(portOf(ip, "sanity_clear_i"));
   CHECK_FALSE(portOf(ip, "sanity_wload_data_i"));  // no spatial column
   const auto manifest = flow::buildManifest(cfg, ip);
-  const auto tw = tm::temporalWidths(8, cfg.data.accBits, 6);
+  const auto tw = tmod::temporalWidths(8, cfg.data.accBits, 6);
   CHECK(tw.digits == 2);
   CHECK_THAT(manifest["throughput"]["sanity"].get<std::string>(), Catch::Contains("throughput N/(N+2)"));
   CHECK_THAT(manifest["latency"]["batch_formula"].get<std::string>(), Catch::Contains("+ 2*floor((M-1)/N)"));
@@ -183,7 +183,7 @@ TEST_CASE("temporal throughput: a full-rate stream of k batches of N takes M + D
                                                     "protect.sanity_max_batch=9"});
   const auto model = flow::buildCosimModel(cfg);
   const auto ip = units::buildIp(cfg);
-  const int d = tm::temporalWidths(cfg.data.bits, cfg.data.accBits, 9).digits;
+  const int d = tmod::temporalWidths(cfg.data.bits, cfg.data.accBits, 9).digits;
   for (int n : {1, 4, 9}) {
     flow::CosimOptions o;
     o.vectors = 12L * n;
