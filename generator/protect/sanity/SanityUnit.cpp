@@ -702,10 +702,12 @@ class Sanity final : public ProtectionUnit {
                          fmt::format("temporal batch length N (1..{})", cfg.protect.sanityMaxBatch)});
     top.ports.push_back({Dir::In, "sanity_batch_we_i", "", "write sanity_batch_i into the batch register"});
     top.ports.push_back({Dir::In, "sanity_batch_close_i", "", "close the current temporal batch now"});
-    top.items.push_back(Signal{"sanity_t_valid", "", "the stream's valid as the ctrl sees it"});
-    top.items.push_back(Signal{"sanity_t_ready", "", "the ctrl's ready"});
-    top.items.push_back(Signal{"sanity_t_data", hook.lanes + "*" + hook.laneBits, "data or digit vector"});
-    top.items.push_back(Signal{"sanity_t_insert", "", "a digit vector enters the pipeline"});
+    // Declared first: the ctrl and the input stages above read them.
+    top.items.insert(top.items.begin(),
+                     {Signal{"sanity_t_valid", "", "the stream's valid as the ctrl sees it"},
+                      Signal{"sanity_t_ready", "", "the ctrl's ready"},
+                      Signal{"sanity_t_data", hook.lanes + "*" + hook.laneBits, "data or digit vector"},
+                      Signal{"sanity_t_insert", "", "a digit vector enters the pipeline"}});
     top.items.push_back(Instance{top.name + "_sanity_tin",
                                  "u_sanity_tin",
                                  {},
