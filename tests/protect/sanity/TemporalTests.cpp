@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -262,5 +263,49 @@ TEST_CASE("temporal icarus: four-state run, results right, every batch checked w
     const int d = tmod::temporalWidths(b, a, 4).digits;
     CHECK(out.find(fmt::format("RESULT got=10 errors=0 dones={} flags=0 alarm=0 gap={}", dones, ip.latencyCycles + d)) !=
           std::string::npos);
+  }
+}
+
+namespace {
+
+std::string outcomeOf(const flow::CosimModel& model, const config::Config& cfg, const std::string& inject) {
+  test::TempDir tmp;
+  flow::CampaignRequest req;
+  req.run.model = "list";
+  req.run.faults = 1;
+  req.run.out = (tmp / "r.jsonl").string();
+  req.run.progress = false;
+  req.run.inject = inject;
+  const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
+  REQUIRE(run.exitCode == 0);
+  const std::string text = test::readFile(tmp / "r.jsonl");
+  INFO(text);
+  CHECK(text.find("\"false_alarms\":0") != std::string::npos);
+  const auto at = text.find("\"outcome\":\"");
+  REQUIRE(at != std::string::npos);
+  return text.substr(at + 11, text.find('"', at + 11) - at - 11);
+}
+
+}  // namespace
+
+TEST_CASE("temporal campaign: input flips detected, whole-batch weight errors missed (both: detected)",
+          "[sanity][temporal][campaign]") {
+  test::useTestCache();
+  for (const std::string mode : {"temporal", "both"}) {
+    const auto cfg = config::loadConfigText("", "t", {"array.rows=3", "array.cols=3", "protect.sanity_max_batch=4",
+                                                      "protect.sanity_check=" + mode});
+    const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+    INFO(mode);
+    // Inputs after the accumulators: the spatial column would miss these.
+    for (int bit : {0, 7})
+      CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:" + std::to_string(bit) + "@30") ==
+            "detected");
+    CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[2].gen_regs.gen_chain.stage_q:20@31") == "detected");
+    CHECK(outcomeOf(model, cfg, "u_array.gen_row[2].gen_col[1].u_pe.psum_q:3@30") == "detected");
+    // A weight wrong from reset to the end: one of the two stuck values changes it.
+    std::set<std::string> weight;
+    for (const char* s : {"stuck0", "stuck1"})
+      weight.insert(outcomeOf(model, cfg, std::string("u_array.gen_row[1].gen_col[1].u_pe.weight_q:2@0-end:") + s));
+    CHECK(weight == std::set<std::string>{"masked", mode == "temporal" ? "sdc" : "detected"});
   }
 }
