@@ -22,6 +22,17 @@ for m in temporal both; do
   echo "== seu $m"; cat "$OUT/seu_$m.txt"
 done
 
+# Residue mode beside the exact check: bursts and single bits of the data path.
+for r in 0 4; do
+  rs=""; [ $r -gt 0 ] && rs="--set protect.sanity_residue_bits=$r"
+  for model in mbu:21 seu:22; do
+    rm -f "$OUT/${model%:*}_r$r.jsonl"
+    "$F" campaign -q -j "${JOBS:-2}" $(mode temporal) $rs --model ${model%:*} --faults 3000 --seed ${model#*:} \
+      --kinds skew,act,psum,deskew --out "$OUT/${model%:*}_r$r.jsonl" > "$OUT/${model%:*}_r$r.txt"
+    echo "== ${model%:*} temporal r=$r"; cat "$OUT/${model%:*}_r$r.txt"
+  done
+done
+
 # 2. Exhaustive: one fault per run, every bit of every listed site, in each mode.
 exhaustive() {  # NAME "SITE=BITS ..." "CYCLES..."
   local name=$1 sites=$2 when=$3
