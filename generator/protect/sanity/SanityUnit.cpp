@@ -790,13 +790,15 @@ class Sanity final : public ProtectionUnit {
           "vector with in_wswap_i set (that vector waits one cycle with in_ready_o low while the batch closes) or "
           "after a cycle with sanity_batch_close_i high (the vector taken in that cycle, if any, is the batch's "
           "last). After a batch closes, in_ready_o stays low for the next {2} cycles in which the pipeline "
-          "advances: the IP inserts {2} digit vectors of the inverse -sum x over the batch (digit j < {3} "
-          "non-negative, weight 2^({4}*j); no result is delivered for them). The output accumulators add, per "
+          "advances: the IP inserts {2} digit vectors of the inverse S = -sum x over the batch (digit j, "
+          "weight 2^({4}*j): bits [{4}*j +: {4}] of S with a 0 on top for j < {3}, the signed top bits for j = "
+          "{3}; no result is delivered for them). The output accumulators add, per "
           "output position c, the batch's results (as they enter the output buffer) and the digit results "
           "shifted by {4}*j ({5}); after the last digit result: sanity_tdone_o for one cycle, sanity_tflag_o with "
           "it when some position's sum is not 0, sanity_tpos_o = those positions (held until the next batch is "
           "checked), sanity_talarm_o set until sanity_clear_i. Results keep their latency; a batch's check "
-          "comes {6} cycles after its last vector's input handshake when nothing stalls. Detects any single "
+          "comes {6} cycles after its last vector's input handshake when nothing stalls (after the cycle in "
+          "which it closes, for a batch closed by sanity_batch_close_i or before a swap vector). Detects any single "
           "error of an input after the accumulators (input register, skew, array) and of a PE result or "
           "partial sum before the output buffer; weight errors are not detected{7}",
           batchBits(cfg), cfg.protect.sanityMaxBatch, tw.digits, tw.digits - 1, tw.digitShift,
