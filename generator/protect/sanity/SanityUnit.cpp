@@ -566,10 +566,6 @@ class Sanity final : public ProtectionUnit {
           return key + "cannot work with array.dataflow = \"os\": OS streams both operands into stationary "
                  "outputs, so the checksum of a batch would be an extra reduction step of every output, not "
                  "a vector of its own. Use \"ws\", or \"off\"";
-        if (c.array.dataflow == config::Dataflow::IS)
-          return key + "is not built for array.dataflow = \"is\": there the streamed operand is the "
-                 "weights, so the temporal sum would check the weights (the spatial column already "
-                 "checks the stationary inputs); not implemented. Use \"ws\", or \"spatial\"";
         if (c.array.pe != config::PeKind::Dense)
           return key + "needs array.pe = \"dense\": a flow-controlling PE selects activations by the "
                  "weights' indices, so a digit vector would not meet every weight";
@@ -783,13 +779,14 @@ class Sanity final : public ProtectionUnit {
     std::string temporalText;
     if (hasTemporal(cfg)) {
       const auto tw = temporalWidthsOf(cfg);
+      const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
       temporalText = fmt::format(
           "temporal checksum (input checksum, {8}): the batch register N (sanity_batch_i, {0} bits; written in a "
           "cycle with sanity_batch_we_i high when the value is in 1..{1}, other values are ignored; used from the "
           "next cycle on; reset value {1}). A temporal batch is the next N vectors taken; it closes early before a "
-          "vector with in_wswap_i set (that vector waits one cycle with in_ready_o low while the batch closes) or "
+          "vector with {9} set (that vector waits one cycle with {10}_ready_o low while the batch closes) or "
           "after a cycle with sanity_batch_close_i high (the vector taken in that cycle, if any, is the batch's "
-          "last). After a batch closes, in_ready_o stays low for the next {2} cycles in which the pipeline "
+          "last). After a batch closes, {10}_ready_o stays low for the next {2} cycles in which the pipeline "
           "advances: the IP inserts {2} digit vectors of the inverse S = -sum x over the batch (digit j, "
           "weight 2^({4}*j): bits [{4}*j +: {4}] of S with a 0 on top for j < {3}, the signed top bits for j = "
           "{3}; no result is delivered for them). The output accumulators add, per "
@@ -800,11 +797,12 @@ class Sanity final : public ProtectionUnit {
           "comes {6} cycles after its last vector's input handshake when nothing stalls (after the cycle in "
           "which it closes, for a batch closed by sanity_batch_close_i or before a swap vector). Detects any single "
           "error of an input after the accumulators (input register, skew, array) and of a PE result or "
-          "partial sum before the output buffer; weight errors are not detected{7}",
+          "partial sum before the output buffer; errors of the stationary operand are not detected{7}",
           batchBits(cfg), cfg.protect.sanityMaxBatch, tw.digits, tw.digits - 1, tw.digitShift,
           r ? fmt::format("modulo 2^{} - 1, digit residues rotated", r) : fmt::format("exact, {} bits", tw.accBits),
           ctrlLatency(cfg) + tw.digits + 1, hasSpatial(cfg) ? " by it (the spatial checksum detects them)" : "",
-          "streamed activations");
+          cfg.array.dataflow == config::Dataflow::IS ? "streamed weights" : "streamed activations", sp.swap,
+          sp.stream);
       if (!hasSpatial(cfg)) return temporalText;
     }
     const Widths w = widthsOf(cfg);

@@ -53,8 +53,11 @@ TEST_CASE("temporal keys: names, max batch range, refusals with a reason, exit 2
                  Catch::Contains("extra reduction step"));
   CHECK_THAT(test::configError({"protect.sanity_check=both", "array.dataflow=os"}),
              Catch::Contains("cannot work with array.dataflow = \"os\""));
-  CHECK_THAT(test::configError({"protect.sanity_check=temporal", "array.dataflow=is"}),
-             Catch::Contains("streamed operand is the weights"));
+  // IS: the streamed operand is the weights, so the temporal sum checks them.
+  CHECK(config::loadConfigText("", "t", {"protect.sanity_check=temporal", "array.dataflow=is"}).ip.name ==
+        "ftaccel_is8x8_d8_sct");
+  CHECK_THAT(test::configError({"protect.sanity_check=temporal", "array.pe=shortened", "array.group_l=2"}),
+             Catch::Contains("needs array.pe = \"dense\""));
   CHECK_THAT(test::configError({"protect.sanity_check=temporal", "protect.median.enable=true"}),
              Catch::Contains("activation filter"));
   test::TempDir dir;
@@ -121,6 +124,8 @@ TEST_CASE("temporal lint: Verilator -Wall, Icarus and Yosys 0.23 on temporal, bo
   lint({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=1"}, false);
   lint({"array.rows=3", "array.cols=5", "protect.sanity_check=both", "protect.sanity_residue_bits=5"}, false);
   lint({"array.rows=2", "array.cols=3", "data.bits=16", "protect.sanity_check=both"}, true);
+  lint({"array.rows=3", "array.cols=5", "array.dataflow=is", "protect.sanity_check=temporal", "protect.sanity_residue_bits=5"},
+       false);
 }
 
 namespace {
@@ -172,6 +177,8 @@ TEST_CASE("temporal cosim: 3x5 4-bit, 1x1, 8x8 16-bit, both, residue", "[sanity]
         {"random", "neg"});
   cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=both", "protect.sanity_max_batch=7"}, 300, 7, 0.8, 0.7,
         {"mixed"});
+  cosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_check=both", "protect.sanity_max_batch=9"},
+        300, 5, 0.8, 0.7, {"random", "mixed"});
   cosim({"array.rows=3", "array.cols=5", "protect.sanity_check=temporal", "protect.sanity_residue_bits=5",
          "protect.sanity_max_batch=4"},
         300, 4, 0.8, 0.7, {"random", "neg"});
