@@ -218,6 +218,7 @@ struct Report {
   long memoryBitErrors = 0, parityZeroedWords = 0;
   long alarmCycles = 0;  // cycles in which a unit's alarm output was high
   long alarmModelChecked = 0, alarmModelMismatches = 0;  // unit flags against the unit's model
+  long temporalBatchesChecked = 0, temporalModelMismatches = 0, temporalAlarms = 0;  // temporal checksum reports
   size_t matmulElements = 0;
   long matmulMismatches = 0;
   uint64_t resultHash = 1469598103934665603ull;  // FNV-1a over a --matmul result
@@ -263,6 +264,9 @@ struct Report {
     r.alarmCycles = alarmCycles;
     r.alarmModelChecked = alarmModelChecked;
     r.alarmModelMismatches = alarmModelMismatches;
+    r.temporalBatchesChecked = temporalBatchesChecked;
+    r.temporalModelMismatches = temporalModelMismatches;
+    r.temporalAlarms = temporalAlarms;
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)resultHash);
     r.matmulResultHash = hash;
@@ -517,6 +521,21 @@ int main(int argc, char** argv) {
 #if FTACCEL_UNIT_SANITY
   sanity::FlagChecker sanityFlags;
 #endif
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+  // The batch register: written once after reset (an idle cycle), or left at its reset value.
+  sanity::TemporalChecker temporal(opt.sanityBatch ? opt.sanityBatch : FTACCEL_SANITY_MAX_BATCH, fs.faults.empty());
+  if (opt.sanityBatch) {
+    io.offer({false, false, false, true});
+    top->sanity_batch_i = (unsigned)opt.sanityBatch;
+    top->sanity_batch_we_i = 1;
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->sanity_batch_we_i = 0;
+    top->eval();
+  }
+#endif
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
   // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
@@ -556,6 +575,9 @@ int main(int argc, char** argv) {
 #if FTACCEL_UNIT_SANITY
     sanityFlags.cycle(*top);
 #endif
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+    temporal.cycle(*top);
+#endif
 
     const Handshakes hs = io.handshakes();
     bool inFire = hs.in;
@@ -592,6 +614,9 @@ int main(int argc, char** argv) {
         sanityFlags.taken(std::vector<Wide>(got, got + kCols), seenByArray(batches[p.batch].vectors[(size_t)p.row]),
                           batches[p.batch].weights);
 #endif
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+        temporal.result(std::vector<Wide>(got, got + kCols));
+#endif
         if (opt.product.b) {
           const std::vector<Wide> lanes(got, got + kOut);
 #if FTACCEL_DATAFLOW_IS
@@ -615,6 +640,9 @@ int main(int argc, char** argv) {
       rep.filtered += seenByArray(b.vectors[vecIndex]) != b.vectors[vecIndex];
 #endif
       if (firstAccept < 0) firstAccept = cycle;
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+      temporal.accepted(seenByArray(b.vectors[vecIndex]), swapVec, b.weights);
+#endif
 #if FTACCEL_UNIT_WEIGHT_PARITY
       // The batch's load is complete and the next one has not started: its count is final.
       if (vecIndex == 0 && !opt.noSwap && (long)top->wparity_count_o != b.parityZeroed) {
@@ -644,6 +672,27 @@ int main(int argc, char** argv) {
   }
   top->eval();
   rep.alarmCycles += FTACCEL_ANY_ALARM(*top) ? 1 : 0;  // a check registered on the last edge
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+  temporal.cycle(*top);
+  // Drain: close the last (partial) batch and let the pending batch checks come out (not
+  // counted in the run's cycles).
+  temporal.closeNow();
+  top->sanity_batch_close_i = 1;
+  io.offer({false, false, false, true});
+  for (long c = 0; c < 4L * (kLatency + 64) && temporal.pendingBatches() > 0; ++c) {
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->eval();
+    temporal.cycle(*top);
+  }
+  top->sanity_batch_close_i = 0;
+  temporal.finish();
+  rep.temporalBatchesChecked = temporal.batchesChecked;
+  rep.temporalModelMismatches = temporal.mismatches;
+  rep.temporalAlarms = temporal.alarms;
+  if (temporal.mismatches) rep.mismatch("sanity_tdone_o/sanity_tflag_o/sanity_tpos_o differ from the temporal model");
+#endif
 #if FTACCEL_UNIT_SANITY
   sanityFlags.cycle(*top);
   rep.alarmModelChecked = sanityFlags.checked;

@@ -219,6 +219,9 @@ int main(int argc, char** argv) {
   simCmd->add_option("--afd-gates", sim.run.afdGates,
                      "protect.afd: gates in use, 1 (eq. 8.1) or 2 (eq. 8.2, two-gate units only; default: as built)")
       ->check(CLI::Range(1, 2));
+  simCmd->add_option("--sanity-batch", sim.run.sanityBatch,
+                     "temporal Sanity-Check: write N into the batch register after reset (1..protect.sanity_max_batch; "
+                     "default: its reset value, protect.sanity_max_batch)");
   simCmd->add_option("--protocol-fuzz", sim.run.protocolFuzz,
                      "Instead of batches: N random legal handshake sequences from reset (random "
                      "valid/ready/load/swap, OS: random tile lengths); every result must be right "

@@ -92,6 +92,7 @@ struct ProtectConfig {
   bool bypass = false;  // per-PE bypass of faulty PEs (SPEC §3)
   SanityCheck sanityCheck = SanityCheck::Off;  // algorithmic checksums (SPEC §4)
   int sanityResidueBits = 0;                   // 0 = exact sums, else modulo 2^r - 1
+  int sanityMaxBatch = 64;                     // temporal checksum: largest batch N (register range 1..this)
   WeightParityConfig weightParity;
   AfdConfig afd;
   MedianConfig median;

@@ -58,12 +58,13 @@ struct SimOptions {
   int afdShift = -1;            // protect.afd: afd_shift_i (clamped to s_max by the unit); -1 = s_max
   int afdGates = 0;             // protect.afd: gates in use (afd_two_gates_i); 0 = as built
   long protocolFuzz = 0;        // > 0: that many random handshake sequences instead (tb/ProtocolFuzz.h)
+  int sanityBatch = 0;          // temporal Sanity-Check: batch register N written after reset; 0 = reset value
   bool operator==(const SimOptions&) const = default;
 };
 #ifndef FTACCEL_CONTRACT_TYPES_ONLY
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,
                                    wloadValidProb, maxCycles, product, shift, noSwap, faults, bypassFaulty,
-                                   bypassBits, memoryBer, afdShift, afdGates, protocolFuzz)
+                                   bypassBits, memoryBer, afdShift, afdGates, protocolFuzz, sanityBatch)
 #endif
 
 inline const std::vector<std::string>& simPatterns() {

@@ -38,6 +38,9 @@ struct SimReport {
   long alarmCycles = 0;  // cycles with a protection unit's alarm output high (0 when fault-free)
   long alarmModelChecked = 0;     // result vectors whose unit flag was compared with the unit's model
   long alarmModelMismatches = 0;  // ... and differed (also counted in mismatches)
+  long temporalBatchesChecked = 0;     // temporal Sanity-Check reports compared with TemporalModel.h
+  long temporalModelMismatches = 0;    // ... that differed, or missing / extra reports (also in mismatches)
+  long temporalAlarms = 0;             // reports with sanity_tflag_o high
   // --protocol-fuzz: random legal handshake sequences (tb/ProtocolFuzz.h).
   long fuzzSequences = 0;
   long fuzzSwaps = 0, fuzzNoopSwaps = 0;  // swaps that installed a new operand / kept the active one
@@ -76,6 +79,9 @@ inline void to_json(nlohmann::json& j, const SimReport& r) {
        {"alarm_cycles", r.alarmCycles},
        {"alarm_model_checked", r.alarmModelChecked},
        {"alarm_model_mismatches", r.alarmModelMismatches},
+       {"temporal_batches_checked", r.temporalBatchesChecked},
+       {"temporal_model_mismatches", r.temporalModelMismatches},
+       {"temporal_alarms", r.temporalAlarms},
        {"fuzz_sequences", r.fuzzSequences},
        {"fuzz_swaps", r.fuzzSwaps},
        {"fuzz_noop_swaps", r.fuzzNoopSwaps},
@@ -113,6 +119,9 @@ inline void from_json(const nlohmann::json& j, SimReport& r) {
   r.denseEquivalentMacsPerCycle = j.value("dense_equivalent_macs_per_cycle", 0.0);
   r.alarmModelChecked = j.value("alarm_model_checked", 0L);
   r.alarmModelMismatches = j.value("alarm_model_mismatches", 0L);
+  r.temporalBatchesChecked = j.value("temporal_batches_checked", 0L);
+  r.temporalModelMismatches = j.value("temporal_model_mismatches", 0L);
+  r.temporalAlarms = j.value("temporal_alarms", 0L);
   r.fuzzSequences = j.value("fuzz_sequences", 0L);
   r.fuzzSwaps = j.value("fuzz_swaps", 0L);
   r.fuzzNoopSwaps = j.value("fuzz_noop_swaps", 0L);

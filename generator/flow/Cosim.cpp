@@ -151,6 +151,8 @@ CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
   }
   model.faultPorts = faultPorts;
   model.sparsePe = cfg.array.pe != config::PeKind::Dense;
+  if (cfg.protect.sanityCheck == config::SanityCheck::Temporal || cfg.protect.sanityCheck == config::SanityCheck::Both)
+    model.sanityMaxBatch = cfg.protect.sanityMaxBatch;
   return model;
 }
 
@@ -433,6 +435,13 @@ contract::SimOptions harnessOptions(const CosimModel& model, const CosimOptions&
     diag::throwError("sim.bad-matmul", diag::Location{"--shift", 0, 0},
                      "a flow-controlling PE (array.pe) needs --shift 0 with --matmul: the diagonal shift would "
                      "move input channels across the boundaries of their sparsity groups");
+  if (o.sanityBatch != 0 && (o.sanityBatch < 1 || o.sanityBatch > model.sanityMaxBatch))
+    diag::throwError("sim.bad-sanity-batch", diag::Location{"--sanity-batch", 0, 0},
+                     model.sanityMaxBatch
+                         ? fmt::format("the temporal batch N = {} is out of range: this IP's batch register holds "
+                                       "1..{} (protect.sanity_max_batch)", o.sanityBatch, model.sanityMaxBatch)
+                         : std::string("this IP has no temporal checksum; generate it with --set "
+                                       "protect.sanity_check=temporal (or both)"));
   if (model.dataflow == config::Dataflow::OS) {
     if (h.product.b && h.product.ci > model.maxK)
       diag::throwError("sim.bad-matmul", diag::Location{"--matmul " + o.matmul, 0, 0},

@@ -36,6 +36,7 @@ struct CosimModel {
   int afdShiftMax = 0;        // protect.afd: largest value of afd_shift_i (its port width)
   bool faultPorts = false;           // simulation variant with per-PE fault ports
   bool sparsePe = false;             // array.pe is a flow-controlling PE (packed weights)
+  int sanityMaxBatch = 0;            // temporal Sanity-Check: largest batch register value (0: none)
   std::filesystem::path dir;         // cache entry
   std::filesystem::path executable;
   bool reused = false;               // found in the cache

@@ -234,6 +234,9 @@ nlohmann::json buildManifest(const config::Config& cfg, const units::IpDesign& i
         {"definition", "a reload overlaps the running batch completely when every batch has at "
                        "least this many vectors (the first load of all costs rows cycles)"}}},
   };
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg))
+    if (const std::string note = unit->throughputNote(cfg); !note.empty())
+      manifest["throughput"][std::string(unit->name())] = note;
   manifest["fault_injection"] = faultSitesJson(cfg);
   if (cfg.array.dataflow == config::Dataflow::OS) {
     manifest["protocol"] = osProtocol(cfg);

@@ -71,11 +71,33 @@ struct OutputCheckHook {
   std::string laneBits = "AccBits";
   std::string taken = "out_valid_o && out_ready_i";
   std::string enable = "en";        // the pipeline advance
+  // The de-skewed result vector in front of the output buffer and the condition under which
+  // the buffer takes it (a valid result leaves the pipeline this cycle).
+  std::string results = "results";
+  std::string pushed = "buf_head_load || buf_tail_load";
   // A value a unit computes beside the results in the pipeline (aligned with the de-skewed
   // results under `enable`, in front of the output buffer) passes through buffer registers of
   // its own with the same controls, so it stays with its result vector; returns the buffered
   // signal (aligned with `data`). Arguments: value, its width (SV expression), a name prefix.
   std::function<std::string(const std::string&, const std::string&, const std::string&)> alongResults{};
+};
+
+// Stream-insertion point (WS/IS), between the streamed operand's ports and the ctrl: a unit may
+// hold the stream off (its ready low) and put vectors of its own into the pipeline as bubbles:
+// the ctrl sees no input for them, so no result is delivered for them. The unit replaces `valid`
+// (what the ctrl reads as its input valid), `ready` (the net the ctrl drives; the unit then
+// drives `readyPort` itself) and `data` (the vector entering the input stages and the skew).
+struct StreamInsertHook {
+  ir::Module& top;
+  std::string valid;            // initially the top's valid port
+  std::string swap;             // the top's swap port (read only)
+  std::string ready;            // initially readyPort: the ctrl drives the port
+  std::string readyPort;        // the top's ready output
+  std::string data;             // the vector taken (zero while idle): "act_in"
+  std::string lanes = "Rows";   // lane r = data[r*laneBits +: laneBits]
+  std::string laneBits = "DataBits";
+  std::string accept = "accept";  // the ctrl takes a vector this cycle
+  std::string enable = "en";      // the pipeline advance (data is registered under it)
 };
 
 // Load-path attachment point (WS/IS), between the top's load port and the array: one beat of
@@ -130,6 +152,8 @@ class ProtectionUnit {
   virtual void attachOutputCheck(OutputCheckHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // The stationary operand's load beats (WS/IS only; OS streams both operands).
   virtual void attachLoadPath(LoadPathHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
+  // Vectors a unit inserts into the streamed operand (WS/IS; called before attachInputStage).
+  virtual void attachStreamInsert(StreamInsertHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Stages in front of the skew (each declared in inputStages, in the same order).
   virtual void attachInputStage(InputStageHook& hook, const config::Config& cfg) const { (void)hook; (void)cfg; }
   // Extra modules of this unit (leaves first), and pipeline stages it adds in front of the skew.
@@ -146,6 +170,10 @@ class ProtectionUnit {
   virtual std::vector<PortGroup> portGroups() const { return {}; }
   virtual std::string protocol(const config::Config& cfg) const = 0;
   virtual std::vector<std::string> alarmPorts(const config::Config& cfg) const { (void)cfg; return {}; }
+  // Manifest: the unit's cost in throughput (text under throughput.<name>) and the cycles it adds
+  // to the latency section's batch formula (" + ..."); empty when it costs none.
+  virtual std::string throughputNote(const config::Config& cfg) const { (void)cfg; return ""; }
+  virtual std::string batchFormulaExtra(const config::Config& cfg) const { (void)cfg; return ""; }
 
   // Synthesis: the same configuration without this unit, and the published figures printed
   // beside its measured overhead.

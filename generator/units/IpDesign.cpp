@@ -105,6 +105,7 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
     for (const std::string& alarm : unit->alarmPorts(cfg)) ip.alarmPorts.push_back(alarm);
   ip.latencyFormula = pipe.latencyFormula();
   ip.batchFormula = ip.latencyFormula + " + M - 1";
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) ip.batchFormula += unit->batchFormulaExtra(cfg);
   if (os) {
     // From the last beat of a tile to its first result row; rows rows follow back to back:
     // K - 1 beats after the first, the latency, then rows - 1 more rows.

@@ -138,6 +138,20 @@ std::vector<std::string> addInputStages(Module& top, const config::Config& cfg,
   return data;
 }
 
+std::string addStreamInsert(Module& top, const std::string& ctrlInstance, const config::Config& cfg,
+                            const std::string& valid, const std::string& swap, const std::string& readyPort,
+                            const std::string& data) {
+  protect::StreamInsertHook hook{top, valid, swap, readyPort, readyPort, data};
+  for (const protect::ProtectionUnit* unit : protect::enabledUnits(cfg)) unit->attachStreamInsert(hook, cfg);
+  for (Item& item : top.items)
+    if (auto* inst = std::get_if<Instance>(&item); inst && inst->name == ctrlInstance)
+      for (auto& [port, expr] : inst->ports) {
+        if (expr == valid && port == "in_valid_i") expr = hook.valid;
+        if (expr == readyPort && port == "in_ready_o") expr = hook.ready;
+      }
+  return hook.data;
+}
+
 void registerStream(Module& top, protect::InputStream& stream, const std::string& name,
                     const std::string& enable) {
   top.items.insert(top.items.begin(), reg(name, stream.lanes + "*" + stream.laneBits, "", {"flag"}));

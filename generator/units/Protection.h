@@ -45,6 +45,13 @@ void addPeProtection(ir::Module& pe, const config::Config& cfg, const BuildOptio
 void addArrayProtection(ir::Module& array, ir::Instance& pe, std::vector<GridChain>& chains,
                         const config::Config& cfg, const BuildOptions& options);
 
+// Top (WS/IS): every enabled unit's stream-insertion hook; when one hooks in, the ctrl instance
+// `ctrlInstance` reads the hook's valid and drives its ready; returns the vector that enters the
+// input stages (`data` itself, and the RTL unchanged, when no unit hooks in).
+std::string addStreamInsert(ir::Module& top, const std::string& ctrlInstance, const config::Config& cfg,
+                            const std::string& valid, const std::string& swap, const std::string& readyPort,
+                            const std::string& data);
+
 // Top: every enabled unit's input stages on `streams`; returns the vectors that now feed the
 // skews (unchanged when no unit declares a stage).
 std::vector<std::string> addInputStages(ir::Module& top, const config::Config& cfg,

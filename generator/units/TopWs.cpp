@@ -142,7 +142,8 @@ Module buildTopWs(const config::Config& cfg, const ModuleNames& names,
       }
   addTopProtection(m, "u_array", cfg, options);
   addLoadPath(m, "u_array", cfg, lData, cfg.array.dataflow == config::Dataflow::IS ? "input" : "weight");
-  const auto fed = addInputStages(m, cfg, {{"stream", "act_in", sparse ? "Rows*GroupL" : "Rows", "DataBits", cfg.data.bits},
+  const std::string inserted = addStreamInsert(m, "u_ctrl", cfg, sValid, sp.swap, sReady, "act_in");
+  const auto fed = addInputStages(m, cfg, {{"stream", inserted, sparse ? "Rows*GroupL" : "Rows", "DataBits", cfg.data.bits},
                                            {"tag", "tag_in", "1", "1", 0}});
   connectSkew(m, "u_in_skew", fed[0]);
   if (cfg.array.rows > 1) {

@@ -226,6 +226,9 @@ class Simulator {
       for (int c = 0; c < kCols; ++c) io.loadIndexLane(c, wl_.index.at(s.wrow, c));
 #endif
 #endif
+#if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
+    top_.sanity_batch_close_i = !offerVec;  // the workload's last temporal batch is checked too
+#endif
     top_.clk_i = 0;
     bool masks = applyMasks(f, t, rng);
     top_.eval();

@@ -6,8 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "protect/sanity/SanityModel.h"
+#include "protect/sanity/TemporalModel.h"
+#include "units/PipelineModel.h"
 #include "units/IpDesign.h"
 #include "units/Units.h"
 
@@ -294,6 +297,242 @@ Module checkModule(const config::Config& cfg, const std::string& name) {
   return m;
 }
 
+// ---- Temporal (input) checksum (TemporalModel.h) ----
+
+temporal::TemporalWidths temporalWidthsOf(const config::Config& cfg) {
+  return temporal::temporalWidths(cfg.data.bits, cfg.data.accBits, cfg.protect.sanityMaxBatch);
+}
+
+bool hasSpatial(const config::Config& cfg) {
+  return cfg.protect.sanityCheck == SanityCheck::Spatial || cfg.protect.sanityCheck == SanityCheck::Both;
+}
+bool hasTemporal(const config::Config& cfg) {
+  return cfg.protect.sanityCheck == SanityCheck::Temporal || cfg.protect.sanityCheck == SanityCheck::Both;
+}
+
+// Width of the batch register: holds 1..maxBatch.
+int batchBits(const config::Config& cfg) { return bitsFor(static_cast<golden::UWide>(cfg.protect.sanityMaxBatch)); }
+// Width of the digit counters: holds 0..D-1.
+int digitBits(const temporal::TemporalWidths& tw) { return bitsFor(static_cast<golden::UWide>(tw.digits - 1)); }
+
+// The ctrl's valid pipe length: the stages the ctrl counts (everything but the output handshake).
+int ctrlLatency(const config::Config& cfg) {
+  const units::PipelineModel pipe = units::pipelineModel(cfg);
+  int cycles = 0;
+  for (const auto& s : pipe.stages)
+    if (s.countedByCtrl)
+      cycles += s.constant + (s.scales == units::PipelineStage::Scale::Rows   ? pipe.rows
+                              : s.scales == units::PipelineStage::Scale::Cols ? pipe.cols
+                                                                              : 0);
+  return cycles;
+}
+
+// "(sel == 0) ? v0 : (sel == 1) ? v1 : ... v(n-1)" over generated values.
+std::string selectChain(const std::string& sel, int selBits, int n, const std::function<std::string(int)>& value) {
+  std::string expr = value(n - 1);
+  for (int j = n - 2; j >= 0; --j) expr = fmt::format("({} == {}'d{}) ? {} : {}", sel, selBits, j, value(j), expr);
+  return expr;
+}
+
+// Input side: accumulators of the inverse -sum x over the batch, the batch register and
+// counter, and the digit insertion (the stream held off while the D digit vectors enter).
+Module temporalInModule(const config::Config& cfg, const std::string& name, const std::string& lanes) {
+  const auto tw = temporalWidthsOf(cfg);
+  const int b = cfg.data.bits, bb = batchBits(cfg), db = digitBits(tw), maxBatch = cfg.protect.sanityMaxBatch;
+  const int extBits = (tw.digits - 1) * tw.digitShift + b;
+  Module m;
+  m.name = name;
+  m.description = {
+      "Sanity-Check temporal checksum, input side (dissertation ch. 6): inv_q holds -sum x over the",
+      "vectors of the current batch. The batch closes after batch_q vectors, before a vector with",
+      "its swap flag set (a new matrix), or on close_i; then the stream is held off (ready_o low)",
+      "while the D digit vectors of inv_q enter the pipeline as bubbles the ctrl does not count:",
+      "digit j < D-1 = inv[j*Shift +: Shift] (non-negative), digit D-1 = the signed top bits.",
+  };
+  m.params = {
+      {"Lanes", lanes, false, ""},
+      {"DataBits", std::to_string(b), false, ""},
+      {"InvBits", std::to_string(tw.inverseBits), false, "inverse accumulator width"},
+      {"Digits", std::to_string(tw.digits), false, "digit vectors per batch (D)"},
+      {"Shift", std::to_string(tw.digitShift), false, "digit j weighs 2^(j*Shift)"},
+      {"BatchBits", std::to_string(bb), false, ""},
+      {"MaxBatch", std::to_string(maxBatch), false, "batch register range 1..MaxBatch"},
+      {"DigitBits", std::to_string(db), false, ""},
+      {"ExtBits", "(Digits-1)*Shift + DataBits", true, "the inverse sign-extended over all digits, derived"},
+  };
+  m.ports = units::clockPorts(true);
+  m.ports.insert(m.ports.end(), {
+      {Dir::In, "valid_i", "", "the stream's valid"},
+      {Dir::In, "swap_i", "", "its swap flag"},
+      {Dir::In, "ready_i", "", "the ctrl's ready"},
+      {Dir::In, "accept_i", "", "the ctrl takes a vector"},
+      {Dir::In, "data_i", "Lanes*DataBits", "the vector taken (zero while idle)"},
+      {Dir::In, "batch_i", "BatchBits", "new batch length N"},
+      {Dir::In, "batch_we_i", "", "write batch_i (1..MaxBatch) into the batch register"},
+      {Dir::In, "close_i", "", "close the current batch now"},
+      {Dir::Out, "valid_o", "", "valid to the ctrl"},
+      {Dir::Out, "ready_o", "", "the stream's ready"},
+      {Dir::Out, "data_o", "Lanes*DataBits", "the vector entering the pipeline"},
+      {Dir::Out, "insert_o", "", "data_o is a digit vector (it enters when en_i is high)"},
+  });
+  m.checks = {{"ExtBits >= InvBits", "the digits must cover the inverse"},
+              {"MaxBatch >= 1", "MaxBatch must be at least 1"}};
+  std::vector<Item> lane = {
+      Signal{"x", "DataBits", ""},
+      Signal{"inv_ext", "ExtBits", ""},
+      ContAssign{"x", units::slice("data_i", "k", "DataBits"), ""},
+      ContAssign{"inv_ext", "ExtBits'($signed(" + units::slice("inv_q", "k", "InvBits") + "))", ""},
+      ContAssign{units::slice("inv_d", "k", "InvBits"),
+                 units::slice("inv_q", "k", "InvBits") + " - InvBits'($signed(x))", ""},
+  };
+  for (int j = 0; j < tw.digits; ++j) {
+    const std::string d = fmt::format("digit{}", j);
+    lane.push_back(Signal{d, "DataBits", j == 0 ? "the digits of this lane's inverse" : ""});
+    lane.push_back(ContAssign{d, j + 1 < tw.digits ? fmt::format("{{1'b0, inv_ext[{}:{}]}}", (j + 1) * tw.digitShift - 1, j * tw.digitShift)
+                                                   : fmt::format("inv_ext[ExtBits-1:{}]", j * tw.digitShift),
+                              ""});
+  }
+  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"),
+                            "phase_q ? (" + selectChain("dcnt_q", db, tw.digits, [](int j) { return fmt::format("digit{}", j); }) + ") : x",
+                            ""});
+  const std::string inRange =
+      (golden::UWide{1} << bb) - 1 > static_cast<golden::UWide>(maxBatch)
+          ? "batch_we_i && (batch_i != '0) && (batch_i <= BatchBits'(MaxBatch))"
+          : "batch_we_i && (batch_i != '0)";
+  m.items = {
+      reg("inv_q", "Lanes*InvBits", "-sum x over the batch so far", {"sanity_tinv", LiveClass::None}),
+      reg("cnt_q", "BatchBits", "vectors taken in the current batch", {"sanity_tctrl", LiveClass::None}),
+      reg("batch_q", "BatchBits", "batch length N (run-time register)", {"sanity_tbatch", LiveClass::None}),
+      reg("phase_q", "", "digit vectors are being inserted", {"sanity_tctrl", LiveClass::None}),
+      reg("dcnt_q", "DigitBits", "digit being inserted", {"sanity_tctrl", LiveClass::None}),
+      Signal{"inv_d", "Lanes*InvBits", ""},
+      Signal{"hold", "", "the stream waits"},
+      Signal{"swap_close", "", "a swap vector waits for the batch in progress to close"},
+      Signal{"full", "", "this vector completes the batch"},
+      Signal{"close", "", ""},
+      Signal{"last_digit", "", ""},
+      ContAssign{"swap_close", "valid_i && swap_i && (cnt_q != '0)", ""},
+      ContAssign{"hold", "phase_q || swap_close", ""},
+      ContAssign{"valid_o", "valid_i && !hold", ""},
+      ContAssign{"ready_o", "ready_i && !hold", ""},
+      ContAssign{"insert_o", "phase_q", ""},
+      ContAssign{"full", "accept_i && ((BatchBits+1)'(cnt_q) + 1'b1 >= (BatchBits+1)'(batch_q))", ""},
+      ContAssign{"close", "!phase_q && (full || swap_close || (close_i && ((cnt_q != '0) || accept_i)))", ""},
+      ContAssign{"last_digit", "phase_q && en_i && (dcnt_q == DigitBits'(Digits - 1))", ""},
+      makeGenerate("gen_lane", "k", "Lanes", lane),
+      AlwaysFF{"p_inv", "", {Stmt::assign("inv_q", "'0")},
+               {Stmt::ifElseIf({{"last_digit", {Stmt::assign("inv_q", "'0")}}, {"accept_i", {Stmt::assign("inv_q", "inv_d")}}})}},
+      AlwaysFF{"p_cnt", "", {Stmt::assign("cnt_q", "'0")},
+               {Stmt::ifElseIf({{"close", {Stmt::assign("cnt_q", "'0")}}, {"accept_i", {Stmt::assign("cnt_q", "cnt_q + 1'b1")}}})}},
+      AlwaysFF{"p_phase", "", {Stmt::assign("phase_q", "1'b0")},
+               {Stmt::ifElseIf({{"close", {Stmt::assign("phase_q", "1'b1")}}, {"last_digit", {Stmt::assign("phase_q", "1'b0")}}})}},
+      AlwaysFF{"p_dcnt", "", {Stmt::assign("dcnt_q", "'0")},
+               {Stmt::ifElseIf({{"last_digit", {Stmt::assign("dcnt_q", "'0")}},
+                                {"phase_q && en_i", {Stmt::assign("dcnt_q", "dcnt_q + 1'b1")}}})}},
+      AlwaysFF{"p_batch", "values outside 1..MaxBatch are ignored", {Stmt::assign("batch_q", "BatchBits'(MaxBatch)")},
+               {Stmt::ifThen(inRange, {Stmt::assign("batch_q", "batch_i")})}},
+  };
+  return m;
+}
+
+// Output side: per output position, the sum of the batch's results plus the digit results
+// shifted by j*Shift (exact, or modulo 2^r - 1 with the digit residues rotated); after the last
+// digit result the positions whose sum is not 0 are reported.
+Module temporalOutModule(const config::Config& cfg, const std::string& name, const std::string& lanes,
+                         const std::string& laneBits) {
+  const auto tw = temporalWidthsOf(cfg);
+  const int r = cfg.protect.sanityResidueBits, db = digitBits(tw);
+  const int accW = r ? r : tw.accBits;
+  Module m;
+  m.name = name;
+  m.description = {
+      "Sanity-Check temporal checksum, output side: acc_q[c] adds every result of the batch",
+      r ? "and digit j's result rotated by j*Shift mod r (modulo 2^r - 1, end-around carry);"
+        : "and digit j's result shifted left by j*Shift (exact modulo 2^AccW);",
+      "the digit results are recognised by a tag pipe parallel to the ctrl's valid pipe and are",
+      "not delivered. After the last digit: pos_o = positions whose sum is not 0, flag_o and",
+      "done_o for one cycle, alarm_o sticky until clear_i.",
+  };
+  m.params = {
+      {"Cols", lanes, false, "output positions"},
+      {"AccBits", laneBits, false, "result lane width"},
+      {"AccW", std::to_string(accW), false, r ? "residue width r" : "output accumulator width"},
+      {"Digits", std::to_string(tw.digits), false, ""},
+      {"DigitBits", std::to_string(db), false, ""},
+      {"Latency", std::to_string(ctrlLatency(cfg)), false, "the ctrl's valid pipe length"},
+  };
+  if (r == 0) m.params.insert(m.params.begin() + 4, {"Shift", std::to_string(tw.digitShift), false, "digit j weighs 2^(j*Shift)"});
+  m.ports = units::clockPorts(true);
+  m.ports.insert(m.ports.end(), {
+      {Dir::In, "insert_i", "", "a digit vector enters the pipeline (with en_i)"},
+      {Dir::In, "push_i", "", "a data result leaves the pipeline"},
+      {Dir::In, "results_i", "Cols*AccBits", "the de-skewed result vector"},
+      {Dir::In, "clear_i", "", "clear the sticky alarm"},
+      {Dir::Out, "done_o", "", "a batch was checked (one cycle)"},
+      {Dir::Out, "flag_o", "", "it failed (one cycle)"},
+      {Dir::Out, "pos_o", "Cols", "failing positions of the last batch checked"},
+      {Dir::Out, "alarm_o", "", "sticky"},
+  });
+  m.checks = {{"Latency >= 2", "the valid pipe has at least two stages"}};
+  const std::string laneIn = units::slice("results_i", "c", "AccBits"), accIn = units::slice("acc_q", "c", "AccW"),
+                    accOut = units::slice("acc_d", "c", "AccW");
+  std::vector<Item> lane;
+  if (r == 0) {
+    lane = {Signal{"ext", "AccW", ""}, Signal{"term", "AccW", ""},
+            ContAssign{"ext", "AccW'($signed(" + laneIn + "))", ""},
+            ContAssign{"term", "!digit ? ext : (" + selectChain("dseen_q", db, tw.digits, [&](int j) {
+                                 return j == 0 ? std::string("ext") : fmt::format("(ext << ({}*Shift))", j);
+                               }) + ")", ""},
+            ContAssign{accOut, accIn + " + term", ""},
+            ContAssign{"mis[c]", accOut + " != '0", ""}};
+  } else {
+    lane = {Signal{"res", "AccW", ""}, Signal{"term", "AccW", ""}, Signal{"pair", std::to_string(r + 1), ""}};
+    for (auto& it : foldSignedItems("lane", laneIn, cfg.data.accBits, r, "res")) lane.push_back(std::move(it));
+    auto rot = [&](int j) {
+      const int s = (j * tw.digitShift) % r;
+      return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
+    };
+    lane.push_back(ContAssign{"term", "!digit ? res : (" + selectChain("dseen_q", db, tw.digits, rot) + ")", ""});
+    lane.push_back(ContAssign{"pair", fmt::format("{0}'({1}) + {0}'(term)", r + 1, accIn), ""});
+    for (auto& it : foldItems("pair", "pair", r + 1, 2 * modulus(r), r, accOut)) lane.push_back(std::move(it));
+    lane.push_back(ContAssign{"mis[c]", fmt::format("({0} != '0) && ({0} != '1)", accOut), "0 and all ones: residue 0"});
+  }
+  m.items = {
+      reg("dtag_q", "Latency", "digit tags beside the ctrl's valid pipe", {"sanity_tctrl", LiveClass::None}),
+      reg("dseen_q", "DigitBits", "digit results seen of the batch", {"sanity_tctrl", LiveClass::None}),
+      reg("acc_q", "Cols*AccW", "output accumulators", {"sanity_tacc", LiveClass::None}),
+      reg("pos_q", "Cols", "failing positions of the last batch", {"sanity_tpos", LiveClass::None}),
+      reg("done_q", "", "a batch was checked", {"sanity_tflag", LiveClass::None}),
+      reg("flag_q", "", "per-batch flag", {"sanity_tflag", LiveClass::None}),
+      reg("alarm_q", "", "sticky alarm", {"sanity_talarm", LiveClass::None}),
+      Signal{"acc_d", "Cols*AccW", ""},
+      Signal{"mis", "Cols", "position c's sum is not 0"},
+      Signal{"digit", "", "a digit result leaves the pipeline"},
+      Signal{"last", "", "the batch's last digit result"},
+      ContAssign{"digit", "en_i && dtag_q[Latency-1]", ""},
+      ContAssign{"last", "digit && (dseen_q == DigitBits'(Digits - 1))", ""},
+      makeGenerate("gen_lane", "c", "Cols", lane),
+      AlwaysFF{"p_dtag", "", {Stmt::assign("dtag_q", "'0")},
+               {Stmt::ifThen("en_i", {Stmt::assign("dtag_q", "{dtag_q[Latency-2:0], insert_i}")})}},
+      AlwaysFF{"p_dseen", "", {Stmt::assign("dseen_q", "'0")},
+               {Stmt::ifElseIf({{"last", {Stmt::assign("dseen_q", "'0")}}, {"digit", {Stmt::assign("dseen_q", "dseen_q + 1'b1")}}})}},
+      AlwaysFF{"p_acc", "", {Stmt::assign("acc_q", "'0")},
+               {Stmt::ifElseIf({{"last", {Stmt::assign("acc_q", "'0")}},
+                                {"push_i || digit", {Stmt::assign("acc_q", "acc_d")}}})}},
+      AlwaysFF{"p_pos", "", {Stmt::assign("pos_q", "'0")}, {Stmt::ifThen("last", {Stmt::assign("pos_q", "mis")})}},
+      AlwaysFF{"p_done", "", {Stmt::assign("done_q", "1'b0")}, {Stmt::assign("done_q", "last")}},
+      AlwaysFF{"p_flag", "", {Stmt::assign("flag_q", "1'b0")}, {Stmt::assign("flag_q", "last && (mis != '0)")}},
+      AlwaysFF{"p_alarm", "", {Stmt::assign("alarm_q", "1'b0")},
+               {Stmt::ifElseIf({{"last && (mis != '0)", {Stmt::assign("alarm_q", "1'b1")}},
+                                {"clear_i", {Stmt::assign("alarm_q", "1'b0")}}})}},
+      ContAssign{"done_o", "done_q", ""},
+      ContAssign{"flag_o", "flag_q", ""},
+      ContAssign{"pos_o", "pos_q", ""},
+      ContAssign{"alarm_o", "alarm_q", ""},
+  };
+  return m;
+}
+
 class Sanity final : public ProtectionUnit {
  public:
   std::string_view name() const override { return "sanity"; }
@@ -318,13 +557,22 @@ class Sanity final : public ProtectionUnit {
     mode.present = [](const config::Config& c) { return c.protect.sanityCheck != SanityCheck::Off; };
     mode.check = [](const config::Config& c) -> std::string {
       const std::string key = fmt::format("'protect.sanity_check' = \"{}\" ", modeName(c.protect.sanityCheck));
-      if (c.protect.sanityCheck == SanityCheck::Temporal || c.protect.sanityCheck == SanityCheck::Both)
-        return key + "is not implemented yet: only \"spatial\" (the weight checksum column) is built; "
-               "allowed today: \"off\", \"spatial\"";
       if (c.protect.sanityCheck == SanityCheck::Spatial && c.array.dataflow == config::Dataflow::OS)
         return key + "cannot work with array.dataflow = \"os\" here: the checksum column needs a "
                "stationary operand loaded row by row (ws: weights, is: inputs); OS streams both "
                "operands and keeps outputs in the PEs. Use \"ws\" or \"is\", or \"off\"";
+      if (hasTemporal(c)) {
+        if (c.array.dataflow == config::Dataflow::OS)
+          return key + "cannot work with array.dataflow = \"os\": OS streams both operands into stationary "
+                 "outputs, so the checksum of a batch would be an extra reduction step of every output, not "
+                 "a vector of its own. Use \"ws\", or \"off\"";
+        if (c.array.pe != config::PeKind::Dense)
+          return key + "needs array.pe = \"dense\": a flow-controlling PE selects activations by the "
+                 "weights' indices, so a digit vector would not meet every weight";
+        if (c.protect.median.enable || c.protect.afd.enable)
+          return key + "cannot be combined with an activation filter (protect.median, protect.afd): the "
+                 "filter would change the digit vectors, which must reach the array as computed";
+      }
       return "";
     };
     config::KeyRow residue;
@@ -353,17 +601,53 @@ class Sanity final : public ProtectionUnit {
                                  exact, exact - 1);
       return "";
     };
-    return {mode, residue};
+    config::KeyRow maxBatch;
+    maxBatch.path = "protect.sanity_max_batch";
+    maxBatch.kind = config::Kind::Int;
+    maxBatch.min = 1;
+    maxBatch.max = 65535;
+    maxBatch.get = [](const config::Config& c) { return config::Value{int64_t{c.protect.sanityMaxBatch}}; };
+    maxBatch.set = [](config::Config& c, const config::Value& v) {
+      c.protect.sanityMaxBatch = static_cast<int>(std::get<int64_t>(v));
+    };
+    maxBatch.nameSuffix = [](const config::Config& c) {
+      return c.protect.sanityMaxBatch != config::Config{}.protect.sanityMaxBatch ? fmt::format("_mb{}", c.protect.sanityMaxBatch)
+                                                                                : std::string();
+    };
+    maxBatch.present = [](const config::Config& c) {
+      return c.protect.sanityMaxBatch != config::Config{}.protect.sanityMaxBatch;
+    };
+    maxBatch.check = [](const config::Config& c) -> std::string {
+      if (c.protect.sanityMaxBatch == config::Config{}.protect.sanityMaxBatch || hasTemporal(c)) return "";
+      return fmt::format("'protect.sanity_max_batch' = {} needs protect.sanity_check = \"temporal\" or \"both\" "
+                         "(it sizes the temporal checksum's batch register)",
+                         c.protect.sanityMaxBatch);
+    };
+    return {mode, residue, maxBatch};
   }
 
   bool enabled(const config::Config& cfg) const override { return cfg.protect.sanityCheck != SanityCheck::Off; }
 
   std::vector<ExtraModule> extraModules(const config::Config& cfg, const std::string& top) const override {
-    return {{columnModule(cfg, top + "_sanity_col"), ExtraModule::Parent::Top, 1},
-            {checkModule(cfg, top + "_sanity_check"), ExtraModule::Parent::Top, 1}};
+    std::vector<ExtraModule> mods;
+    if (hasSpatial(cfg)) {
+      mods.push_back({columnModule(cfg, top + "_sanity_col"), ExtraModule::Parent::Top, 1});
+      mods.push_back({checkModule(cfg, top + "_sanity_check"), ExtraModule::Parent::Top, 1});
+    }
+    if (hasTemporal(cfg)) {
+      mods.push_back({temporalInModule(cfg, top + "_sanity_tin", std::to_string(cfg.array.rows)), ExtraModule::Parent::Top, 1});
+      mods.push_back({temporalOutModule(cfg, top + "_sanity_tout", std::to_string(cfg.array.cols),
+                                        std::to_string(cfg.data.accBits)),
+                      ExtraModule::Parent::Top, 1});
+    }
+    return mods;
   }
 
   void attachTop(Module& top, Instance& array, const config::Config& cfg) const override {
+    if (!hasSpatial(cfg)) {
+      top.ports.push_back({Dir::In, "sanity_clear_i", "", "clear the sticky alarm"});
+      return;
+    }
     const Widths w = widthsOf(cfg);
     const int r = cfg.protect.sanityResidueBits;
     if (r == 0) {
@@ -401,7 +685,72 @@ class Sanity final : public ProtectionUnit {
                                  "checksum column beside the array's column 0"});
   }
 
+  void attachStreamInsert(StreamInsertHook& hook, const config::Config& cfg) const override {
+    if (!hasTemporal(cfg)) return;
+    const auto tw = temporalWidthsOf(cfg);
+    Module& top = hook.top;
+    top.description.push_back(fmt::format(
+        "Sanity-Check (temporal): after every batch of N vectors (sanity_batch_i, 1..{}) the IP inserts", cfg.protect.sanityMaxBatch));
+    top.description.push_back(fmt::format(
+        "{} digit vectors of -sum x ({}_ready_o low); sanity_tflag_o / sanity_tpos_o report the batch.", tw.digits,
+        hook.readyPort.substr(0, hook.readyPort.size() - 8)));
+    top.ports.push_back({Dir::In, "sanity_batch_i", std::to_string(batchBits(cfg)),
+                         fmt::format("temporal batch length N (1..{})", cfg.protect.sanityMaxBatch)});
+    top.ports.push_back({Dir::In, "sanity_batch_we_i", "", "write sanity_batch_i into the batch register"});
+    top.ports.push_back({Dir::In, "sanity_batch_close_i", "", "close the current temporal batch now"});
+    // Declared first: the ctrl and the input stages above read them.
+    top.items.insert(top.items.begin(),
+                     {Signal{"sanity_t_valid", "", "the stream's valid as the ctrl sees it"},
+                      Signal{"sanity_t_ready", "", "the ctrl's ready"},
+                      Signal{"sanity_t_data", hook.lanes + "*" + hook.laneBits, "data or digit vector"},
+                      Signal{"sanity_t_insert", "", "a digit vector enters the pipeline"}});
+    top.items.push_back(Instance{top.name + "_sanity_tin",
+                                 "u_sanity_tin",
+                                 {},
+                                 {{"clk_i", "clk_i"},
+                                  {"rst_ni", "rst_ni"},
+                                  {"en_i", hook.enable},
+                                  {"valid_i", hook.valid},
+                                  {"swap_i", hook.swap},
+                                  {"ready_i", "sanity_t_ready"},
+                                  {"accept_i", hook.accept},
+                                  {"data_i", hook.data},
+                                  {"batch_i", "sanity_batch_i"},
+                                  {"batch_we_i", "sanity_batch_we_i"},
+                                  {"close_i", "sanity_batch_close_i"},
+                                  {"valid_o", "sanity_t_valid"},
+                                  {"ready_o", hook.readyPort},
+                                  {"data_o", "sanity_t_data"},
+                                  {"insert_o", "sanity_t_insert"}},
+                                 "temporal checksum: input accumulators and digit insertion"});
+    hook.valid = "sanity_t_valid";
+    hook.ready = "sanity_t_ready";
+    hook.data = "sanity_t_data";
+  }
+
   void attachOutputCheck(OutputCheckHook& hook, const config::Config& cfg) const override {
+    if (hasTemporal(cfg)) {
+      hook.top.ports.push_back({Dir::Out, "sanity_tdone_o", "", "a temporal batch was checked (one cycle)"});
+      hook.top.ports.push_back({Dir::Out, "sanity_tflag_o", "", "it failed (one cycle, with sanity_tdone_o)"});
+      hook.top.ports.push_back({Dir::Out, "sanity_tpos_o", hook.lanes, "failing output positions of the last batch checked"});
+      hook.top.ports.push_back({Dir::Out, "sanity_talarm_o", "", "sticky temporal alarm"});
+      hook.top.items.push_back(Instance{hook.top.name + "_sanity_tout",
+                                        "u_sanity_tout",
+                                        {},
+                                        {{"clk_i", "clk_i"},
+                                         {"rst_ni", "rst_ni"},
+                                         {"en_i", hook.enable},
+                                         {"insert_i", "sanity_t_insert"},
+                                         {"push_i", hook.pushed},
+                                         {"results_i", hook.results},
+                                         {"clear_i", "sanity_clear_i"},
+                                         {"done_o", "sanity_tdone_o"},
+                                         {"flag_o", "sanity_tflag_o"},
+                                         {"pos_o", "sanity_tpos_o"},
+                                         {"alarm_o", "sanity_talarm_o"}},
+                                        "temporal checksum: output accumulators and the position alarm"});
+    }
+    if (!hasSpatial(cfg)) return;
     // The column's sum meets its result vector in front of the output buffer: it follows it.
     const std::string sum = hook.alongResults("sanity_sum", std::to_string(widthsOf(cfg).sumBits), "sanity_sum");
     hook.top.items.push_back(Instance{hook.top.name + "_sanity_check",
@@ -426,9 +775,38 @@ class Sanity final : public ProtectionUnit {
   std::string protocol(const config::Config& cfg) const override {
     if (!enabled(cfg))
       return "not generated (protect.sanity_check = \"off\"; \"spatial\" adds the weight checksum column)";
+    const int r = cfg.protect.sanityResidueBits;
+    std::string temporalText;
+    if (hasTemporal(cfg)) {
+      const auto tw = temporalWidthsOf(cfg);
+      const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
+      temporalText = fmt::format(
+          "temporal checksum (input checksum, {8}): the batch register N (sanity_batch_i, {0} bits; written in a "
+          "cycle with sanity_batch_we_i high when the value is in 1..{1}, other values are ignored; used from the "
+          "next cycle on; reset value {1}). A temporal batch is the next N vectors taken; it closes early before a "
+          "vector with {9} set (that vector waits one cycle with {10}_ready_o low while the batch closes) or "
+          "after a cycle with sanity_batch_close_i high (the vector taken in that cycle, if any, is the batch's "
+          "last). After a batch closes, {10}_ready_o stays low for the next {2} cycles in which the pipeline "
+          "advances: the IP inserts {2} digit vectors of the inverse S = -sum x over the batch (digit j, "
+          "weight 2^({4}*j): bits [{4}*j +: {4}] of S with a 0 on top for j < {3}, the signed top bits for j = "
+          "{3}; no result is delivered for them). The output accumulators add, per "
+          "output position c, the batch's results (as they enter the output buffer) and the digit results "
+          "shifted by {4}*j ({5}); after the last digit result: sanity_tdone_o for one cycle, sanity_tflag_o with "
+          "it when some position's sum is not 0, sanity_tpos_o = those positions (held until the next batch is "
+          "checked), sanity_talarm_o set until sanity_clear_i. Results keep their latency; a batch's check "
+          "comes {6} cycles after its last vector's input handshake when nothing stalls (after the cycle in "
+          "which it closes, for a batch closed by sanity_batch_close_i or before a swap vector). Detects any single "
+          "error of an input after the accumulators (input register, skew, array) and of a PE result or "
+          "partial sum before the output buffer; errors of the stationary operand are not detected{7}",
+          batchBits(cfg), cfg.protect.sanityMaxBatch, tw.digits, tw.digits - 1, tw.digitShift,
+          r ? fmt::format("modulo 2^{} - 1, digit residues rotated", r) : fmt::format("exact, {} bits", tw.accBits),
+          ctrlLatency(cfg) + tw.digits + 1, hasSpatial(cfg) ? " by it (the spatial checksum detects them)" : "",
+          cfg.array.dataflow == config::Dataflow::IS ? "streamed weights" : "streamed activations", sp.swap,
+          sp.stream);
+      if (!hasSpatial(cfg)) return temporalText;
+    }
     const Widths w = widthsOf(cfg);
     const bool is = cfg.array.dataflow == config::Dataflow::IS;
-    const int r = cfg.protect.sanityResidueBits;
     const std::string check =
         r == 0 ? fmt::format("|sum_c out[c] + sanity neuron| > the threshold register ({} bits, unsigned; written "
                              "from sanity_threshold_i in a cycle with sanity_threshold_we_i high, used from the next "
@@ -448,17 +826,22 @@ class Sanity final : public ProtectionUnit {
         r ? fmt::format("(-sum_c L[k][c]) mod 2^{} - 1 (0..2^{}-2)", r, r) : std::string("-sum_c L[k][c] (signed)"),
         // A bypassed PE ignores its lane: counting it would flag every vector.
         cfg.protect.bypass ? " without the lanes of the PEs bypassed in row k" : "", check,
-        is ? "stationary input" : "weight", is ? "weights" : "activations");
+        is ? "stationary input" : "weight", is ? "weights" : "activations") +
+           (temporalText.empty() ? "" : "; " + temporalText);
   }
 
-  std::vector<std::string> alarmPorts(const config::Config&) const override {
-    return {"sanity_alarm_o", "sanity_flag_o"};
+  std::vector<std::string> alarmPorts(const config::Config& cfg) const override {
+    std::vector<std::string> ports;
+    if (hasSpatial(cfg)) ports = {"sanity_alarm_o", "sanity_flag_o"};
+    if (hasTemporal(cfg)) ports.insert(ports.end(), {"sanity_talarm_o", "sanity_tflag_o"});
+    return ports;
   }
 
   config::Config baseline(const config::Config& cfg) const override {
     config::Config base = cfg;
     base.protect.sanityCheck = SanityCheck::Off;
     base.protect.sanityResidueBits = 0;
+    base.protect.sanityMaxBatch = config::Config{}.protect.sanityMaxBatch;
     return base;
   }
 
@@ -470,10 +853,29 @@ class Sanity final : public ProtectionUnit {
 
   std::string harnessDriver() const override { return "protect/sanity/SanityDriver.h"; }
   std::string harnessDefines(const config::Config& cfg) const override {
-    return fmt::format("#define FTACCEL_SANITY_RESIDUE_BITS {}\n", cfg.protect.sanityResidueBits);
+    return fmt::format("#define FTACCEL_SANITY_RESIDUE_BITS {}\n#define FTACCEL_SANITY_SPATIAL {}\n"
+                       "#define FTACCEL_SANITY_TEMPORAL {}\n#define FTACCEL_SANITY_MAX_BATCH {}\n",
+                       cfg.protect.sanityResidueBits, hasSpatial(cfg) ? 1 : 0, hasTemporal(cfg) ? 1 : 0,
+                       cfg.protect.sanityMaxBatch);
   }
   bool harnessLoadBeat() const override { return true; }
-  std::vector<std::string> loadBeatPorts(const config::Config&) const override { return {"sanity_wload_data_i"}; }
+  std::vector<std::string> loadBeatPorts(const config::Config& cfg) const override {
+    return hasSpatial(cfg) ? std::vector<std::string>{"sanity_wload_data_i"} : std::vector<std::string>{};
+  }
+
+  std::string throughputNote(const config::Config& cfg) const override {
+    if (!hasTemporal(cfg)) return "";
+    const int d = temporalWidthsOf(cfg).digits;
+    return fmt::format("temporal checksum: {0} digit vectors after every batch of N streamed vectors (N = the "
+                       "batch register, 1..{1}): N vectors per N + {0} cycles, throughput N/(N+{0}), loss "
+                       "{0}/(N+{0}) ({2:.2f} % at N = {1}); a swap vector or sanity_batch_close_i closes a "
+                       "batch early and costs {0} cycles (+1 for a swap vector that closes one)",
+                       d, cfg.protect.sanityMaxBatch, 100.0 * d / (cfg.protect.sanityMaxBatch + d));
+  }
+  std::string batchFormulaExtra(const config::Config& cfg) const override {
+    if (!hasTemporal(cfg)) return "";
+    return fmt::format(" + {}*floor((M-1)/N) (temporal batches of N, no swap inside)", temporalWidthsOf(cfg).digits);
+  }
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sanity-Check hardware (checksum column + check) in % of the systolic array and of the IP,
+# Sanity-Check hardware (checksum column + check, temporal input and output sides) in % of the systolic array and of the IP,
 # from `ftaccel synth --json` reports, beside the dissertation's Table 6.3.
 # usage: tests/protect/sanity/overhead.sh REPORT.json ...   (from `ftaccel synth --set
 #        protect.sanity_check=spatial ... --json`)
@@ -7,8 +7,8 @@ set -euo pipefail
 printf '%-28s %-16s %12s %12s %12s %8s %8s %8s\n' ip technology sanity_area array_area ip_base 'arr %' 'IP %' 'pwr %'
 for f in "$@"; do
   jq -r '
-    ([.modules[] | select(.name | test("_sanity_(col|check)$")) | .total_area * .instances] | add) as $s |
-    ([.modules[] | select(.name | test("_sanity_(col|check)$")) | .total_power_w * .instances] | add) as $sp |
+    ([.modules[] | select(.name | test("_sanity_(col|check|tin|tout)$")) | .total_area * .instances] | add) as $s |
+    ([.modules[] | select(.name | test("_sanity_(col|check|tin|tout)$")) | .total_power_w * .instances] | add) as $sp |
     (.modules[] | select(.name | test("_array$"))) as $a |
     (.overhead[] | select(.protection == "sanity")) as $o |
     [.config.ip.name, .technology, $s, $a.total_area, $o.ip_area_base,
