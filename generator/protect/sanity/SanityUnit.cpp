@@ -339,7 +339,6 @@ std::string selectChain(const std::string& sel, int selBits, int n, const std::f
 Module temporalInModule(const config::Config& cfg, const std::string& name, const std::string& lanes) {
   const auto tw = temporalWidthsOf(cfg);
   const int b = cfg.data.bits, bb = batchBits(cfg), db = digitBits(tw), maxBatch = cfg.protect.sanityMaxBatch;
-  const int extBits = (tw.digits - 1) * tw.digitShift + b;
   Module m;
   m.name = name;
   m.description = {

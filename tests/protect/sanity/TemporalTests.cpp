@@ -267,8 +267,8 @@ TEST_CASE("temporal icarus: four-state run, results right, every batch checked w
     const std::string out = test::runIcarus(dir, test::packageRtl(ip), test::wsStreamTb(tb));
     INFO("N " << n << " we " << we << "\n" << out);
     // The manifest's figure: the ctrl's valid pipe (latency - 1) + D digits + 1 for the check.
-    const int d = tmod::temporalWidths(b, a, 4).digits;
-    CHECK(out.find(fmt::format("RESULT got=10 errors=0 dones={} flags=0 alarm=0 gap={}", dones, ip.latencyCycles + d)) !=
+    const int digits = tmod::temporalWidths(b, a, 4).digits;
+    CHECK(out.find(fmt::format("RESULT got=10 errors=0 dones={} flags=0 alarm=0 gap={}", dones, ip.latencyCycles + digits)) !=
           std::string::npos);
   }
 }
