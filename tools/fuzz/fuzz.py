@@ -35,7 +35,8 @@ def min_acc_bits(bits, n):
 
 def draw_config(rng, max_size):
     """--set lines of one configuration that respects the documented constraints (README's key
-    table); a few refusals remain by design (residue width, temporal checks) and are counted."""
+    table); a few refusals remain by design (residue width, a temporal check with an activation filter)
+    and are counted."""
     s = {}
     rows, cols = small(rng, max_size), small(rng, max_size)
     df = rng.choice(["ws", "is", "os"])
@@ -72,9 +73,10 @@ def draw_config(rng, max_size):
     if rng.random() < 0.35:
         s["protect.bypass"] = "true"
     if df in ("ws", "is") and rng.random() < 0.35:
-        # temporal/both are listed by the key table; refused while not implemented (counted).
-        mode = "spatial" if rng.random() < 0.9 else rng.choice(SANITY_MODES[2:])
+        mode = rng.choice(SANITY_MODES[1:] + ["spatial"])  # spatial twice as often
         s["protect.sanity_check"] = f'"{mode}"'
+        if mode in ("temporal", "both") and rng.random() < 0.4:
+            s["protect.sanity_max_batch"] = rng.choice([1, 2, 3, rng.randint(4, 300)])
         if rng.random() < 0.3:
             s["protect.sanity_residue_bits"] = rng.randint(2, 8)
     if df == "ws":
@@ -114,6 +116,8 @@ def draw_sim(rng, cfg, seed):
         a += ["--in-valid", f"{rng.uniform(0.2, 1):.2f}", "--out-ready", f"{rng.uniform(0.2, 1):.2f}"]
     if cfg.get("protect.bypass") == "true" and rng.random() < 0.7:
         a += ["--bypass", f"random:{rng.uniform(0, 0.5):.2f}"]
+    if cfg.get("protect.sanity_check") in ('"temporal"', '"both"') and rng.random() < 0.6:
+        a += ["--sanity-batch", str(rng.randint(1, int(cfg.get("protect.sanity_max_batch", 64))))]
     return a
 
 
