@@ -49,6 +49,9 @@ if [[ $WHAT == cosim || $WHAT == all ]]; then
       --set protect.weight_parity.enable=true --set protect.weight_parity.word_weights=2 --vectors 200
   run sim --set array.rows=3 --set array.cols=2 --set array.pe='"twodim"' --set array.group_l=2 \
       --set array.group_k=2 --vectors 100
+  # The temporal Sanity-Check (batch register, digit insertion, the harness's batch-report checker).
+  run sim --set array.rows=3 --set array.cols=3 --set protect.sanity_check='"both"' --set protect.sanity_max_batch=8 \
+      --sanity-batch 5 --vectors 200 --in-valid 0.8 --out-ready 0.7
   # Campaigns: the fault-injection variant, forked workers, the fast engine's snapshots and the naive one.
   run campaign --set array.rows=3 --set array.cols=4 --set protect.bypass=true --set protect.sanity_check='"spatial"' \
       --model seu --faults 200 --seed 3 -j 2 -q --verify-pruned --out "$out/seu.jsonl"
@@ -56,7 +59,9 @@ if [[ $WHAT == cosim || $WHAT == all ]]; then
       --model mbu --faults 60 --seed 4 -j 1 -q --engine naive --out "$out/mbu.jsonl"
   run campaign --set array.rows=3 --set array.cols=3 --set array.dataflow='"os"' --set array.max_k=16 \
       --model stuck --faults 60 --seed 5 -j 2 -q --vectors 8 --out "$out/os.jsonl"
-  for f in seu mbu os; do run campaign-report "$out/$f.jsonl"; done
+  run campaign --set array.rows=3 --set array.cols=3 --set protect.sanity_check='"both"' --set protect.sanity_max_batch=8 \
+      --model seu --faults 100 --seed 6 -j 2 -q --out "$out/temporal.jsonl"
+  for f in seu mbu os temporal; do run campaign-report "$out/$f.jsonl"; done
   stamp "co-simulations and campaigns"
   # The CLI's bad-input runs under the sanitizers (tools/fuzz/bad_cli.py: 10 kinds x 20).
   python3 tools/fuzz/bad_cli.py -n 20 --seed 1 --ftaccel "$F" | tail -n 1
