@@ -10,6 +10,7 @@
 
 #include "LintUtil.h"
 #include "IcarusUtil.h"
+#include "CampaignUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -448,29 +449,6 @@ TEST_CASE("sanity icarus: residue mode r = 4, no false flag, a wrong checksum re
   }
 }
 
-namespace {
-
-// Outcome of one hand-made fault (--model list) on the fault-injection variant.
-std::string outcomeOf(const flow::CosimModel& model, const config::Config& cfg, const std::string& inject) {
-  test::TempDir tmp;
-  flow::CampaignRequest req;
-  req.run.model = "list";
-  req.run.faults = 1;
-  req.run.out = (tmp / "r.jsonl").string();
-  req.run.progress = false;
-  req.run.inject = inject;
-  const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
-  REQUIRE(run.exitCode == 0);
-  const std::string text = test::readFile(tmp / "r.jsonl");
-  INFO(text);
-  CHECK(text.find("\"false_alarms\":0") != std::string::npos);
-  const auto at = text.find("\"outcome\":\"");
-  REQUIRE(at != std::string::npos);
-  return text.substr(at + 11, text.find('"', at + 11) - at - 11);
-}
-
-}  // namespace
-
 TEST_CASE("sanity campaign: weight and result flips are detected, input flips are missed (Table 6.1)",
           "[sanity][campaign]") {
   test::useTestCache();
@@ -478,14 +456,14 @@ TEST_CASE("sanity campaign: weight and result flips are detected, input flips ar
   const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
   // Every bit of one active weight, mid-workload: always detected.
   for (int bit = 0; bit < cfg.data.bits; ++bit)
-    CHECK(outcomeOf(model, cfg, "u_array.gen_row[1].gen_col[1].u_pe.weight_q:" + std::to_string(bit) + "@30") ==
+    CHECK(test::listOutcome(model, cfg, "u_array.gen_row[1].gen_col[1].u_pe.weight_q:" + std::to_string(bit) + "@30") ==
           "detected");
-  CHECK(outcomeOf(model, cfg, "u_array.gen_row[2].gen_col[0].u_pe.psum_q:0@30") == "detected");
-  CHECK(outcomeOf(model, cfg, "u_array.gen_row[2].gen_col[1].u_pe.psum_q:16@31") == "detected");
+  CHECK(test::listOutcome(model, cfg, "u_array.gen_row[2].gen_col[0].u_pe.psum_q:0@30") == "detected");
+  CHECK(test::listOutcome(model, cfg, "u_array.gen_row[2].gen_col[1].u_pe.psum_q:16@31") == "detected");
   // An input flipped before the array reaches the sanity neuron too: wrong results, no alarm.
-  CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:6@30") == "sdc");
+  CHECK(test::listOutcome(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:6@30") == "sdc");
   // A flip of the checksum weight: a false alarm, never a missed error.
-  CHECK(outcomeOf(model, cfg, "u_sanity_col.gen_row[0].weight_q:2@30") == "detected");
+  CHECK(test::listOutcome(model, cfg, "u_sanity_col.gen_row[0].weight_q:2@30") == "detected");
 }
 
 TEST_CASE("sanity cosim: under PE faults every flag equals the model's decision", "[sanity][cosim][faults]") {
@@ -543,12 +521,12 @@ TEST_CASE("sanity residue cosim: 3x3 r=3, no false alarm, flags equal the model 
     CHECK(r.report["alarm_cycles"].get<long>() > 0);
   }
   for (int bit = 0; bit < cfg.data.bits; ++bit)
-    CHECK(outcomeOf(model, cfg, "u_array.gen_row[1].gen_col[1].u_pe.weight_q:" + std::to_string(bit) + "@30") ==
+    CHECK(test::listOutcome(model, cfg, "u_array.gen_row[1].gen_col[1].u_pe.weight_q:" + std::to_string(bit) + "@30") ==
           "detected");
   for (int bit : {0, 5, 16})
-    CHECK(outcomeOf(model, cfg, "u_array.gen_row[2].gen_col[2].u_pe.psum_q:" + std::to_string(bit) + "@31") ==
+    CHECK(test::listOutcome(model, cfg, "u_array.gen_row[2].gen_col[2].u_pe.psum_q:" + std::to_string(bit) + "@31") ==
           "detected");
-  CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:6@30") == "sdc");
+  CHECK(test::listOutcome(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:6@30") == "sdc");
 }
 
 TEST_CASE("sanity residue cosim: 1x1 4-bit r=2, 3x5 16-bit r=7, 8x8 r=8, IS 4x3 r=5", "[sanity][residue][cosim][large]") {

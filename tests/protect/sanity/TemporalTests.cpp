@@ -10,6 +10,7 @@
 
 #include "IcarusUtil.h"
 #include "LintUtil.h"
+#include "CampaignUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "diag/Diagnostics.h"
@@ -273,28 +274,6 @@ TEST_CASE("temporal icarus: four-state run, results right, every batch checked w
   }
 }
 
-namespace {
-
-std::string outcomeOf(const flow::CosimModel& model, const config::Config& cfg, const std::string& inject) {
-  test::TempDir tmp;
-  flow::CampaignRequest req;
-  req.run.model = "list";
-  req.run.faults = 1;
-  req.run.out = (tmp / "r.jsonl").string();
-  req.run.progress = false;
-  req.run.inject = inject;
-  const flow::CampaignRun run = flow::runCampaign(model, flow::validateCampaign(cfg, req));
-  REQUIRE(run.exitCode == 0);
-  const std::string text = test::readFile(tmp / "r.jsonl");
-  INFO(text);
-  CHECK(text.find("\"false_alarms\":0") != std::string::npos);
-  const auto at = text.find("\"outcome\":\"");
-  REQUIRE(at != std::string::npos);
-  return text.substr(at + 11, text.find('"', at + 11) - at - 11);
-}
-
-}  // namespace
-
 TEST_CASE("temporal campaign: input flips detected, whole-batch weight errors missed (both: detected)",
           "[sanity][temporal][campaign]") {
   test::useTestCache();
@@ -305,14 +284,14 @@ TEST_CASE("temporal campaign: input flips detected, whole-batch weight errors mi
     INFO(mode);
     // Inputs after the accumulators: the spatial column would miss these.
     for (int bit : {0, 7})
-      CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:" + std::to_string(bit) + "@30") ==
+      CHECK(test::listOutcome(model, cfg, "u_in_skew.gen_lane[0].gen_regs.gen_single.stage_q:" + std::to_string(bit) + "@30") ==
             "detected");
-    CHECK(outcomeOf(model, cfg, "u_in_skew.gen_lane[2].gen_regs.gen_chain.stage_q:20@31") == "detected");
-    CHECK(outcomeOf(model, cfg, "u_array.gen_row[2].gen_col[1].u_pe.psum_q:3@30") == "detected");
+    CHECK(test::listOutcome(model, cfg, "u_in_skew.gen_lane[2].gen_regs.gen_chain.stage_q:20@31") == "detected");
+    CHECK(test::listOutcome(model, cfg, "u_array.gen_row[2].gen_col[1].u_pe.psum_q:3@30") == "detected");
     // A weight wrong from reset to the end: one of the two stuck values changes it.
     std::set<std::string> weight;
     for (const char* s : {"stuck0", "stuck1"})
-      weight.insert(outcomeOf(model, cfg, std::string("u_array.gen_row[1].gen_col[1].u_pe.weight_q:2@0-end:") + s));
+      weight.insert(test::listOutcome(model, cfg, std::string("u_array.gen_row[1].gen_col[1].u_pe.weight_q:2@0-end:") + s));
     CHECK(weight == std::set<std::string>{"masked", mode == "temporal" ? "sdc" : "detected"});
   }
 }
