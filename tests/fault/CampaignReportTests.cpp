@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "CampaignUtil.h"
 #include "TestUtil.h"
 #include "fault/CampaignReport.h"
 
@@ -18,13 +19,7 @@ namespace {
 
 // A header of a 6-fault campaign; shard i of n owns the indices k with k % n == i.
 std::string header(int shard, int shards, const std::string& hash = "abc123", long faults = 6) {
-  return fmt::format(
-      R"({{"type":"header","format":"ftaccel-campaign","version":1,"ip":"t_ws2x2","config_hash":"{}",)"
-      R"("dataflow":"ws","rows":2,"cols":2,"data_bits":8,"acc_bits":19,"model":"seu","faults":{},"seed":1,)"
-      R"("shard":[{},{}],"engine":"fast","workload":{{"vectors":4,"seed":1}},"alarms":[],"sites":10,)"
-      R"("site_bits":20,"window_cycles":12}})"
-      "\n",
-      hash, faults, shard, shards);
+  return test::campaignHeaderLine(hash, faults, shard, shards);
 }
 
 std::string faultFree(int runs, int falseAlarms, int mismatches) {

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "CampaignUtil.h"
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "config/KeyRow.h"
@@ -406,13 +407,7 @@ TEST_CASE("mutated matrix files are accepted or refused with file:line", "[badin
 namespace {
 
 std::string campaignHeader(const std::string& hash, long faults, int shard, int shards) {
-  return fmt::format(
-      R"({{"type":"header","format":"ftaccel-campaign","version":1,"ip":"t_ws2x2","config_hash":"{}",)"
-      R"("dataflow":"ws","rows":2,"cols":2,"data_bits":8,"acc_bits":19,"model":"seu","faults":{},"seed":1,)"
-      R"("shard":[{},{}],"engine":"fast","workload":{{"vectors":4,"seed":1}},"alarms":[],"sites":10,)"
-      R"("site_bits":20,"window_cycles":12}})"
-      "\n",
-      hash, faults, shard, shards);
+  return test::campaignHeaderLine(hash, faults, shard, shards);
 }
 
 std::string campaignFault(long index, const std::string& outcome, const std::string& errors, long wrong,
