@@ -158,8 +158,17 @@ CosimModel modelShape(const config::Config& cfg, bool faultPorts) {
 
 // C++ optimization of the verilated model: -O2 on the evaluation code of arrays up to 32x32
 // (a 16x16 model runs about 1.5x faster than at -O1 for a few seconds more of build), -O1
-// above, where compile time grows faster than the simulation gains.
+// above, where compile time grows faster than the simulation gains. $FTACCEL_COSIM_OPT
+// (one of -O0 -O1 -O2 -O3 -Os) overrides it for every part: `make fuzz` builds hundreds of
+// models that each run only a few hundred cycles, so it trades run speed for build time.
 static std::string cosimOptFlags(const config::Config& cfg) {
+  if (const char* e = std::getenv("FTACCEL_COSIM_OPT"); e && *e) {
+    const std::string level = e;
+    if (level != "-O0" && level != "-O1" && level != "-O2" && level != "-O3" && level != "-Os")
+      throw std::runtime_error(fmt::format(
+          "FTACCEL_COSIM_OPT='{}' is not an optimization level; allowed: -O0, -O1, -O2, -O3, -Os", level));
+    return fmt::format("OPT_FAST={0} OPT_SLOW={0} OPT_GLOBAL={0}", level);
+  }
   const bool small = cfg.array.rows * cfg.array.cols <= 1024;
   return small ? "OPT_FAST=-O2 OPT_SLOW=-O0 OPT_GLOBAL=-O2" : "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
 }

@@ -236,6 +236,8 @@ def main():
     out = args.out or os.path.join(work, "results.jsonl")
     env = dict(os.environ)
     env.setdefault("FTACCEL_CACHE_DIR", os.path.join(work, "cache"))
+    # Each model runs a few hundred cycles: an unoptimized build is the faster whole.
+    env.setdefault("FTACCEL_COSIM_OPT", "-O0")
     models = os.path.join(env["FTACCEL_CACHE_DIR"], "cosim")
     t0 = time.time()
     counts = {"pass": 0, "fail": 0, "refused": 0}
