@@ -24,8 +24,6 @@
 
 #if FTACCEL_FAULT_PORTS
 
-#include <nlohmann/json.hpp>
-
 #include "Vtop.h"
 #include "campaign/Common.h"
 #include "campaign/Faults.h"
@@ -41,7 +39,7 @@
 using namespace ftaccel::campaign;
 
 int campaignMain(int argc, char** argv) {
-  Options o = parseOptions(argc, argv);
+  Options o = readCampaignOptions(argc, argv);
   installStopHandlers();
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->randReset(2);
@@ -69,11 +67,10 @@ int campaignMain(int argc, char** argv) {
   const ftaccel::contract::CampaignHeader header = makeHeader(o, window);
   bool fresh = true;
   ResultsFile out(o.out);  // locked before it is read: one writer per file
-  const std::set<long> done = resume(o, header, fresh);
+  const std::set<long> done = resumeResults(o.out, header, fresh);
   out.start(done.size());
   if (fresh || out.empty())  // one write: a kill cannot leave the header without the fault-free line
-    out.append(ftaccel::contract::headerLine(header) +
-               ftaccel::contract::faultFreeLine({1, sim.falseAlarm() ? 1 : 0, 0}));
+    out.append(headerText(header) + faultFreeText({1, sim.falseAlarm() ? 1 : 0, 0}));
   std::vector<long> todo;
   for (long k = o.shardIndex; k < o.faults; k += o.shardCount)
     if (!done.count(k)) todo.push_back(k);
@@ -113,7 +110,7 @@ int campaignMain(int argc, char** argv) {
   stats.snapshotStride = sim.stride();
   stats.engine = o.engine;
   stats.jobs = jobs;
-  std::printf("%s\n", nlohmann::json(stats).dump().c_str());
+  std::printf("%s\n", statsText(stats).c_str());
   top->final();
   return total.violations ? 1 : 0;
 }

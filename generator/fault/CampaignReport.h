@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "contract/CampaignRecord.h"
+#include "contract/CampaignRecordJson.h"
 #include "diag/Diagnostics.h"
 #include "golden/GoldenModel.h"
 

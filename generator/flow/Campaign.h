@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/Config.h"
-#include "contract/CampaignOptions.h"
+#include "contract/CampaignOptionsJson.h"
 #include "flow/Cosim.h"
 
 namespace ftaccel::flow {

@@ -11,11 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "campaign/CampaignIo.h"
 #include "contract/CampaignOptions.h"
 #include "cosim_config.h"
-#include "contract/OptionsFile.h"
 #include "golden/GoldenModel.h"
 
 namespace ftaccel::campaign {
@@ -72,30 +70,6 @@ struct Fault {
 
 
 using Options = ftaccel::contract::CampaignOptions;
-
-[[noreturn]] inline void fail(const std::string& msg) {
-  std::fprintf(stderr, "campaign: error: %s\n", msg.c_str());
-  std::exit(2);
-}
-
-// `campaign --options FILE`: the options as flow::validateCampaign checked them.
-inline Options parseOptions(int argc, char** argv) {
-  std::string file;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a.rfind("+verilator", 0) == 0) continue;
-    if (a == "--options" && i + 1 < argc) file = argv[++i];
-    else fail("unknown argument " + a + " (usage: cosim campaign --options FILE)");
-  }
-  if (file.empty()) fail("usage: cosim campaign --options FILE");
-  std::string error;
-  const auto read = ftaccel::contract::readOptionsFile<Options>(file, error);
-  if (!read) fail(error);
-  Options o = *read;
-  if (const std::string why = ftaccel::contract::checkCampaignOptions(o); !why.empty()) fail(why);
-  return o;
-}
-
 
 // splitmix64: cheap to seed (one per fault), good enough for picking sites and cycles.
 class Rng {

@@ -1,4 +1,4 @@
-// JSON Lines records, the header, and resuming an interrupted results file.
+// Fault records and the header (their JSON lines are written by campaign/CampaignIo.h).
 // Part of the campaign engine (tb/Campaign.cpp); compiled into the co-simulation harness only.
 #pragma once
 
@@ -9,8 +9,6 @@
 #include <cerrno>
 #include <fstream>
 #include <iterator>
-
-#include <nlohmann/json.hpp>
 
 #include "campaign/Workload.h"
 #include "contract/CampaignRecord.h"
@@ -63,7 +61,7 @@ inline contract::Outcome classify(const Fault& f, const RunResult& r, long toler
   return wrong ? contract::Outcome::Sdc : contract::Outcome::Masked;
 }
 
-// One fault's record (contract::FaultRecord, written by contract::faultLine).
+// One fault's record (contract::FaultRecord, written by faultText).
 inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned, bool analytic, bool violation,
                                 long tolerance, long recomputeWrong = -1) {
   contract::FaultRecord rec;
@@ -116,7 +114,7 @@ inline std::string formatRecord(const Fault& f, const RunResult& r, bool pruned,
   rec.pruningViolation = violation;
   rec.recomputed = recomputeWrong >= 0;  // -1: not recomputed
   rec.recomputeWrong = std::max(0L, recomputeWrong);
-  return contract::faultLine(rec);
+  return faultText(rec);
 }
 
 inline contract::CampaignHeader makeHeader(const Options& o, long window) {
@@ -143,47 +141,6 @@ inline contract::CampaignHeader makeHeader(const Options& o, long window) {
   h.siteBits = kFiBits;
   h.windowCycles = window;
   return h;
-}
-
-// Reads an existing results file: checks it belongs to this campaign, drops a cut-off last
-// line, and returns the fault indices already recorded.
-inline std::set<long> resume(const Options& o, const contract::CampaignHeader& expected, bool& fresh) {
-  const nlohmann::json header = expected;
-  std::set<long> done;
-  std::ifstream in(o.out, std::ios::binary);
-  fresh = !in || in.peek() == std::ifstream::traits_type::eof();
-  if (fresh) return done;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t complete = text.rfind('\n');
-  complete = complete == std::string::npos ? 0 : complete + 1;
-  if (complete < text.size()) {
-    std::fprintf(stderr, "campaign: dropping a cut-off last line of %s (a killed run)\n", o.out.c_str());
-    if (truncate(o.out.c_str(), (off_t)complete) != 0) fail("cannot truncate " + o.out);
-    text.resize(complete);
-  }
-  size_t p = 0;
-  int line = 0;
-  while (p < text.size()) {
-    size_t e = text.find('\n', p);
-    std::string l = text.substr(p, e - p);
-    p = e + 1;
-    ++line;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(l);
-    } catch (const nlohmann::json::exception&) {
-      fail(o.out + ":" + std::to_string(line) + ": not a JSON record");
-    }
-    if (line == 1) {
-      nlohmann::json a = header, b = j;
-      for (auto* h : {&a, &b}) h->erase("engine");
-      if (j.value("type", "") != "header" || a != b)
-        fail(o.out + " holds results of a different campaign; choose another --out or delete it");
-      continue;
-    }
-    if (j.value("type", "") == "fault") done.insert(j.at("index").get<long>());
-  }
-  return done;
 }
 
 inline void writeAll(int fd, const std::string& s) {

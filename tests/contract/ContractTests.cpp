@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "contract/CampaignOptions.h"
-#include "contract/CampaignRecord.h"
+#include "contract/CampaignOptionsJson.h"
+#include "contract/CampaignRecordJson.h"
 #include "contract/SimOptions.h"
 
 using namespace ftaccel;
