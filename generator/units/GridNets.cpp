@@ -158,16 +158,16 @@ Module addGridRows(Module& array, const std::string& rowName, const Instance& pe
   for (const auto& [port, expr] : pe.ports) {
     if (chainPort(port)) continue;
     std::smatch m;
-    if (const Port* p = findPort(array, expr)) {
-      row.ports.push_back(*p);
+    if (const Port* shared = findPort(array, expr)) {
+      row.ports.push_back(*shared);
       rowInst.ports.push_back({expr, expr});
       rowPe.ports.push_back({port, expr});
     } else if (std::regex_match(expr, m, perPe) && m[2] == m[3] && findPort(array, m[1])) {
-      const Port* p = findPort(array, m[1]);
+      const Port* perPePort = findPort(array, m[1]);
       const std::string w = m[2];
-      row.ports.push_back({p->dir, p->name, "Cols*" + w, p->comment.empty() ? "" : p->comment + ", index c"});
-      rowInst.ports.push_back({p->name, slice(p->name, "r", "Cols*" + w)});
-      rowPe.ports.push_back({port, slice(p->name, "c", w)});
+      row.ports.push_back({perPePort->dir, perPePort->name, "Cols*" + w, "this row's lanes, index c"});
+      rowInst.ports.push_back({perPePort->name, slice(perPePort->name, "r", "Cols*" + w)});
+      rowPe.ports.push_back({port, slice(perPePort->name, "c", w)});
     } else {
       throw std::logic_error("array rows form: PE port " + port + " (" + expr +
                              ") is neither a chain, an array port nor a per-PE slice of one");
@@ -179,7 +179,6 @@ Module addGridRows(Module& array, const std::string& rowName, const Instance& pe
   for (const GridChain& ch : chains) {
     const FlowFacts f = facts(ch.flow);
     const std::string in = ch.net + "_in", out = ch.net + "_out";
-    const std::string width = ch.width.empty() ? "1" : ch.width;
     if (ch.flow == Flow::East) {
       // Inside the row: per-PE nets, the first PE reads the row's input, the last drives its output.
       row.ports.push_back({Dir::In, ch.inPort, ch.width, ch.comment});
