@@ -38,13 +38,15 @@ std::string_view toString(GridNetForm f) {
     case GridNetForm::Auto: return "auto";
     case GridNetForm::PerPe: return "per_pe";
     case GridNetForm::Flat: return "flat";
+    case GridNetForm::Rows: return "rows";
   }
   return "?";
 }
 
-bool flatGridNets(const ArrayConfig& array) {
-  if (array.nets == GridNetForm::Auto) return array.rows * array.cols > kPerPeNetsMaxPes;
-  return array.nets == GridNetForm::Flat;
+GridNetForm gridNetForm(const ArrayConfig& array) {
+  if (array.nets != GridNetForm::Auto) return array.nets;
+  if (array.rows * array.cols <= kPerPeNetsMaxPes) return GridNetForm::PerPe;
+  return array.dataflow == Dataflow::OS ? GridNetForm::Flat : GridNetForm::Rows;
 }
 
 std::string_view toString(SynthGoal g) { return g == SynthGoal::Area ? "area" : "timing"; }

@@ -14,9 +14,10 @@ namespace ftaccel::config {
 enum class Dataflow { WS, IS, OS };
 std::string_view toString(Dataflow d);
 
-// How the array wires PE to PE (units/GridNets): per-PE nets (fast in event-driven simulators)
-// or flat lane vectors (fast in Yosys 0.23 at large sizes); "auto" picks by size.
-enum class GridNetForm { Auto, PerPe, Flat };
+// How the array wires PE to PE (units/GridNets): per-PE nets (fast in event-driven simulators),
+// flat lane vectors (fast in Yosys 0.23 at large sizes) or row modules (WS/IS: per-PE nets inside
+// a `_row` module, rows wired by row vectors; linear in Verilator and Yosys); "auto" picks by size.
+enum class GridNetForm { Auto, PerPe, Flat, Rows };
 std::string_view toString(GridNetForm f);
 
 // The PE kind (SPEC §7, dissertation Fig. 12.6): a dense MAC or one of the flow-controlling
@@ -45,12 +46,15 @@ struct ArrayConfig {
   int groupK = 1;  // partial sums per column (superposition, twodim)
 };
 
-// Above this many PEs "auto" wires the array with flat lane vectors: Yosys 0.23 elaborates
-// per-PE hierarchical names superlinearly (64x64: 10 s, 96x96: 58 s, 128x128: 182 s of CPU).
+// Above this many PEs "auto" wires a WS/IS array with row modules and an OS array with flat
+// lane vectors: Yosys 0.23 elaborates per-PE hierarchical names superlinearly (64x64: 10 s,
+// 96x96: 58 s, 128x128: 182 s of CPU), and so does Verilator 5.006 the one big array module.
 constexpr int kPerPeNetsMaxPes = 64 * 64;
 
+// The form this configuration's array is built in (never Auto).
+GridNetForm gridNetForm(const ArrayConfig& array);
 // Whether the array of this configuration uses flat lane vectors.
-bool flatGridNets(const ArrayConfig& array);
+inline bool flatGridNets(const ArrayConfig& array) { return gridNetForm(array) == GridNetForm::Flat; }
 
 // ceil(log2(n)): index bits that select one of n (0 for n = 1).
 int selectBits(int n);

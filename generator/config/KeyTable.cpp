@@ -53,11 +53,19 @@ std::vector<KeyRow> buildTable() {
       [](const Config& c) { return Value{std::string(toString(c.array.nets))}; },
       [](Config& c, const Value& v) {
         const auto& s = std::get<std::string>(v);
-        c.array.nets = s == "flat" ? GridNetForm::Flat : s == "per_pe" ? GridNetForm::PerPe : GridNetForm::Auto;
+        c.array.nets = s == "flat"     ? GridNetForm::Flat
+                       : s == "per_pe" ? GridNetForm::PerPe
+                       : s == "rows"   ? GridNetForm::Rows
+                                       : GridNetForm::Auto;
       },
-      {"auto", "per_pe", "flat"});
+      {"auto", "per_pe", "flat", "rows"});
   // Added after the first release: "auto" stays out of the canonical TOML, so earlier hashes hold.
   nets.inCanonical = [](const Config& c) { return c.array.nets != GridNetForm::Auto; };
+  nets.check = [](const Config& c) -> std::string {
+    if (c.array.nets == GridNetForm::Rows && c.array.dataflow == Dataflow::OS)
+      return "array.nets = \"rows\" is for ws and is arrays; an os array takes \"per_pe\" or \"flat\"";
+    return "";
+  };
   t.push_back(nets);
   for (KeyRow& r : peKeyRows()) t.push_back(std::move(r));
   t.push_back(row("data.bits", Kind::Int, 4, 32,

@@ -1,6 +1,7 @@
 // Rows x Cols grid of weight-stationary PEs with per-PE nets between neighbours.
 #include "units/Units.h"
 
+#include "diag/Diagnostics.h"
 #include "units/GridNets.h"
 #include "units/IpDesign.h"
 #include "units/Protection.h"
@@ -11,7 +12,7 @@ namespace ftaccel::units {
 using namespace ir;
 
 Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
-                  const BuildOptions& options) {
+                  const BuildOptions& options, Module* row) {
   Module m;
   m.name = names.array;
   m.description = {
@@ -54,6 +55,11 @@ Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
     chains.push_back({"ichain", "IdxBits", Flow::North, "ichain_i", "ichain_o", slice("widx_i", "c", "IdxBits"), "",
                       "index bits from the PE below"});
   addArrayProtection(m, pe, chains, cfg, options);
+  if (config::gridNetForm(cfg.array) == config::GridNetForm::Rows) {
+    FTACCEL_ASSERT(row != nullptr);
+    *row = addGridRows(m, names.row, pe, chains);
+    return m;
+  }
   std::vector<Item> peItems;
   std::vector<Item> edges = addGridChains(m, peItems, pe, chains, config::flatGridNets(cfg.array));
   peItems.push_back(pe);

@@ -1,6 +1,10 @@
 // Per-PE neighbour nets of the array (see GridNets.h).
 #include "units/GridNets.h"
 
+#include <algorithm>
+#include <regex>
+#include <stdexcept>
+
 #include "units/IpDesign.h"
 
 namespace ftaccel::units {
@@ -110,6 +114,146 @@ std::vector<Item> addGridChains(Module& array, std::vector<Item>& peItems, Insta
   if (!rowEdge.empty()) edges.push_back(makeGenerate("gen_row_edge", "r", "Rows", rowEdge));
   if (!colEdge.empty()) edges.push_back(makeGenerate("gen_col_edge", "c", "Cols", colEdge));
   return edges;
+}
+
+namespace {
+
+const Port* findPort(const Module& m, const std::string& name) {
+  auto it = std::find_if(m.ports.begin(), m.ports.end(), [&](const Port& p) { return p.name == name; });
+  return it == m.ports.end() ? nullptr : &*it;
+}
+
+std::string lane(const std::string& vec, const std::string& index, const std::string& width) {
+  return width.empty() ? vec + "[" + index + "]" : slice(vec, index, width);
+}
+
+std::string lanesWidth(const std::string& count, const std::string& width) {
+  return width.empty() ? count : count + "*" + width;
+}
+
+}  // namespace
+
+Module addGridRows(Module& array, const std::string& rowName, const Instance& pe,
+                   const std::vector<GridChain>& chains) {
+  Module row;
+  row.name = rowName;
+  row.description = {
+      "One row of the array: Cols PEs, the west-east chains PE to PE inside the row, the",
+      "vertical chains as Cols-lane row vectors that the array wires from row to row.",
+  };
+  for (const Param& p : array.params)
+    if (p.name != "Rows") row.params.push_back(p);
+  Instance rowInst{rowName, "u_row", {}, {}, ""};
+  for (const Param& p : row.params)
+    if (!p.local) rowInst.params.push_back({p.name, p.name});
+
+  Instance rowPe = pe;
+  rowPe.ports.clear();
+  auto chainPort = [&](const std::string& port) {
+    return std::any_of(chains.begin(), chains.end(),
+                       [&](const GridChain& ch) { return ch.inPort == port || ch.outPort == port; });
+  };
+  // Ports every PE shares, and per-PE slices of array ports (the fault-port variant's).
+  static const std::regex perPe(R"(^(\w+)\[\(r\*Cols\+c\)\*(.+) \+: (.+)\]$)");
+  for (const auto& [port, expr] : pe.ports) {
+    if (chainPort(port)) continue;
+    std::smatch m;
+    if (const Port* shared = findPort(array, expr)) {
+      row.ports.push_back(*shared);
+      rowInst.ports.push_back({expr, expr});
+      rowPe.ports.push_back({port, expr});
+    } else if (std::regex_match(expr, m, perPe) && m[2] == m[3] && findPort(array, m[1])) {
+      const Port* perPePort = findPort(array, m[1]);
+      const std::string w = m[2];
+      row.ports.push_back({perPePort->dir, perPePort->name, "Cols*" + w, "this row's lanes, index c"});
+      rowInst.ports.push_back({perPePort->name, slice(perPePort->name, "r", "Cols*" + w)});
+      rowPe.ports.push_back({port, slice(perPePort->name, "c", w)});
+    } else {
+      throw std::logic_error("array rows form: PE port " + port + " (" + expr +
+                             ") is neither a chain, an array port nor a per-PE slice of one");
+    }
+  }
+
+  // Items that read a generate block by name go after it (rowTail, arrayTail).
+  std::vector<Item> colItems, colSelects, rowTail, rowItems, rowSelects, arrayEdge, arrayTail;
+  for (const GridChain& ch : chains) {
+    const FlowFacts f = facts(ch.flow);
+    const std::string in = ch.net + "_in", out = ch.net + "_out";
+    if (ch.flow == Flow::East) {
+      // Inside the row: per-PE nets, the first PE reads the row's input, the last drives its output.
+      row.ports.push_back({Dir::In, ch.inPort, ch.width, ch.comment});
+      row.ports.push_back({Dir::Out, ch.outPort, ch.width, "the last PE's " + ch.net});
+      colItems.push_back(Signal{in, ch.width, ch.comment});
+      colItems.push_back(Signal{out, ch.width, ""});
+      colSelects.push_back(makeGenerateIf("c == 0", "gen_" + ch.net + "_" + f.edgeName + "_edge",
+                                          {ContAssign{in, ch.inPort, ""}}, "gen_" + ch.net + "_inner",
+                                          {ContAssign{in, "gen_col[c-1]." + out, ""}}));
+      rowPe.ports.push_back({ch.inPort, in});
+      rowPe.ports.push_back({ch.outPort, out});
+      rowTail.push_back(ContAssign{ch.outPort, "gen_col[Cols-1]." + out, ""});
+      rowInst.ports.push_back({ch.inPort, ch.edgeIn});
+      if (ch.edgeOut.empty()) {
+        const std::string sink = "unused_" + ch.net + "_" + f.farEdge;
+        rowItems.push_back(Signal{sink, ch.width, "the " + f.farEdge + " edge has no consumer"});
+        rowInst.ports.push_back({ch.outPort, sink});
+      } else {
+        const std::string lanes = ch.net + "_" + f.farEdge;
+        array.items.push_back(Signal{lanes, lanesWidth("Rows", ch.width),
+                                     "the " + f.farEdge + " edge by lane; " + ch.edgeOut + " reads it whole"});
+        array.items.push_back(ContAssign{ch.edgeOut, lanes, ""});
+        rowInst.ports.push_back({ch.outPort, lane(lanes, "r", ch.width)});
+      }
+      continue;
+    }
+    // Vertical chains: a Cols-lane vector per row boundary.
+    const std::string vec = lanesWidth("Cols", ch.width);
+    const std::string lanes = ch.net + "_lanes";
+    row.ports.push_back({Dir::In, ch.inPort, vec, ch.comment.empty() ? "" : ch.comment + ", lane c = column c"});
+    row.ports.push_back({Dir::Out, ch.outPort, vec, ""});
+    row.items.push_back(Signal{lanes, vec, ch.outPort + " reads it whole"});
+    row.items.push_back(ContAssign{ch.outPort, lanes, ""});
+    rowPe.ports.push_back({ch.inPort, lane(ch.inPort, "c", ch.width)});
+    rowPe.ports.push_back({ch.outPort, lane(lanes, "c", ch.width)});
+    rowItems.push_back(Signal{in, vec, ch.comment});
+    rowItems.push_back(Signal{out, vec, ""});
+    // The edge input: an array port whose lane c is the chain's input, a constant, or a vector
+    // assembled lane by lane.
+    std::string edge = ch.edgeIn;
+    if (ch.edgeIn != "'0") {
+      const std::string port = ch.edgeIn.substr(0, ch.edgeIn.find('['));
+      const Port* p = findPort(array, port);
+      if (!p || ch.edgeIn != lane(port, "c", ch.width) || p->width != vec) {
+        edge = ch.net + "_" + f.edgeName;
+        array.items.push_back(Signal{edge, vec, "the " + f.edgeName + " edge by lane"});
+        arrayEdge.push_back(ContAssign{lane(edge, "c", ch.width), ch.edgeIn, ""});
+      } else {
+        edge = port;
+      }
+    }
+    rowSelects.push_back(makeGenerateIf(f.firstCond, "gen_" + ch.net + "_" + f.edgeName + "_edge",
+                                        {ContAssign{in, edge, ""}}, "gen_" + ch.net + "_inner",
+                                        {ContAssign{in, "gen_row[" + f.upRow + "]." + out, ""}}));
+    rowInst.ports.push_back({ch.inPort, in});
+    rowInst.ports.push_back({ch.outPort, out});
+    const std::string last = "gen_row[" + f.lastRow + "]." + out;
+    if (ch.edgeOut.empty()) {
+      const std::string sink = "unused_" + ch.net + "_" + f.farEdge;
+      arrayTail.push_back(Signal{sink, vec, "the " + f.farEdge + " edge has no consumer"});
+      arrayTail.push_back(ContAssign{sink, last, ""});
+    } else {
+      arrayTail.push_back(ContAssign{ch.edgeOut, last, ""});
+    }
+  }
+  colItems.insert(colItems.end(), colSelects.begin(), colSelects.end());
+  colItems.push_back(rowPe);
+  row.items.push_back(makeGenerate("gen_col", "c", "Cols", colItems, GridAxis::Col));
+  row.items.insert(row.items.end(), rowTail.begin(), rowTail.end());
+  rowItems.insert(rowItems.end(), rowSelects.begin(), rowSelects.end());
+  rowItems.push_back(rowInst);
+  if (!arrayEdge.empty()) array.items.push_back(makeGenerate("gen_col_edge", "c", "Cols", arrayEdge));
+  array.items.push_back(makeGenerate("gen_row", "r", "Rows", rowItems, GridAxis::Row));
+  array.items.insert(array.items.end(), arrayTail.begin(), arrayTail.end());
+  return row;
 }
 
 }  // namespace ftaccel::units

@@ -5,7 +5,11 @@
 //   quadratic in the PE count (a 16x16 IP ran at a few cycles per second under Icarus).
 // - flat: one lane vector per chain (`<net>_grid`), each PE port a constant slice of it. Yosys
 //   0.23 resolves the per-PE hierarchical names superlinearly (128x128: minutes), so large
-//   arrays use this form.
+//   OS arrays use this form.
+// - rows (WS/IS): a `_row` module holds Cols PEs with per-PE nets between west-east neighbours;
+//   the array instantiates it Rows times and wires the vertical chains row to row with one
+//   Cols-lane vector per chain. Verilator and Yosys then process one module of Cols PEs and
+//   one of Rows rows instead of one of Rows x Cols PEs, so large WS/IS arrays use this form.
 #pragma once
 
 #include <string>
@@ -41,5 +45,12 @@ std::string peOutput(const GridChain& chain, const std::string& row, const std::
 // sinks, which Verilator's lint exempts), which the caller places after the grid.
 std::vector<ir::Item> addGridChains(ir::Module& array, std::vector<ir::Item>& peItems, ir::Instance& pe,
                                     const std::vector<GridChain>& chains, bool flat);
+
+// The rows form: builds the row module `rowName` (the PE instance `pe` Cols times, whose port
+// expressions may be the chains', an array port passed to every PE, or a per-PE slice
+// `P[(r*Cols+c)*W +: W]` of an array port) and puts the gen_row loop that instantiates it and
+// the edges into `array`. Returns the row module.
+ir::Module addGridRows(ir::Module& array, const std::string& rowName, const ir::Instance& pe,
+                       const std::vector<GridChain>& chains);
 
 }  // namespace ftaccel::units

@@ -44,12 +44,19 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
     };
     topChildren[names.skewW] = 1;
   } else {
+    ir::Module row;
+    ir::Module array = buildArrayWs(cfg, names, options, &row);
     ip.modules = {
         {buildPeWs(cfg, names, options), {}},
         {buildSkew(cfg, names, SkewKind::Input), {}},
         {buildCtrlWs(cfg, names), {}},
-        {buildArrayWs(cfg, names, options), {{names.pe, rows * cols}}},
     };
+    if (row.name.empty()) {
+      ip.modules.push_back({std::move(array), {{names.pe, rows * cols}}});
+    } else {  // rows form: the array instantiates the row module, the row the PEs
+      ip.modules.push_back({std::move(row), {{names.pe, cols}}});
+      ip.modules.push_back({std::move(array), {{names.row, rows}}});
+    }
     if (rows > 1) {  // a single row needs no tag line
       ip.modules.insert(ip.modules.begin() + 2, {buildTagLine(cfg, names), {}});
       topChildren[names.tagLine] = 1;

@@ -18,6 +18,7 @@ struct ModuleNames {
   std::string skewOut;  // column de-skew
   std::string skewW;    // OS: column skew of the streamed weights
   std::string array;
+  std::string row;      // WS/IS rows form: one row of PEs (array.nets = "rows")
   std::string ctrl;
   std::string tagLine;  // WS/IS: swap tags, one cycle ahead of the activations
   std::string outBuf;   // output buffer
@@ -30,6 +31,7 @@ struct ModuleNames {
         skewOut(prefix + "_skew_out"),
         skewW(prefix + "_skew_w"),
         array(prefix + "_array"),
+        row(prefix + "_row"),
         ctrl(prefix + "_ctrl"),
         tagLine(prefix + "_tag_line"),
         outBuf(prefix + "_out_buf") {}
@@ -45,8 +47,10 @@ ir::Module buildPeWs(const config::Config& cfg, const ModuleNames& names,
 // parametrization (hierarchical synthesis counts on it).
 enum class SkewKind { Input, Output, Weights };
 ir::Module buildSkew(const config::Config& cfg, const ModuleNames& names, SkewKind kind);
+// In the rows form (config::gridNetForm) the PEs sit in a row module, returned in `row`
+// (left empty in the other forms).
 ir::Module buildArrayWs(const config::Config& cfg, const ModuleNames& names,
-                      const BuildOptions& options);
+                      const BuildOptions& options, ir::Module* row = nullptr);
 // WS/IS: the swap tag's tapped delay line (lane r is the tag delayed by r cycles).
 ir::Module buildTagLine(const config::Config& cfg, const ModuleNames& names);
 ir::Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names);

@@ -144,3 +144,25 @@ TEST_CASE("synth.goal: timing by default, out of the hash at its default", "[con
   CHECK(err.find("synth.goal") != std::string::npos);
   CHECK(err.find("timing") != std::string::npos);
 }
+
+TEST_CASE("array.nets: auto picks per_pe up to 64x64 PEs, then rows (ws/is) or flat (os)", "[config][nets]") {
+  auto form = [](std::vector<std::string> sets) {
+    return config::gridNetForm(config::loadConfigText("", "x", sets).array);
+  };
+  using config::GridNetForm;
+  CHECK(form({"array.rows=64", "array.cols=64"}) == GridNetForm::PerPe);
+  CHECK(form({"array.rows=64", "array.cols=65"}) == GridNetForm::Rows);
+  CHECK(form({"array.rows=256", "array.cols=256", "array.dataflow=is"}) == GridNetForm::Rows);
+  CHECK(form({"array.rows=128", "array.cols=128", "array.dataflow=os"}) == GridNetForm::Flat);
+  CHECK(form({"array.rows=128", "array.cols=128", "array.nets=per_pe"}) == GridNetForm::PerPe);
+  CHECK(form({"array.rows=2", "array.cols=2", "array.nets=rows"}) == GridNetForm::Rows);
+  auto rows = config::loadConfigText("", "x", {"array.nets=rows"});
+  CHECK(rows.canonicalToml().find("nets = \"rows\"") != std::string::npos);
+  CHECK(rows.hash() != config::loadConfigText("", "x").hash());
+  const std::string os = loadError("", {"array.nets=rows", "array.dataflow=os"});
+  CHECK(os.find("array.nets") != std::string::npos);
+  CHECK(os.find("ws and is") != std::string::npos);
+  const std::string bad = loadError("", {"array.nets=columns"});
+  CHECK(bad.find("array.nets") != std::string::npos);
+  CHECK(bad.find("rows") != std::string::npos);
+}

@@ -206,6 +206,45 @@ TEST_CASE("campaign: the fast engine classifies every fault like the naive one",
   }
 }
 
+TEST_CASE("campaign: the rows net form injects and classifies like the per-PE form", "[campaign][nets]") {
+  test::TempDir dir;
+  auto with = [](const std::string& nets) {
+    auto ip = kIp;
+    ip.insert(ip.end(), {"--set", "array.nets=" + nets});
+    return ip;
+  };
+  const std::vector<std::string> args = {"--faults", "200", "--seed", "5", "--model", "seu"};
+  REQUIRE(campaign(dir / "per_pe.jsonl", args, with("per_pe")).exitCode == 0);
+  REQUIRE(campaign(dir / "rows.jsonl", args, with("rows")).exitCode == 0);
+  Results perPe = readResults(dir / "per_pe.jsonl"), rows = readResults(dir / "rows.jsonl");
+  REQUIRE(rows.faults.size() == 200);
+  long inPes = 0;
+  for (const auto& [k, f] : rows.faults) {
+    INFO("fault " << k);
+    json mapped = f;
+    for (auto& inj : mapped["injections"]) {
+      std::string site = inj["site"];
+      const auto at = site.find(".u_row.");
+      if (at != std::string::npos) {
+        site.erase(at, 6);  // u_array.gen_row[r].u_row.gen_col[c]... -> the per-PE path
+        inj["site"] = site;
+        ++inPes;
+      }
+    }
+    CHECK(effect(mapped) == effect(perPe.faults.at(k)));
+  }
+  CHECK(inPes > 0);
+  // A hand-made flip by its rows-form name: the live partial sum of PE(3,1) (see above).
+  const long window = rows.header["window_cycles"].get<long>();
+  const long edge = window - 1 - (4 + 4 + 1) + 4 + 1;
+  json f = single(dir, "u_array.gen_row[3].u_row.gen_col[1].u_pe.psum_q:5@" + std::to_string(edge), with("rows"));
+  INFO(f.dump());
+  CHECK(f["outcome"] == "sdc");
+  CHECK(f["injections"][0]["pe"] == json::array({3, 1}));
+  REQUIRE(f["wrong"] == 1);
+  CHECK(f["errors"][0][1] == 1);
+}
+
 TEST_CASE("campaign: OS tiles are injected and classified like WS batches", "[campaign][os]") {
   test::TempDir dir;
   const std::vector<std::string> os = {"--set", "array.dataflow=os", "--set", "array.rows=3",

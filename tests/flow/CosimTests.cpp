@@ -80,6 +80,7 @@ TEST_CASE("co-simulation 5x12 32-bit (widest data and 66-bit results)", "[cosim]
 TEST_CASE("co-simulation 24x10 16-bit (non-square)", "[cosim][large]") { checkShape(shapes()[9]); }
 
 TEST_CASE("co-simulation 5x4 8-bit with the flat net form", "[cosim][nets]") { checkShape({5, 4, 8, "ws", "flat"}); }
+TEST_CASE("co-simulation 5x4 8-bit with the rows net form", "[cosim][nets]") { checkShape({5, 4, 8, "ws", "rows"}); }
 
 TEST_CASE("co-simulation IS 3x5 8-bit", "[cosim][is]") { checkShape({3, 5, 8, "is"}); }
 TEST_CASE("co-simulation IS 8x8 16-bit", "[cosim][is]") { checkShape({8, 8, 16, "is"}); }

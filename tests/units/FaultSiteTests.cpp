@@ -234,7 +234,9 @@ TEST_CASE("fi variant: every register site flips clears and sets exactly its bit
                     std::vector<std::string>{"array.rows=1", "array.cols=3", "protect.bypass=true"},
                     std::vector<std::string>{"array.rows=4", "array.cols=1", "array.dataflow=os", "array.max_k=5"},
                     std::vector<std::string>{"array.rows=1", "array.cols=1", "array.dataflow=os"},
-                    std::vector<std::string>{"array.rows=2", "array.cols=2", "data.bits=20"}}) {
+                    std::vector<std::string>{"array.rows=2", "array.cols=2", "data.bits=20"},
+                    // the rows net form: PEs one module level deeper
+                    std::vector<std::string>{"array.rows=3", "array.cols=2", "array.nets=rows", "protect.bypass=true"}}) {
     const auto cfg = makeConfig(sets);
     const auto ip = units::buildIp(cfg, units::BuildOptions{true});
     INFO(ip.top);
@@ -277,7 +279,9 @@ TEST_CASE("fi variant with zero fi inputs runs in lockstep with the production I
   for (auto sets : {std::vector<std::string>{"array.rows=3", "array.cols=4", "data.bits=8"},
                     std::vector<std::string>{"array.rows=3", "array.cols=2", "array.dataflow=os"},
                     std::vector<std::string>{"array.rows=2", "array.cols=3", "array.dataflow=is",
-                                             "protect.bypass=true", "data.bits=17"}}) {
+                                             "protect.bypass=true", "data.bits=17"},
+                    std::vector<std::string>{"array.rows=3", "array.cols=4", "array.nets=rows",
+                                             "protect.bypass=true"}}) {
     const auto cfg = makeConfig(sets);
     const auto prod = units::buildIp(cfg);
     const auto fi = units::buildIp(cfg, units::BuildOptions{true, true});
@@ -304,7 +308,8 @@ TEST_CASE("production RTL has no fault-injection logic and the variant the same 
                                              "protect.bypass=true"},
                     std::vector<std::string>{"array.rows=2", "array.cols=3", "array.dataflow=os"},
                     std::vector<std::string>{"array.rows=3", "array.cols=1", "array.dataflow=os",
-                                             "protect.bypass=true"}}) {
+                                             "protect.bypass=true"},
+                    std::vector<std::string>{"array.rows=3", "array.cols=4", "array.nets=rows"}}) {
     const auto cfg = makeConfig(sets);
     const auto prod = units::buildIp(cfg);
     const auto fi = units::buildIp(cfg, units::BuildOptions{true});
@@ -326,5 +331,41 @@ TEST_CASE("production RTL has no fault-injection logic and the variant the same 
       CHECK(fi.modules[i].module.name == fi.top + name.substr(prod.top.size()));
       CHECK(fi.modules[i].children.size() == prod.modules[i].children.size());
     }
+  }
+}
+
+TEST_CASE("fi variant: the rows net form has the per-PE form's sites one module level deeper", "[fisites][nets]") {
+  for (auto sets : {std::vector<std::string>{"array.rows=3", "array.cols=4", "protect.bypass=true"},
+                    std::vector<std::string>{"array.rows=1", "array.cols=3", "array.dataflow=is"},
+                    std::vector<std::string>{"array.rows=4", "array.cols=1"}}) {
+    auto perPe = sets, rows = sets;
+    perPe.push_back("array.nets=per_pe");
+    rows.push_back("array.nets=rows");
+    const auto a = units::buildIp(makeConfig(perPe), units::BuildOptions{true, true});
+    const auto b = units::buildIp(makeConfig(rows), units::BuildOptions{true, true});
+    INFO(b.top);
+    REQUIRE(a.faultSites.size() == b.faultSites.size());
+    CHECK(a.faultBits == b.faultBits);
+    int inRows = 0;
+    for (size_t i = 0; i < a.faultSites.size(); ++i) {
+      const auto &s = a.faultSites[i], &t = b.faultSites[i];
+      INFO(t.path);
+      std::string expected = s.path;
+      if (s.peRow >= 0) {  // u_array.gen_row[r].gen_col[c]... -> u_array.gen_row[r].u_row.gen_col[c]...
+        const auto at = expected.find(".gen_col[");
+        REQUIRE(at != std::string::npos);
+        expected.insert(at, ".u_row");
+        ++inRows;
+      }
+      CHECK(t.path == expected);
+      CHECK(t.offset == s.offset);
+      CHECK(t.width == s.width);
+      CHECK(t.kind == s.kind);
+      CHECK(t.peRow == s.peRow);
+      CHECK(t.peCol == s.peCol);
+      CHECK(t.live == s.live);
+      CHECK(t.lane == s.lane);
+    }
+    CHECK(inRows > 0);
   }
 }

@@ -57,11 +57,21 @@ TEST_CASE("lint: flat net form on WS with bypass and fault ports, IS and OS", "[
   lint({{"array.nets=flat", "array.dataflow=is", "array.rows=1", "array.cols=3"}});
   lint({{"array.nets=flat", "array.dataflow=os", "array.rows=4", "array.cols=2"}});
 }
+// The rows form (the default above 64x64 PEs for WS/IS) forced on small arrays: with bypass and
+// both fault-port variants, IS, a flow-controlling PE, one row and one column.
+TEST_CASE("lint: rows net form on WS with bypass and fault ports, IS, twodim PE and edges", "[lint][nets]") {
+  lint({{"array.nets=rows", "array.rows=8", "array.cols=8", "protect.bypass=true"}, true, true});
+  lint({{"array.nets=rows", "array.dataflow=is", "array.rows=3", "array.cols=4"}});
+  lint({{"array.nets=rows", "array.pe=twodim", "array.group_l=2", "array.group_k=2", "array.rows=4", "array.cols=4"}});
+  lint({{"array.nets=rows", "array.rows=1", "array.cols=5"}});
+  lint({{"array.nets=rows", "array.rows=5", "array.cols=1", "protect.bypass=true"}});
+}
 TEST_CASE("lint: 64x64 16-bit", "[lint][large]") {
   lint({{"array.rows=64", "array.cols=64", "data.bits=16"}});
 }
-// 256x256 takes the flat net form (array.nets = "auto" above 64x64 PEs): Yosys 0.23 reads it in
-// about 3 minutes, where the per-PE form already took minutes at 128x128.
+// 256x256 takes the rows net form (array.nets = "auto" above 64x64 PEs): Yosys 0.23 reads it in
+// about 3 s of CPU (the flat form: about 3 minutes; the per-PE form already took minutes at
+// 128x128). Verilator -Wall on it is `make lint-large` (about 3 minutes of CPU and 4.4 GB).
 TEST_CASE("lint: 256x256 with Yosys and 256x1 and 1x256 with all three", "[lint][large]") {
   lint({{"array.rows=256", "array.cols=256"}, false});
   lint({{"array.rows=256", "array.cols=1", "ip.name=thin"}});

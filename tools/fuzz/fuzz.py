@@ -54,7 +54,7 @@ def draw_config(rng, max_size):
         lo = min_acc_bits(bits, length)
         s["data.acc_bits"] = min(96, lo + rng.randint(0, 12))
     if rng.random() < 0.3:
-        s["array.nets"] = rng.choice(["auto", "per_pe", "flat"])
+        s["array.nets"] = rng.choice(["auto", "per_pe", "flat"] + (["rows"] if df != "os" else []))
     if rng.random() < 0.15:
         s["ip.name"] = "fz_" + "".join(rng.choice(string.ascii_lowercase + string.digits + "_")
                                        for _ in range(rng.randint(1, 20)))
