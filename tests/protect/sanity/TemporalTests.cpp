@@ -165,6 +165,9 @@ TEST_CASE("temporal cosim: 4x4 8-bit, N = 1, 5 and max, every batch report equal
         0.7, {"random", "mixed"});
   cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
         1.0, {"neg"});
+  // Batches of one behind a slow consumer: both banks busy, a batch's report waits for its delivery.
+  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
+        0.3, {"random"});
   cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 9, 0.9,
         0.8, {"max"});
 }
@@ -293,5 +296,23 @@ TEST_CASE("temporal campaign: input flips detected, whole-batch weight errors mi
     for (const char* s : {"stuck0", "stuck1"})
       weight.insert(test::listOutcome(model, cfg, std::string("u_array.gen_row[1].gen_col[1].u_pe.weight_q:2@0-end:") + s));
     CHECK(weight == std::set<std::string>{"masked", mode == "temporal" ? "sdc" : "detected"});
+  }
+}
+
+// The temporal check reads the delivered results (behind the two-entry output buffer). Run 1147
+// of the `--multi 2 --kinds out_buf` campaign (seed 32, docs/sanity-check.md): bits 53 and 71 of
+// the buffer's head (the sign bits of lanes 2 and 3, 18-bit accumulators) flipped in the same
+// cycle change the two results by -2^17 and +2^17, which the spatial sum cannot see. When the
+// temporal check read the results in front of the buffer, both modes missed it (sdc).
+TEST_CASE("temporal campaign: errors inside the output buffer are detected, also two that cancel in the spatial sum",
+          "[sanity][temporal][campaign]") {
+  test::useTestCache();
+  for (const std::string mode : {"temporal", "both"}) {
+    const auto cfg = config::loadConfigText("", "t", {"array.rows=4", "array.cols=4", "protect.sanity_max_batch=8",
+                                                      "protect.sanity_check=" + mode});
+    const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+    INFO(mode);
+    CHECK(test::listOutcome(model, cfg, "u_out_buf.head_q:53,71@65") == "detected");
+    CHECK(test::listOutcome(model, cfg, "u_out_buf.head_q:53@65") == "detected");
   }
 }
