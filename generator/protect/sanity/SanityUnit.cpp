@@ -526,9 +526,9 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       lane.push_back(ContAssign{sum, fmt::format("{0} + (dig{1} ? dterm : '0) + (del{1} ? xterm : '0)", accIn, t), ""});
       lane.push_back(ContAssign{fmt::format("mis{}[c]", t), sum + " != '0", ""});
     } else {
-      const std::string tri = fmt::format("tri{}", t);
+      const std::string tri = fmt::format("add{}", t);
       lane.push_back(Signal{tri, std::to_string(r + 2), ""});
-      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + {0}'(dig{2} ? dterm : '0) + {0}'(del{2} ? xterm : '0)", r + 2,
+      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + (dig{2} ? {0}'(dterm) : {0}'d0) + (del{2} ? {0}'(xterm) : {0}'d0)", r + 2,
                                                  accIn, t),
                                 ""});
       for (auto& it : foldItems(tri, tri, r + 2, 3 * modulus(r), r, sum)) lane.push_back(std::move(it));
