@@ -391,9 +391,14 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
                                                    : fmt::format("inv_ext[ExtBits-1:{}]", j * tw.digitShift),
                               ""});
   }
-  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"),
-                            "phase_q ? (" + selectChain("dcnt_q", db, tw.digits, [](int j) { return fmt::format("digit{}", j); }) + ") : x",
-                            ""});
+  // The digit select is registered per lane (sel_q[j] == phase_q && dcnt_q == j): one shared
+  // flop would drive every lane's multiplexer, and a flip-flop's output net is not buffered.
+  std::string pick = fmt::format("digit{}", tw.digits - 1);
+  for (int j = tw.digits - 2; j >= 0; --j) pick = fmt::format("sel_q[{}] ? digit{} : {}", j, j, pick);
+  lane.push_back(reg("sel_q", "Digits", "this lane's copy of the digit select (one-hot, 0: data)",
+                     {"sanity_tctrl", LiveClass::None}));
+  lane.push_back(AlwaysFF{"p_sel", "", {Stmt::assign("sel_q", "'0")}, {Stmt::assign("sel_q", "sel_d")}});
+  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"), "(sel_q == '0) ? x : (" + pick + ")", ""});
   const std::string inRange =
       (golden::UWide{1} << bb) - 1 > static_cast<golden::UWide>(maxBatch)
           ? "batch_we_i && (batch_i != '0) && (batch_i <= BatchBits'(MaxBatch))"
@@ -416,6 +421,9 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
       Signal{"batch_we", "", "the batch register takes batch_i"},
       Signal{"batch_d", "BatchBits", "the batch register's next value"},
       Signal{"lastv_d", "", ""},
+      Signal{"phase_d", "", ""},
+      Signal{"dcnt_d", "DigitBits", ""},
+      Signal{"sel_d", "Digits", "the next cycle's digit select, one-hot (0: data)"},
       ContAssign{"swap_close", "valid_i && swap_i && open_q", ""},
       ContAssign{"hold", "phase_q || swap_close", ""},
       ContAssign{"valid_o", "valid_i && !hold", ""},
@@ -431,6 +439,9 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
       ContAssign{"lastv_d", "close ? (batch_d == BatchBits'(1)) : accept_i ? "
                             "((BatchBits+1)'(cnt_q) + (BatchBits+1)'(2) >= (BatchBits+1)'(batch_d)) : "
                             "((BatchBits+1)'(cnt_q) + 1'b1 >= (BatchBits+1)'(batch_d))", ""},
+      ContAssign{"phase_d", "close || (phase_q && !last_digit)", ""},
+      ContAssign{"dcnt_d", "last_digit ? '0 : (phase_q && en_i) ? dcnt_q + 1'b1 : dcnt_q", ""},
+      ContAssign{"sel_d", "phase_d ? (Digits'(1) << dcnt_d) : '0", ""},
       makeGenerate("gen_lane", "k", "Lanes", lane),
       AlwaysFF{"p_inv", "", {Stmt::assign("inv_q", "'0")},
                {Stmt::ifElseIf({{"last_digit", {Stmt::assign("inv_q", "'0")}}, {"accept_i", {Stmt::assign("inv_q", "inv_d")}}})}},
@@ -438,11 +449,8 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
                {Stmt::ifElseIf({{"close", {Stmt::assign("cnt_q", "'0")}}, {"accept_i", {Stmt::assign("cnt_q", "cnt_q + 1'b1")}}})}},
       AlwaysFF{"p_lastv", "", {Stmt::assign("lastv_q", maxBatch == 1 ? "1'b1" : "1'b0")}, {Stmt::assign("lastv_q", "lastv_d")}},
       AlwaysFF{"p_open", "", {Stmt::assign("open_q", "1'b0")}, {Stmt::assign("open_q", "!close && (open_q || accept_i)")}},
-      AlwaysFF{"p_phase", "", {Stmt::assign("phase_q", "1'b0")},
-               {Stmt::ifElseIf({{"close", {Stmt::assign("phase_q", "1'b1")}}, {"last_digit", {Stmt::assign("phase_q", "1'b0")}}})}},
-      AlwaysFF{"p_dcnt", "", {Stmt::assign("dcnt_q", "'0")},
-               {Stmt::ifElseIf({{"last_digit", {Stmt::assign("dcnt_q", "'0")}},
-                                {"phase_q && en_i", {Stmt::assign("dcnt_q", "dcnt_q + 1'b1")}}})}},
+      AlwaysFF{"p_phase", "", {Stmt::assign("phase_q", "1'b0")}, {Stmt::assign("phase_q", "phase_d")}},
+      AlwaysFF{"p_dcnt", "", {Stmt::assign("dcnt_q", "'0")}, {Stmt::assign("dcnt_q", "dcnt_d")}},
       AlwaysFF{"p_batch", "values outside 1..MaxBatch are ignored", {Stmt::assign("batch_q", "BatchBits'(MaxBatch)")},
                {Stmt::assign("batch_q", "batch_d")}},
   };
