@@ -393,11 +393,14 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
   }
   // The digit select is registered per lane (sel_q[j] == phase_q && dcnt_q == j): one shared
   // flop would drive every lane's multiplexer, and a flip-flop's output net is not buffered.
+  // Each copy shifts its own one-hot value, so synthesis does not merge the copies.
   std::string pick = fmt::format("digit{}", tw.digits - 1);
   for (int j = tw.digits - 2; j >= 0; --j) pick = fmt::format("sel_q[{}] ? digit{} : {}", j, j, pick);
   lane.push_back(reg("sel_q", "Digits", "this lane's copy of the digit select (one-hot, 0: data)",
                      {"sanity_tctrl", LiveClass::None}));
-  lane.push_back(AlwaysFF{"p_sel", "", {Stmt::assign("sel_q", "'0")}, {Stmt::assign("sel_q", "sel_d")}});
+  lane.push_back(AlwaysFF{"p_sel", "", {Stmt::assign("sel_q", "'0")},
+                          {Stmt::ifElseIf({{"close", {Stmt::assign("sel_q", "Digits'(1)")}},
+                                           {"en_i", {Stmt::assign("sel_q", "sel_q << 1")}}})}});
   lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"), "(sel_q == '0) ? x : (" + pick + ")", ""});
   const std::string inRange =
       (golden::UWide{1} << bb) - 1 > static_cast<golden::UWide>(maxBatch)
@@ -423,7 +426,6 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
       Signal{"lastv_d", "", ""},
       Signal{"phase_d", "", ""},
       Signal{"dcnt_d", "DigitBits", ""},
-      Signal{"sel_d", "Digits", "the next cycle's digit select, one-hot (0: data)"},
       ContAssign{"swap_close", "valid_i && swap_i && open_q", ""},
       ContAssign{"hold", "phase_q || swap_close", ""},
       ContAssign{"valid_o", "valid_i && !hold", ""},
@@ -441,7 +443,6 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
                             "((BatchBits+1)'(cnt_q) + 1'b1 >= (BatchBits+1)'(batch_d))", ""},
       ContAssign{"phase_d", "close || (phase_q && !last_digit)", ""},
       ContAssign{"dcnt_d", "last_digit ? '0 : (phase_q && en_i) ? dcnt_q + 1'b1 : dcnt_q", ""},
-      ContAssign{"sel_d", "phase_d ? (Digits'(1) << dcnt_d) : '0", ""},
       makeGenerate("gen_lane", "k", "Lanes", lane),
       AlwaysFF{"p_inv", "", {Stmt::assign("inv_q", "'0")},
                {Stmt::ifElseIf({{"last_digit", {Stmt::assign("inv_q", "'0")}}, {"accept_i", {Stmt::assign("inv_q", "inv_d")}}})}},
