@@ -393,15 +393,17 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
   }
   // The digit select is registered per lane (sel_q[j] == phase_q && dcnt_q == j): one shared
   // flop would drive every lane's multiplexer, and a flip-flop's output net is not buffered.
-  // Each copy shifts its own one-hot value, so synthesis does not merge the copies.
-  std::string pick = fmt::format("digit{}", tw.digits - 1);
-  for (int j = tw.digits - 2; j >= 0; --j) pick = fmt::format("sel_q[{}] ? digit{} : {}", j, j, pick);
+  // Each copy shifts its own one-hot value under en_i || x[0]: x is zero whenever sel_q is not
+  // (no vector is taken during the digit phase) and a shift of 0 is 0, so this is en_i; the
+  // lane's own bit keeps synthesis from merging the copies back into one flip-flop.
+  std::string pick = "({DataBits{sel_q == '0}} & x)";
+  for (int j = 0; j < tw.digits; ++j) pick += fmt::format(" | ({{DataBits{{sel_q[{}]}}}} & digit{})", j, j);
   lane.push_back(reg("sel_q", "Digits", "this lane's copy of the digit select (one-hot, 0: data)",
                      {"sanity_tctrl", LiveClass::None}));
   lane.push_back(AlwaysFF{"p_sel", "", {Stmt::assign("sel_q", "'0")},
                           {Stmt::ifElseIf({{"close", {Stmt::assign("sel_q", "Digits'(1)")}},
-                                           {"en_i", {Stmt::assign("sel_q", "sel_q << 1")}}})}});
-  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"), "(sel_q == '0) ? x : (" + pick + ")", ""});
+                                           {"en_i || x[0]", {Stmt::assign("sel_q", "sel_q << 1")}}})}});
+  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"), pick, ""});
   const std::string inRange =
       (golden::UWide{1} << bb) - 1 > static_cast<golden::UWide>(maxBatch)
           ? "batch_we_i && (batch_i != '0) && (batch_i <= BatchBits'(MaxBatch))"
