@@ -511,36 +511,40 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
   const std::string laneIn = units::slice("results_i", "c", "AccBits"), outIn = units::slice("data_i", "c", "AccBits");
   std::vector<Item> lane;
   if (r == 0) {
-    lane = {Signal{"ext", "AccW", ""}, Signal{"dterm", "AccW", "digit result, shifted"},
-            Signal{"xterm", "AccW", "delivered result"},
+    lane = {Signal{"ext", "AccW", ""}, Signal{"xterm", "AccW", "delivered result"},
             ContAssign{"ext", "AccW'($signed(" + laneIn + "))", ""},
-            ContAssign{"dterm", selectChain("dseen_q", db, tw.digits, [&](int j) {
-                         return j == 0 ? std::string("ext") : fmt::format("(ext << ({}*Shift))", j);
-                       }), ""},
             ContAssign{"xterm", "AccW'($signed(" + outIn + "))", ""}};
   } else {
-    lane = {Signal{"res", "AccW", ""}, Signal{"dterm", "AccW", "digit residue, rotated"},
-            Signal{"xterm", "AccW", "delivered result's residue"}};
+    lane = {Signal{"res", "AccW", ""}, Signal{"xterm", "AccW", "delivered result's residue"}};
     for (auto& it : foldSignedItems("lane", laneIn, cfg.data.accBits, r, "res")) lane.push_back(std::move(it));
     for (auto& it : foldSignedItems("out", outIn, cfg.data.accBits, r, "xterm")) lane.push_back(std::move(it));
-    auto rot = [&](int j) {
-      const int s = (j * tw.digitShift) % r;
-      return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
-    };
-    lane.push_back(ContAssign{"dterm", selectChain("dseen_q", db, tw.digits, rot), ""});
   }
+  auto rot = [&](int j) {
+    const int s = (j * tw.digitShift) % r;
+    return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
+  };
   for (int t = 0; t < 2; ++t) {
-    const std::string idx = t ? "Cols+c" : "c", sum = fmt::format("sum{}", t);
+    const std::string idx = t ? "Cols+c" : "c", sum = fmt::format("sum{}", t), dterm = fmt::format("dterm{}", t);
     const std::string accIn = units::slice("acc_q", idx, "AccW");
+    // The digit term, selected by combinational one-hot selects (the digit counter's flip-flop
+    // would otherwise drive every lane's multiplexer itself).
+    std::string pick;
+    for (int j = 0; j < tw.digits; ++j) {
+      const std::string v = r ? rot(j)
+                              : (j == 0 ? std::string("ext") : fmt::format("(ext << ({}*Shift))", j));
+      pick += fmt::format("{}({{AccW{{dsel{}[{}]}}}} & {})", j ? " | " : "", t, j, v);
+    }
+    lane.push_back(Signal{dterm, "AccW", t ? "" : "bank t's digit term (0 unless a digit result of its batch arrives)"});
+    lane.push_back(ContAssign{dterm, pick, ""});
     lane.push_back(Signal{sum, "AccW", t ? "" : "bank sums with this cycle's terms"});
     if (r == 0) {
-      lane.push_back(ContAssign{sum, fmt::format("{0} + (dig{1} ? dterm : '0) + (del{1} ? xterm : '0)", accIn, t), ""});
+      lane.push_back(ContAssign{sum, fmt::format("{0} + {2} + (del{1} ? xterm : '0)", accIn, t, dterm), ""});
       lane.push_back(ContAssign{fmt::format("mis{}[c]", t), sum + " != '0", ""});
     } else {
       const std::string tri = fmt::format("add{}", t);
       lane.push_back(Signal{tri, std::to_string(r + 2), ""});
-      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + (dig{2} ? {0}'(dterm) : {0}'d0) + (del{2} ? {0}'(xterm) : {0}'d0)", r + 2,
-                                                 accIn, t),
+      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + {0}'({3}) + (del{2} ? {0}'(xterm) : {0}'d0)", r + 2,
+                                                 accIn, t, dterm),
                                 ""});
       for (auto& it : foldItems(tri, tri, r + 2, 3 * modulus(r), r, sum)) lane.push_back(std::move(it));
       lane.push_back(ContAssign{fmt::format("mis{}[c]", t), fmt::format("({0} != '0) && ({0} != '1)", sum),
@@ -551,6 +555,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
   m.items = {
       reg("dtag_q", "Latency", "digit tags beside the ctrl's valid pipe", {"sanity_tctrl", LiveClass::None}),
       reg("dseen_q", "DigitBits", "digit results seen of the batch leaving the pipeline", {"sanity_tctrl", LiveClass::None}),
+      reg("adv_q", "", "the pipeline advanced on the last edge: the de-skewed result is new", {"sanity_tctrl", LiveClass::None}),
       reg("obank_q", "", "bank of the batch leaving the pipeline (pushes, digits)", {"sanity_tctrl", LiveClass::None}),
       reg("rbank_q", "", "bank of the oldest batch not reported (deliveries)", {"sanity_tctrl", LiveClass::None}),
       reg("pend_q", "4", "per bank: its results in the output buffer (0..2)", {"sanity_tctrl", LiveClass::None}),
@@ -566,9 +571,9 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       Signal{"mis", "Cols", "the report bank's"},
       Signal{"digit", "", "a digit result leaves the pipeline"},
       Signal{"last", "", "the batch's last digit result"},
-      Signal{"dig0", "", "bank t takes a digit result, a delivered result, a push"},
-      Signal{"dig1", "", ""},
-      Signal{"del0", "", ""},
+      Signal{"dsel0", "Digits", "bank t takes digit j's result (one-hot)"},
+      Signal{"dsel1", "Digits", ""},
+      Signal{"del0", "", "bank t takes a delivered result, a push"},
       Signal{"del1", "", ""},
       Signal{"push0", "", ""},
       Signal{"push1", "", ""},
@@ -576,10 +581,11 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       Signal{"done", "", "the report bank's batch is complete"},
       Signal{"fin0", "", ""},
       Signal{"fin1", "", ""},
-      ContAssign{"digit", "en_i && dtag_q[Latency-1]", ""},
+      // Counted in the first cycle it is at the de-skew's output (en_i stays off the accumulators).
+      ContAssign{"digit", "adv_q && dtag_q[Latency-1]", ""},
       ContAssign{"last", "digit && (dseen_q == DigitBits'(Digits - 1))", ""},
-      ContAssign{"dig0", "digit && !obank_q", ""},
-      ContAssign{"dig1", "digit && obank_q", ""},
+      ContAssign{"dsel0", "(digit && !obank_q) ? (Digits'(1) << dseen_q) : '0", ""},
+      ContAssign{"dsel1", "(digit && obank_q) ? (Digits'(1) << dseen_q) : '0", ""},
       ContAssign{"del0", "taken_i && !rbank_q", ""},
       ContAssign{"del1", "taken_i && rbank_q", ""},
       ContAssign{"push0", "push_i && !obank_q", ""},
@@ -595,6 +601,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
                {Stmt::ifThen("en_i", {Stmt::assign("dtag_q", "{dtag_q[Latency-2:0], insert_i}")})}},
       AlwaysFF{"p_dseen", "", {Stmt::assign("dseen_q", "'0")},
                {Stmt::ifElseIf({{"last", {Stmt::assign("dseen_q", "'0")}}, {"digit", {Stmt::assign("dseen_q", "dseen_q + 1'b1")}}})}},
+      AlwaysFF{"p_adv", "", {Stmt::assign("adv_q", "1'b0")}, {Stmt::assign("adv_q", "en_i")}},
       AlwaysFF{"p_obank", "", {Stmt::assign("obank_q", "1'b0")}, {Stmt::ifThen("last", {Stmt::assign("obank_q", "!obank_q")})}},
       AlwaysFF{"p_rbank", "", {Stmt::assign("rbank_q", "1'b0")}, {Stmt::ifThen("done", {Stmt::assign("rbank_q", "!rbank_q")})}},
       AlwaysFF{"p_pend", "", {Stmt::assign("pend_q", "'0")},
