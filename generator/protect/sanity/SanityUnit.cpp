@@ -477,11 +477,11 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
   m.description = {
       "Sanity-Check temporal checksum, output side: per output position c and batch, the sum of",
       "the results delivered at the output handshake (behind the output buffer) and digit j's result",
-      r ? "rotated by j*Shift mod r (modulo 2^r - 1, end-around carry) as it leaves the pipeline;"
-        : "shifted left by j*Shift (exact modulo 2^AccW) as it leaves the pipeline;",
+      r ? "rotated by j*Shift mod r (modulo 2^r - 1, end-around carry) as it reaches the de-skew's output;"
+        : "shifted left by j*Shift (exact modulo 2^AccW) as it reaches the de-skew's output;",
       "the digit results are recognised by a tag pipe parallel to the ctrl's valid pipe and are",
-      "not delivered. Two banks: a batch's digits may leave while its last results still wait in",
-      "the output buffer. Once a batch's last digit has left and its last result has been",
+      "not delivered. Two banks: a batch's digits may arrive while its last results still wait in",
+      "the output buffer. Once a batch's last digit has arrived and its last result has been",
       "delivered: pos_o = positions whose sum is not 0, flag_o and done_o for one cycle, alarm_o",
       "sticky until clear_i.",
   };
@@ -882,8 +882,8 @@ class Sanity final : public ProtectionUnit {
           "weight 2^({4}*j): bits [{4}*j +: {4}] of S with a 0 on top for j < {3}, the signed top bits for j = "
           "{3}; no result is delivered for them). The output accumulators add, per "
           "output position c, the batch's results as they are delivered (out_valid_o && out_ready_i, behind the "
-          "output buffer) and the digit results shifted by {4}*j ({5}); once the last digit result has left the "
-          "pipeline and the batch's last result has been delivered: sanity_tdone_o for one cycle, sanity_tflag_o "
+          "output buffer) and the digit results shifted by {4}*j ({5}); once the last digit result has reached the "
+          "de-skew's output and the batch's last result has been delivered: sanity_tdone_o for one cycle, sanity_tflag_o "
           "with it when some position's sum is not 0, sanity_tpos_o = those positions (held until the next batch "
           "is checked), sanity_talarm_o set until sanity_clear_i. Results keep their latency; a batch's check "
           "comes {6} cycles after its last vector's input handshake when nothing stalls (after the cycle in "
