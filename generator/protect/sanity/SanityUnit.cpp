@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 
 #include "protect/sanity/SanityModel.h"
 #include "protect/sanity/TemporalModel.h"
@@ -325,13 +324,6 @@ int ctrlLatency(const config::Config& cfg) {
                               : s.scales == units::PipelineStage::Scale::Cols ? pipe.cols
                                                                               : 0);
   return cycles;
-}
-
-// "(sel == 0) ? v0 : (sel == 1) ? v1 : ... v(n-1)" over generated values.
-std::string selectChain(const std::string& sel, int selBits, int n, const std::function<std::string(int)>& value) {
-  std::string expr = value(n - 1);
-  for (int j = n - 2; j >= 0; --j) expr = fmt::format("({} == {}'d{}) ? {} : {}", sel, selBits, j, value(j), expr);
-  return expr;
 }
 
 // Input side: accumulators of the inverse -sum x over the batch, the batch register and
