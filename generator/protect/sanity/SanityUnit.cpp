@@ -560,7 +560,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       Signal{"acc_n", "2*Cols*AccW", ""},
       Signal{"mis0", "Cols", "bank 0, position c: the sum is not 0"},
       Signal{"mis1", "Cols", ""},
-      Signal{"mis", "Cols", "the report bank's"},
+      Signal{"mis", "Cols", "the completing bank's"},
       Signal{"digit", "", "a digit result leaves the pipeline"},
       Signal{"last", "", "the batch's last digit result"},
       Signal{"dsel0", "Digits", "bank t takes digit j's result (one-hot)"},
@@ -587,7 +587,9 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       ContAssign{"done", "rbank_q ? (dd[1] && (pend_q[3:2] == {1'b0, taken_i})) : (dd[0] && (pend_q[1:0] == {1'b0, taken_i}))", ""},
       ContAssign{"fin0", "done && !rbank_q", ""},
       ContAssign{"fin1", "done && rbank_q", ""},
-      ContAssign{"mis", "rbank_q ? mis1 : mis0", ""},
+      // Selected by fin0/fin1 (0 unless a batch completes), not by rbank_q: its flip-flop would
+      // drive every position's multiplexer and head the accumulators' path.
+      ContAssign{"mis", "({Cols{fin0}} & mis0) | ({Cols{fin1}} & mis1)", ""},
       makeGenerate("gen_lane", "c", "Cols", lane),
       AlwaysFF{"p_dtag", "", {Stmt::assign("dtag_q", "'0")},
                {Stmt::ifThen("en_i", {Stmt::assign("dtag_q", "{dtag_q[Latency-2:0], insert_i}")})}},
