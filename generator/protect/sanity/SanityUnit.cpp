@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 
 #include "protect/sanity/SanityModel.h"
 #include "protect/sanity/TemporalModel.h"
@@ -327,13 +326,6 @@ int ctrlLatency(const config::Config& cfg) {
   return cycles;
 }
 
-// "(sel == 0) ? v0 : (sel == 1) ? v1 : ... v(n-1)" over generated values.
-std::string selectChain(const std::string& sel, int selBits, int n, const std::function<std::string(int)>& value) {
-  std::string expr = value(n - 1);
-  for (int j = n - 2; j >= 0; --j) expr = fmt::format("({} == {}'d{}) ? {} : {}", sel, selBits, j, value(j), expr);
-  return expr;
-}
-
 // Input side: accumulators of the inverse -sum x over the batch, the batch register and
 // counter, and the digit insertion (the stream held off while the D digit vectors enter).
 Module temporalInModule(const config::Config& cfg, const std::string& name, const std::string& lanes) {
@@ -391,9 +383,19 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
                                                    : fmt::format("inv_ext[ExtBits-1:{}]", j * tw.digitShift),
                               ""});
   }
-  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"),
-                            "phase_q ? (" + selectChain("dcnt_q", db, tw.digits, [](int j) { return fmt::format("digit{}", j); }) + ") : x",
-                            ""});
+  // The digit select is registered per lane (sel_q[j] == phase_q && dcnt_q == j): one shared
+  // flop would drive every lane's multiplexer, and a flip-flop's output net is not buffered.
+  // Each copy shifts its own one-hot value under en_i || x[0]: x is zero whenever sel_q is not
+  // (no vector is taken during the digit phase) and a shift of 0 is 0, so this is en_i; the
+  // lane's own bit keeps synthesis from merging the copies back into one flip-flop.
+  std::string pick = "({DataBits{sel_q == '0}} & x)";
+  for (int j = 0; j < tw.digits; ++j) pick += fmt::format(" | ({{DataBits{{sel_q[{}]}}}} & digit{})", j, j);
+  lane.push_back(reg("sel_q", "Digits", "this lane's copy of the digit select (one-hot, 0: data)",
+                     {"sanity_tctrl", LiveClass::None}));
+  lane.push_back(AlwaysFF{"p_sel", "", {Stmt::assign("sel_q", "'0")},
+                          {Stmt::ifElseIf({{"close", {Stmt::assign("sel_q", "Digits'(1)")}},
+                                           {"en_i || x[0]", {Stmt::assign("sel_q", "sel_q << 1")}}})}});
+  lane.push_back(ContAssign{units::slice("data_o", "k", "DataBits"), pick, ""});
   const std::string inRange =
       (golden::UWide{1} << bb) - 1 > static_cast<golden::UWide>(maxBatch)
           ? "batch_we_i && (batch_i != '0) && (batch_i <= BatchBits'(MaxBatch))"
@@ -402,6 +404,9 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
       reg("inv_q", "Lanes*InvBits", "-sum x over the batch so far", {"sanity_tinv", LiveClass::None}),
       reg("cnt_q", "BatchBits", "vectors taken in the current batch", {"sanity_tctrl", LiveClass::None}),
       reg("batch_q", "BatchBits", "batch length N (run-time register)", {"sanity_tbatch", LiveClass::None}),
+      reg("lastv_q", "", "the next vector taken completes the batch: cnt_q + 1 >= batch_q",
+          {"sanity_tctrl", LiveClass::None}),
+      reg("open_q", "", "the batch holds a vector: cnt_q != 0", {"sanity_tctrl", LiveClass::None}),
       reg("phase_q", "", "digit vectors are being inserted", {"sanity_tctrl", LiveClass::None}),
       reg("dcnt_q", "DigitBits", "digit being inserted", {"sanity_tctrl", LiveClass::None}),
       Signal{"inv_d", "Lanes*InvBits", ""},
@@ -410,33 +415,50 @@ Module temporalInModule(const config::Config& cfg, const std::string& name, cons
       Signal{"full", "", "this vector completes the batch"},
       Signal{"close", "", ""},
       Signal{"last_digit", "", ""},
-      ContAssign{"swap_close", "valid_i && swap_i && (cnt_q != '0)", ""},
+      Signal{"batch_we", "", "the batch register takes batch_i"},
+      Signal{"batch_d", "BatchBits", "the batch register's next value"},
+      Signal{"lastv_d", "", ""},
+      Signal{"phase_d", "", ""},
+      Signal{"dcnt_d", "DigitBits", ""},
+      ContAssign{"swap_close", "valid_i && swap_i && open_q", ""},
       ContAssign{"hold", "phase_q || swap_close", ""},
       ContAssign{"valid_o", "valid_i && !hold", ""},
       ContAssign{"ready_o", "ready_i && !hold", ""},
       ContAssign{"insert_o", "phase_q", ""},
-      ContAssign{"full", "accept_i && ((BatchBits+1)'(cnt_q) + 1'b1 >= (BatchBits+1)'(batch_q))", ""},
-      ContAssign{"close", "!phase_q && (full || swap_close || (close_i && ((cnt_q != '0) || accept_i)))", ""},
+      ContAssign{"full", "accept_i && lastv_q", "registered: the count compare is off the handshake path"},
+      ContAssign{"close", "!phase_q && (full || swap_close || (close_i && (open_q || accept_i)))", ""},
       ContAssign{"last_digit", "phase_q && en_i && (dcnt_q == DigitBits'(Digits - 1))", ""},
+      ContAssign{"batch_we", inRange, ""},
+      ContAssign{"batch_d", "batch_we ? batch_i : batch_q", ""},
+      // cnt_q + 1 >= batch_q one cycle ahead, for each next count (0, cnt_q + 1, cnt_q), against
+      // the batch register's next value: exact also when it is written in the middle of a batch.
+      ContAssign{"lastv_d", "close ? (batch_d == BatchBits'(1)) : accept_i ? "
+                            "((BatchBits+1)'(cnt_q) + (BatchBits+1)'(2) >= (BatchBits+1)'(batch_d)) : "
+                            "((BatchBits+1)'(cnt_q) + 1'b1 >= (BatchBits+1)'(batch_d))", ""},
+      ContAssign{"phase_d", "close || (phase_q && !last_digit)", ""},
+      ContAssign{"dcnt_d", "last_digit ? '0 : (phase_q && en_i) ? dcnt_q + 1'b1 : dcnt_q", ""},
       makeGenerate("gen_lane", "k", "Lanes", lane),
       AlwaysFF{"p_inv", "", {Stmt::assign("inv_q", "'0")},
                {Stmt::ifElseIf({{"last_digit", {Stmt::assign("inv_q", "'0")}}, {"accept_i", {Stmt::assign("inv_q", "inv_d")}}})}},
       AlwaysFF{"p_cnt", "", {Stmt::assign("cnt_q", "'0")},
                {Stmt::ifElseIf({{"close", {Stmt::assign("cnt_q", "'0")}}, {"accept_i", {Stmt::assign("cnt_q", "cnt_q + 1'b1")}}})}},
-      AlwaysFF{"p_phase", "", {Stmt::assign("phase_q", "1'b0")},
-               {Stmt::ifElseIf({{"close", {Stmt::assign("phase_q", "1'b1")}}, {"last_digit", {Stmt::assign("phase_q", "1'b0")}}})}},
-      AlwaysFF{"p_dcnt", "", {Stmt::assign("dcnt_q", "'0")},
-               {Stmt::ifElseIf({{"last_digit", {Stmt::assign("dcnt_q", "'0")}},
-                                {"phase_q && en_i", {Stmt::assign("dcnt_q", "dcnt_q + 1'b1")}}})}},
+      AlwaysFF{"p_lastv", "", {Stmt::assign("lastv_q", maxBatch == 1 ? "1'b1" : "1'b0")}, {Stmt::assign("lastv_q", "lastv_d")}},
+      AlwaysFF{"p_open", "", {Stmt::assign("open_q", "1'b0")}, {Stmt::assign("open_q", "!close && (open_q || accept_i)")}},
+      AlwaysFF{"p_phase", "", {Stmt::assign("phase_q", "1'b0")}, {Stmt::assign("phase_q", "phase_d")}},
+      AlwaysFF{"p_dcnt", "", {Stmt::assign("dcnt_q", "'0")}, {Stmt::assign("dcnt_q", "dcnt_d")}},
       AlwaysFF{"p_batch", "values outside 1..MaxBatch are ignored", {Stmt::assign("batch_q", "BatchBits'(MaxBatch)")},
-               {Stmt::ifThen(inRange, {Stmt::assign("batch_q", "batch_i")})}},
+               {Stmt::assign("batch_q", "batch_d")}},
   };
   return m;
 }
 
-// Output side: per output position, the sum of the batch's results plus the digit results
-// shifted by j*Shift (exact, or modulo 2^r - 1 with the digit residues rotated); after the last
-// digit result the positions whose sum is not 0 are reported.
+// Output side: per output position, the sum of the batch's delivered results (taken at the
+// output handshake, behind the output buffer) plus its digit results (at the pipeline's exit,
+// shifted by j*Shift; exact, or modulo 2^r - 1 with the digit residues rotated). A batch's digit
+// results leave the pipeline while its last results may still wait in the two-entry buffer, and
+// the next batch's results may enter it, so there are two banks: the exit bank (pushes and
+// digits) and the report bank (deliveries; the oldest batch not yet reported). A batch is
+// reported once its last digit has left the pipeline and its last result has been delivered.
 Module temporalOutModule(const config::Config& cfg, const std::string& name, const std::string& lanes,
                          const std::string& laneBits) {
   const auto tw = temporalWidthsOf(cfg);
@@ -445,12 +467,15 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
   Module m;
   m.name = name;
   m.description = {
-      "Sanity-Check temporal checksum, output side: acc_q[c] adds every result of the batch",
-      r ? "and digit j's result rotated by j*Shift mod r (modulo 2^r - 1, end-around carry);"
-        : "and digit j's result shifted left by j*Shift (exact modulo 2^AccW);",
+      "Sanity-Check temporal checksum, output side: per output position c and batch, the sum of",
+      "the results delivered at the output handshake (behind the output buffer) and digit j's result",
+      r ? "rotated by j*Shift mod r (modulo 2^r - 1, end-around carry) as it reaches the de-skew's output;"
+        : "shifted left by j*Shift (exact modulo 2^AccW) as it reaches the de-skew's output;",
       "the digit results are recognised by a tag pipe parallel to the ctrl's valid pipe and are",
-      "not delivered. After the last digit: pos_o = positions whose sum is not 0, flag_o and",
-      "done_o for one cycle, alarm_o sticky until clear_i.",
+      "not delivered. Two banks: a batch's digits may arrive while its last results still wait in",
+      "the output buffer. Once a batch's last digit has arrived and its last result has been",
+      "delivered: pos_o = positions whose sum is not 0, flag_o and done_o for one cycle, alarm_o",
+      "sticky until clear_i.",
   };
   m.params = {
       {"Cols", lanes, false, "output positions"},
@@ -464,8 +489,10 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
   m.ports = units::clockPorts(true);
   m.ports.insert(m.ports.end(), {
       {Dir::In, "insert_i", "", "a digit vector enters the pipeline (with en_i)"},
-      {Dir::In, "push_i", "", "a data result leaves the pipeline"},
-      {Dir::In, "results_i", "Cols*AccBits", "the de-skewed result vector"},
+      {Dir::In, "push_i", "", "a data result leaves the pipeline into the output buffer"},
+      {Dir::In, "results_i", "Cols*AccBits", "the de-skewed result vector (in front of the buffer)"},
+      {Dir::In, "taken_i", "", "a result is delivered (output handshake)"},
+      {Dir::In, "data_i", "Cols*AccBits", "the delivered result vector"},
       {Dir::In, "clear_i", "", "clear the sticky alarm"},
       {Dir::Out, "done_o", "", "a batch was checked (one cycle)"},
       {Dir::Out, "flag_o", "", "it failed (one cycle)"},
@@ -473,56 +500,113 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       {Dir::Out, "alarm_o", "", "sticky"},
   });
   m.checks = {{"Latency >= 2", "the valid pipe has at least two stages"}};
-  const std::string laneIn = units::slice("results_i", "c", "AccBits"), accIn = units::slice("acc_q", "c", "AccW"),
-                    accOut = units::slice("acc_d", "c", "AccW");
+  const std::string laneIn = units::slice("results_i", "c", "AccBits"), outIn = units::slice("data_i", "c", "AccBits");
   std::vector<Item> lane;
   if (r == 0) {
-    lane = {Signal{"ext", "AccW", ""}, Signal{"term", "AccW", ""},
+    lane = {Signal{"ext", "AccW", ""}, Signal{"xterm", "AccW", "delivered result"},
             ContAssign{"ext", "AccW'($signed(" + laneIn + "))", ""},
-            ContAssign{"term", "!digit ? ext : (" + selectChain("dseen_q", db, tw.digits, [&](int j) {
-                                 return j == 0 ? std::string("ext") : fmt::format("(ext << ({}*Shift))", j);
-                               }) + ")", ""},
-            ContAssign{accOut, accIn + " + term", ""},
-            ContAssign{"mis[c]", accOut + " != '0", ""}};
+            ContAssign{"xterm", "AccW'($signed(" + outIn + "))", ""}};
   } else {
-    lane = {Signal{"res", "AccW", ""}, Signal{"term", "AccW", ""}, Signal{"pair", std::to_string(r + 1), ""}};
+    lane = {Signal{"res", "AccW", ""}, Signal{"xterm", "AccW", "delivered result's residue"}};
     for (auto& it : foldSignedItems("lane", laneIn, cfg.data.accBits, r, "res")) lane.push_back(std::move(it));
-    auto rot = [&](int j) {
-      const int s = (j * tw.digitShift) % r;
-      return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
-    };
-    lane.push_back(ContAssign{"term", "!digit ? res : (" + selectChain("dseen_q", db, tw.digits, rot) + ")", ""});
-    lane.push_back(ContAssign{"pair", fmt::format("{0}'({1}) + {0}'(term)", r + 1, accIn), ""});
-    for (auto& it : foldItems("pair", "pair", r + 1, 2 * modulus(r), r, accOut)) lane.push_back(std::move(it));
-    lane.push_back(ContAssign{"mis[c]", fmt::format("({0} != '0) && ({0} != '1)", accOut), "0 and all ones: residue 0"});
+    for (auto& it : foldSignedItems("out", outIn, cfg.data.accBits, r, "xterm")) lane.push_back(std::move(it));
+  }
+  auto rot = [&](int j) {
+    const int s = (j * tw.digitShift) % r;
+    return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
+  };
+  for (int t = 0; t < 2; ++t) {
+    const std::string idx = t ? "Cols+c" : "c", sum = fmt::format("sum{}", t), dterm = fmt::format("dterm{}", t);
+    const std::string accIn = units::slice("acc_q", idx, "AccW");
+    // The digit term, selected by combinational one-hot selects (the digit counter's flip-flop
+    // would otherwise drive every lane's multiplexer itself).
+    std::string pick;
+    for (int j = 0; j < tw.digits; ++j) {
+      const std::string v = r ? rot(j)
+                              : (j == 0 ? std::string("ext") : fmt::format("(ext << ({}*Shift))", j));
+      pick += fmt::format("{}({{AccW{{dsel{}[{}]}}}} & {})", j ? " | " : "", t, j, v);
+    }
+    lane.push_back(Signal{dterm, "AccW", t ? "" : "bank t's digit term (0 unless a digit result of its batch arrives)"});
+    lane.push_back(ContAssign{dterm, pick, ""});
+    lane.push_back(Signal{sum, "AccW", t ? "" : "bank sums with this cycle's terms"});
+    if (r == 0) {
+      lane.push_back(ContAssign{sum, fmt::format("{0} + {2} + (del{1} ? xterm : '0)", accIn, t, dterm), ""});
+      lane.push_back(ContAssign{fmt::format("mis{}[c]", t), sum + " != '0", ""});
+    } else {
+      const std::string tri = fmt::format("add{}", t);
+      lane.push_back(Signal{tri, std::to_string(r + 2), ""});
+      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + {0}'({3}) + (del{2} ? {0}'(xterm) : {0}'d0)", r + 2,
+                                                 accIn, t, dterm),
+                                ""});
+      for (auto& it : foldItems(tri, tri, r + 2, 3 * modulus(r), r, sum)) lane.push_back(std::move(it));
+      lane.push_back(ContAssign{fmt::format("mis{}[c]", t), fmt::format("({0} != '0) && ({0} != '1)", sum),
+                                t ? "" : "0 and all ones: residue 0"});
+    }
+    lane.push_back(ContAssign{units::slice("acc_n", idx, "AccW"), fmt::format("fin{} ? '0 : {}", t, sum), ""});
   }
   m.items = {
       reg("dtag_q", "Latency", "digit tags beside the ctrl's valid pipe", {"sanity_tctrl", LiveClass::None}),
-      reg("dseen_q", "DigitBits", "digit results seen of the batch", {"sanity_tctrl", LiveClass::None}),
-      reg("acc_q", "Cols*AccW", "output accumulators", {"sanity_tacc", LiveClass::None}),
+      reg("dseen_q", "DigitBits", "digit results seen of the batch leaving the pipeline", {"sanity_tctrl", LiveClass::None}),
+      reg("adv_q", "", "the pipeline advanced on the last edge: the de-skewed result is new", {"sanity_tctrl", LiveClass::None}),
+      reg("obank_q", "", "bank of the batch leaving the pipeline (pushes, digits)", {"sanity_tctrl", LiveClass::None}),
+      reg("rbank_q", "", "bank of the oldest batch not reported (deliveries)", {"sanity_tctrl", LiveClass::None}),
+      reg("pend_q", "4", "per bank: its results in the output buffer (0..2)", {"sanity_tctrl", LiveClass::None}),
+      reg("ddone_q", "2", "per bank: its last digit has left the pipeline", {"sanity_tctrl", LiveClass::None}),
+      reg("acc_q", "2*Cols*AccW", "output accumulators, index bank*Cols + c", {"sanity_tacc", LiveClass::None}),
       reg("pos_q", "Cols", "failing positions of the last batch", {"sanity_tpos", LiveClass::None}),
       reg("done_q", "", "a batch was checked", {"sanity_tflag", LiveClass::None}),
       reg("flag_q", "", "per-batch flag", {"sanity_tflag", LiveClass::None}),
       reg("alarm_q", "", "sticky alarm", {"sanity_talarm", LiveClass::None}),
-      Signal{"acc_d", "Cols*AccW", ""},
-      Signal{"mis", "Cols", "position c's sum is not 0"},
+      Signal{"acc_n", "2*Cols*AccW", ""},
+      Signal{"mis0", "Cols", "bank 0, position c: the sum is not 0"},
+      Signal{"mis1", "Cols", ""},
+      Signal{"mis", "Cols", "the completing bank's"},
       Signal{"digit", "", "a digit result leaves the pipeline"},
       Signal{"last", "", "the batch's last digit result"},
-      ContAssign{"digit", "en_i && dtag_q[Latency-1]", ""},
+      Signal{"dsel0", "Digits", "bank t takes digit j's result (one-hot)"},
+      Signal{"dsel1", "Digits", ""},
+      Signal{"del0", "", "bank t takes a delivered result, a push"},
+      Signal{"del1", "", ""},
+      Signal{"push0", "", ""},
+      Signal{"push1", "", ""},
+      Signal{"dd", "2", "per bank: its digits are complete with this cycle's"},
+      Signal{"done", "", "the report bank's batch is complete"},
+      Signal{"fin0", "", ""},
+      Signal{"fin1", "", ""},
+      // Counted in the first cycle it is at the de-skew's output (en_i stays off the accumulators).
+      ContAssign{"digit", "adv_q && dtag_q[Latency-1]", ""},
       ContAssign{"last", "digit && (dseen_q == DigitBits'(Digits - 1))", ""},
+      ContAssign{"dsel0", "(digit && !obank_q) ? (Digits'(1) << dseen_q) : '0", ""},
+      ContAssign{"dsel1", "(digit && obank_q) ? (Digits'(1) << dseen_q) : '0", ""},
+      ContAssign{"del0", "taken_i && !rbank_q", ""},
+      ContAssign{"del1", "taken_i && rbank_q", ""},
+      ContAssign{"push0", "push_i && !obank_q", ""},
+      ContAssign{"push1", "push_i && obank_q", ""},
+      ContAssign{"dd", "ddone_q | {last && obank_q, last && !obank_q}", ""},
+      // Its last digit has left and nothing of it is left in the buffer after this cycle's delivery.
+      ContAssign{"done", "rbank_q ? (dd[1] && (pend_q[3:2] == {1'b0, taken_i})) : (dd[0] && (pend_q[1:0] == {1'b0, taken_i}))", ""},
+      ContAssign{"fin0", "done && !rbank_q", ""},
+      ContAssign{"fin1", "done && rbank_q", ""},
+      // Selected by fin0/fin1 (0 unless a batch completes), not by rbank_q: its flip-flop would
+      // drive every position's multiplexer and head the accumulators' path.
+      ContAssign{"mis", "({Cols{fin0}} & mis0) | ({Cols{fin1}} & mis1)", ""},
       makeGenerate("gen_lane", "c", "Cols", lane),
       AlwaysFF{"p_dtag", "", {Stmt::assign("dtag_q", "'0")},
                {Stmt::ifThen("en_i", {Stmt::assign("dtag_q", "{dtag_q[Latency-2:0], insert_i}")})}},
       AlwaysFF{"p_dseen", "", {Stmt::assign("dseen_q", "'0")},
                {Stmt::ifElseIf({{"last", {Stmt::assign("dseen_q", "'0")}}, {"digit", {Stmt::assign("dseen_q", "dseen_q + 1'b1")}}})}},
-      AlwaysFF{"p_acc", "", {Stmt::assign("acc_q", "'0")},
-               {Stmt::ifElseIf({{"last", {Stmt::assign("acc_q", "'0")}},
-                                {"push_i || digit", {Stmt::assign("acc_q", "acc_d")}}})}},
-      AlwaysFF{"p_pos", "", {Stmt::assign("pos_q", "'0")}, {Stmt::ifThen("last", {Stmt::assign("pos_q", "mis")})}},
-      AlwaysFF{"p_done", "", {Stmt::assign("done_q", "1'b0")}, {Stmt::assign("done_q", "last")}},
-      AlwaysFF{"p_flag", "", {Stmt::assign("flag_q", "1'b0")}, {Stmt::assign("flag_q", "last && (mis != '0)")}},
+      AlwaysFF{"p_adv", "", {Stmt::assign("adv_q", "1'b0")}, {Stmt::assign("adv_q", "en_i")}},
+      AlwaysFF{"p_obank", "", {Stmt::assign("obank_q", "1'b0")}, {Stmt::ifThen("last", {Stmt::assign("obank_q", "!obank_q")})}},
+      AlwaysFF{"p_rbank", "", {Stmt::assign("rbank_q", "1'b0")}, {Stmt::ifThen("done", {Stmt::assign("rbank_q", "!rbank_q")})}},
+      AlwaysFF{"p_pend", "", {Stmt::assign("pend_q", "'0")},
+               {Stmt::assign("pend_q", "{pend_q[3:2] - {1'b0, del1} + {1'b0, push1}, pend_q[1:0] - {1'b0, del0} + {1'b0, push0}}")}},
+      AlwaysFF{"p_ddone", "", {Stmt::assign("ddone_q", "'0")}, {Stmt::assign("ddone_q", "dd & ~{fin1, fin0}")}},
+      AlwaysFF{"p_acc", "", {Stmt::assign("acc_q", "'0")}, {Stmt::assign("acc_q", "acc_n")}},
+      AlwaysFF{"p_pos", "", {Stmt::assign("pos_q", "'0")}, {Stmt::ifThen("done", {Stmt::assign("pos_q", "mis")})}},
+      AlwaysFF{"p_done", "", {Stmt::assign("done_q", "1'b0")}, {Stmt::assign("done_q", "done")}},
+      AlwaysFF{"p_flag", "", {Stmt::assign("flag_q", "1'b0")}, {Stmt::assign("flag_q", "done && (mis != '0)")}},
       AlwaysFF{"p_alarm", "", {Stmt::assign("alarm_q", "1'b0")},
-               {Stmt::ifElseIf({{"last && (mis != '0)", {Stmt::assign("alarm_q", "1'b1")}},
+               {Stmt::ifElseIf({{"done && (mis != '0)", {Stmt::assign("alarm_q", "1'b1")}},
                                 {"clear_i", {Stmt::assign("alarm_q", "1'b0")}}})}},
       ContAssign{"done_o", "done_q", ""},
       ContAssign{"flag_o", "flag_q", ""},
@@ -742,6 +826,8 @@ class Sanity final : public ProtectionUnit {
                                          {"insert_i", "sanity_t_insert"},
                                          {"push_i", hook.pushed},
                                          {"results_i", hook.results},
+                                         {"taken_i", hook.taken},
+                                         {"data_i", hook.data},
                                          {"clear_i", "sanity_clear_i"},
                                          {"done_o", "sanity_tdone_o"},
                                          {"flag_o", "sanity_tflag_o"},
@@ -789,14 +875,16 @@ class Sanity final : public ProtectionUnit {
           "advances: the IP inserts {2} digit vectors of the inverse S = -sum x over the batch (digit j, "
           "weight 2^({4}*j): bits [{4}*j +: {4}] of S with a 0 on top for j < {3}, the signed top bits for j = "
           "{3}; no result is delivered for them). The output accumulators add, per "
-          "output position c, the batch's results (as they enter the output buffer) and the digit results "
-          "shifted by {4}*j ({5}); after the last digit result: sanity_tdone_o for one cycle, sanity_tflag_o with "
-          "it when some position's sum is not 0, sanity_tpos_o = those positions (held until the next batch is "
-          "checked), sanity_talarm_o set until sanity_clear_i. Results keep their latency; a batch's check "
+          "output position c, the batch's results as they are delivered (out_valid_o && out_ready_i, behind the "
+          "output buffer) and the digit results shifted by {4}*j ({5}); once the last digit result has reached the "
+          "de-skew's output and the batch's last result has been delivered: sanity_tdone_o for one cycle, sanity_tflag_o "
+          "with it when some position's sum is not 0, sanity_tpos_o = those positions (held until the next batch "
+          "is checked), sanity_talarm_o set until sanity_clear_i. Results keep their latency; a batch's check "
           "comes {6} cycles after its last vector's input handshake when nothing stalls (after the cycle in "
-          "which it closes, for a batch closed by sanity_batch_close_i or before a swap vector). Detects any single "
-          "error of an input after the accumulators (input register, skew, array) and of a PE result or "
-          "partial sum before the output buffer; errors of the stationary operand are not detected{7}",
+          "which it closes, for a batch closed by sanity_batch_close_i or before a swap vector), and never before "
+          "the cycle after its last result's output handshake. Detects any single error of an input after the "
+          "accumulators (input register, skew, array), of a PE result or partial sum, and of a result in the "
+          "output buffer; errors of the stationary operand are not detected{7}",
           batchBits(cfg), cfg.protect.sanityMaxBatch, tw.digits, tw.digits - 1, tw.digitShift,
           r ? fmt::format("modulo 2^{} - 1, digit residues rotated", r) : fmt::format("exact, {} bits", tw.accBits),
           ctrlLatency(cfg) + tw.digits + 1, hasSpatial(cfg) ? " by it (the spatial checksum detects them)" : "",

@@ -1,8 +1,11 @@
 // Bit-exact model of the Sanity-Check temporal (input) checksum (SPEC §4, dissertation ch. 6,
 // Fig. 6.9) as the hardware would compute it: input accumulators over a temporal batch of N
 // vectors, their additive inverse split into data.bits digit vectors, output accumulators that
-// shift-accumulate the digit results, and the per-position check. Model only: the RTL is not
-// built (docs/sanity-check.md, "Temporal checksum: the model"). Header-only, standard C++.
+// shift-accumulate the digit results, and the per-position check. The RTL (SanityUnit's
+// `_sanity_tin` / `_sanity_tout`) and the harness follow it bit for bit; the order in which the
+// RTL adds the terms (delivered results, digit results) does not change the sums or the residues' alarm
+// decisions (docs/sanity-check.md,
+// "Temporal checksum: the model"). Header-only, standard C++.
 #pragma once
 
 #include <cstdint>

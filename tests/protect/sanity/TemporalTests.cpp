@@ -165,6 +165,9 @@ TEST_CASE("temporal cosim: 4x4 8-bit, N = 1, 5 and max, every batch report equal
         0.7, {"random", "mixed"});
   cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
         1.0, {"neg"});
+  // Batches of one behind a slow consumer: both banks busy, a batch's report waits for its delivery.
+  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
+        0.3, {"random"});
   cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 9, 0.9,
         0.8, {"max"});
 }
@@ -236,40 +239,50 @@ TEST_CASE("temporal icarus: four-state run, results right, every batch checked w
     yText += test::laneBits(golden::arrayOutput(x, wt), a);
   }
   // N = reset value 4: batches 4, 4 and the last 2 closed by sanity_batch_close_i; N = 3 written
-  // once after reset: 3, 3, 3, 1; N = 0 written: ignored (4, 4, 2).
-  for (const auto& [n, we, dones] : {std::tuple{4, 0, 3}, std::tuple{3, 1, 4}, std::tuple{0, 1, 3}}) {
+  // once after reset: 3, 3, 3, 1; N = 0 written: ignored (4, 4, 2). Last: N = 4 with the consumer
+  // stalling 9 cycles before the first batch's last result: its report waits for the delivery.
+  const int stallCycles = 9;
+  for (const auto& [n, we, dones, stall] :
+       {std::tuple{4, 0, 3, 0}, std::tuple{3, 1, 4, 0}, std::tuple{0, 1, 3, 0}, std::tuple{4, 0, 3, stallCycles}}) {
     test::WsStreamTb tb{.top = ip.top, .rows = r, .cols = c, .bits = b, .accBits = a, .vectors = m};
-    tb.params = fmt::format("localparam int N = {}, WE = {};", n, we);
+    tb.params = fmt::format("localparam int N = {}, WE = {}, STALL = {};", n, we, stall);
     tb.decls = R"(logic [2:0] sanity_batch_i = 3'(N);
   logic sanity_batch_we_i = 0, sanity_batch_close_i = 0, sanity_clear_i = 0;
   logic sanity_tdone_o, sanity_tflag_o, sanity_talarm_o;
   logic [C-1:0] sanity_tpos_o;
-  int negs = 0, dones = 0, flags = 0, full_at = -1, gap = -1;)";
+  int negs = 0, dones = 0, flags = 0, full_at = -1, gap = -1, held = 0, last_out_at = -1, wait_after = -1;)";
     // The write strobe in the first cycle after reset, before the first vector is offered.
     tb.drive = R"(sanity_batch_we_i = WE != 0 && negs == 0;
     negs++;
-    sanity_batch_close_i = sent == M;)";
+    sanity_batch_close_i = sent == M;
+    out_ready_i = !(got == FIRST - 1 && held < STALL);
+    if (got == FIRST - 1) held++;)";
     tb.inValidGate = "negs > 1 && ";
     tb.xSignals = {"in_ready_o", "out_valid_o", "out_data_o", "sanity_tdone_o", "sanity_tflag_o", "sanity_tpos_o",
                    "sanity_talarm_o"};
-    // gap: from the handshake of the first batch's last vector to its report.
-    tb.check = fmt::format(
-        "if (sanity_tdone_o) begin if (dones == 0) gap = cycles - full_at; dones++; end "
+    // gap: from the handshake of the first batch's last vector to its report; wait: from the
+    // output handshake of its last result to the report.
+    tb.params += fmt::format(" localparam int FIRST = {};", n >= 1 ? n : 4);
+    tb.check =
+        "if (sanity_tdone_o) begin if (dones == 0) begin gap = cycles - full_at; wait_after = cycles - last_out_at; end "
+        "dones++; end "
         "if (sanity_tflag_o || sanity_tpos_o != '0) flags++; "
-        "if (in_valid_i && in_ready_o && sent == {} - 1) full_at = cycles;",
-        n >= 1 ? n : 4);
+        "if (in_valid_i && in_ready_o && sent == FIRST - 1) full_at = cycles; "
+        "if (out_valid_o && out_ready_i && got == FIRST - 1) last_out_at = cycles;";
     tb.done = fmt::format("got == M && dones == {}", dones);
-    tb.finish = R"($display("RESULT got=%0d errors=%0d dones=%0d flags=%0d alarm=%0d gap=%0d", got, errors, dones, flags, sanity_talarm_o, gap);)";
+    tb.finish = R"($display("RESULT got=%0d errors=%0d dones=%0d flags=%0d alarm=%0d gap=%0d wait=%0d", got, errors, dones, flags, sanity_talarm_o, gap, wait_after);)";
     test::TempDir dir;
     flow::writePackageAtomically(flow::renderPackage(cfg, ip), dir / "ip");
     test::writeFile(dir / "w.mem", wText);
     test::writeFile(dir / "x.mem", xText);
     test::writeFile(dir / "y.mem", yText);
     const std::string out = test::runIcarus(dir, test::packageRtl(ip), test::wsStreamTb(tb));
-    INFO("N " << n << " we " << we << "\n" << out);
-    // The manifest's figure: the ctrl's valid pipe (latency - 1) + D digits + 1 for the check.
+    INFO("N " << n << " we " << we << " stall " << stall << "\n" << out);
+    // The manifest's figure: the ctrl's valid pipe (latency - 1) + D digits + 1 for the check,
+    // D cycles after the last result's output handshake. Stalled: one cycle after that handshake.
     const int digits = tmod::temporalWidths(b, a, 4).digits;
-    CHECK(out.find(fmt::format("RESULT got=10 errors=0 dones={} flags=0 alarm=0 gap={}", dones, ip.latencyCycles + digits)) !=
+    const int gap = stall ? ip.latencyCycles + stall + 1 : ip.latencyCycles + digits, wait = stall ? 1 : digits;
+    CHECK(out.find(fmt::format("RESULT got=10 errors=0 dones={} flags=0 alarm=0 gap={} wait={}", dones, gap, wait)) !=
           std::string::npos);
   }
 }
@@ -293,5 +306,23 @@ TEST_CASE("temporal campaign: input flips detected, whole-batch weight errors mi
     for (const char* s : {"stuck0", "stuck1"})
       weight.insert(test::listOutcome(model, cfg, std::string("u_array.gen_row[1].gen_col[1].u_pe.weight_q:2@0-end:") + s));
     CHECK(weight == std::set<std::string>{"masked", mode == "temporal" ? "sdc" : "detected"});
+  }
+}
+
+// The temporal check reads the delivered results (behind the two-entry output buffer). Run 1147
+// of the `--multi 2 --kinds out_buf` campaign (seed 32, docs/sanity-check.md): bits 53 and 71 of
+// the buffer's head (the sign bits of lanes 2 and 3, 18-bit accumulators) flipped in the same
+// cycle change the two results by -2^17 and +2^17, which the spatial sum cannot see. When the
+// temporal check read the results in front of the buffer, both modes missed it (sdc).
+TEST_CASE("temporal campaign: errors inside the output buffer are detected, also two that cancel in the spatial sum",
+          "[sanity][temporal][campaign]") {
+  test::useTestCache();
+  for (const std::string mode : {"temporal", "both"}) {
+    const auto cfg = config::loadConfigText("", "t", {"array.rows=4", "array.cols=4", "protect.sanity_max_batch=8",
+                                                      "protect.sanity_check=" + mode});
+    const flow::CosimModel model = flow::buildCosimModel(cfg, nullptr, true);
+    INFO(mode);
+    CHECK(test::listOutcome(model, cfg, "u_out_buf.head_q:53,71@65") == "detected");
+    CHECK(test::listOutcome(model, cfg, "u_out_buf.head_q:53@65") == "detected");
   }
 }
