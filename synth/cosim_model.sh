@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # One co-simulation model of an NxN 8-bit WS IP, built cold (empty model cache, no ccache) and
-# run once: build wall and CPU seconds (user + system, children included) and peak RSS from
-# /usr/bin/time -v, then a short `ftaccel sim` with every output compared with the golden
-# model, its cycles/s from wall time and from CPU time (the run's CPU minus that of a 1-vector
-# run of the same cached model, so generator start-up and model construction are left out).
+# run once: build wall and CPU seconds (user + system, children included) and peak RSS (of the
+# largest process: Verilator or the C++ compiler) from /usr/bin/time, then a short `ftaccel sim`
+# with every output compared with the golden model: cycles/s from wall time and from CPU time
+# (the run's CPU minus that of a 1-vector run of the same cached model, so generator start-up
+# and model construction are left out).
 # Prints one JSON object. Usage: synth/cosim_model.sh FTACCEL [N] [VECTORS]
 # Env: MODEL_TIMEOUT (seconds of wall time the build may take, default 2700).
 set -euo pipefail
@@ -12,17 +13,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export FTACCEL_CACHE_DIR="$work/cache" CCACHE_DISABLE=1
 set_args=(--set array.rows="$n" --set array.cols="$n")
-field() { grep -m1 "$1" "$2" | sed 's/.*: *//'; }
 status=0
-/usr/bin/time -v -o "$work/build.time" timeout "$limit" "$ft" sim "${set_args[@]}" --vectors 1 --json \
-  > "$work/build.json" 2> "$work/build.err" || status=$?
-wall=$(field "Elapsed (wall clock)" "$work/build.time")
-user=$(field "User time" "$work/build.time"); sys=$(field "System time" "$work/build.time")
-kib=$(field "Maximum resident set size" "$work/build.time")
+/usr/bin/time -f "%e %U %S %M" -o "$work/build.time" timeout "$limit" "$ft" sim "${set_args[@]}" --vectors 1 \
+  --json > "$work/build.json" 2> "$work/build.err" || status=$?
+read -r wall user sys kib < <(tail -1 "$work/build.time")  # after "Command exited ..." on failure
 if [ "$status" -ne 0 ]; then
   tail -5 "$work/build.err" >&2
   python3 -c "import json,sys; print(json.dumps({'name': 'cosim_model_${n}x${n}', 'built': False,
-    'exit': $status, 'build_wall': '$wall', 'build_cpu_seconds': round($user + $sys, 1),
+    'exit': $status, 'build_seconds': $wall, 'build_cpu_seconds': round($user + $sys, 1),
     'build_peak_mib': $kib // 1024, 'timeout_seconds': $limit}))"
   exit 0
 fi
@@ -38,8 +36,7 @@ python3 - "$work/one.json" "$work/run.json" "$c1" "$cn" "$n" "$wall" "$user" "$s
 import json, sys
 one, run = (json.load(open(p)) for p in sys.argv[1:3])
 c1, cn, n = float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-wall = sys.argv[6].split(":")
-build_wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+build_wall = float(sys.argv[6])
 cycles = run["cycles"] - one["cycles"]
 print(json.dumps({"name": f"cosim_model_{n}x{n}", "built": True,
                   "build_seconds": round(build_wall, 1),
