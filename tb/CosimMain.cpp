@@ -1,8 +1,7 @@
 // Verilator co-simulation driver: streams random batches with weight reloads through the
 // generated IP and compares every output vector with the golden model. Invoked as
 // `cosim run --options FILE` (contract::SimOptions as JSON) or `cosim campaign --options FILE`.
-// The contract structs without their JSON mapping: JSON lives in SimIo.cpp, compiled once.
-#define FTACCEL_CONTRACT_TYPES_ONLY 1
+// The contract structs only: their JSON side lives in SimIo.cpp, compiled once.
 
 #include <algorithm>
 #include <cstdio>

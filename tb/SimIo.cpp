@@ -2,6 +2,8 @@
 #include "SimIo.h"
 
 #include "contract/OptionsFile.h"
+#include "contract/SimOptionsJson.h"
+#include "contract/SimReportJson.h"
 
 namespace ftaccel::tb {
 

@@ -1,16 +1,12 @@
 // Contract of `ftaccel sim` and the co-simulation harness: the options of one run, handed over
-// as one JSON file (`cosim run --options FILE`). Standard C++ and nlohmann-json only: this
-// header is also compiled into the harness (FTACCEL_CONTRACT_TYPES_ONLY: the structs without
-// their JSON mapping, for harness files that leave JSON to SimIo.cpp and compile faster).
+// as one JSON file (`cosim run --options FILE`). Standard C++ only (the JSON mapping is
+// SimOptionsJson.h, so that the per-model CosimMain.cpp does not parse nlohmann-json): also
+// compiled into the harness.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#ifndef FTACCEL_CONTRACT_TYPES_ONLY
-#include <nlohmann/json.hpp>
-#endif
 
 namespace ftaccel::contract {
 
@@ -24,10 +20,6 @@ struct PeFault {
   bool random = false;  // random-output PE
   bool operator==(const PeFault&) const = default;
 };
-#ifndef FTACCEL_CONTRACT_TYPES_ONLY
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeFault, row, col, bit, value, random)
-#endif
-
 // A full B x CI times CI x CO product tiled onto the array (eq. 10.3-10.5); b == 0: none.
 struct MatmulShape {
   int b = 0;
@@ -35,10 +27,6 @@ struct MatmulShape {
   int co = 0;
   bool operator==(const MatmulShape&) const = default;
 };
-#ifndef FTACCEL_CONTRACT_TYPES_ONLY
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MatmulShape, b, ci, co)
-#endif
-
 struct SimOptions {
   long vectors = 256;
   long batch = 64;  // vectors per weight matrix (OS: tile length K)
@@ -61,12 +49,6 @@ struct SimOptions {
   int sanityBatch = 0;          // temporal Sanity-Check: batch register N written after reset; 0 = reset value
   bool operator==(const SimOptions&) const = default;
 };
-#ifndef FTACCEL_CONTRACT_TYPES_ONLY
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SimOptions, vectors, batch, seed, pattern, inValidProb, outReadyProb,
-                                   wloadValidProb, maxCycles, product, shift, noSwap, faults, bypassFaulty,
-                                   bypassBits, memoryBer, afdShift, afdGates, protocolFuzz, sanityBatch)
-#endif
-
 inline const std::vector<std::string>& simPatterns() {
   static const std::vector<std::string> p = {"random", "neg", "zero", "alt", "max", "mixed"};
   return p;

@@ -102,7 +102,10 @@ std::string resolveInject(const units::IpDesign& fi, const std::string& spec) {
     if (effect == "flip" && c1 != std::to_string(c0))
       bad("--inject " + part, "a flip happens at one cycle; use stuck0/stuck1 for a range");
     std::string ids;
-    for (long b : bitList) ids += (ids.empty() ? "" : ",") + std::to_string(b);
+    for (long b : bitList) {
+      if (!ids.empty()) ids += ',';
+      ids += std::to_string(b);
+    }
     out += fmt::format("{}{}:{}@{}-{}:{}", out.empty() ? "" : ";", id, ids, c0, c1, effect);
   }
   if (out.empty()) bad("--inject", "no injection given");

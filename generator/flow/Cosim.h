@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "config/Config.h"
-#include "contract/SimOptions.h"
+#include "contract/SimOptionsJson.h"
+#include "contract/SimReportJson.h"
 
 namespace ftaccel::flow {
 

@@ -150,13 +150,19 @@ struct StationaryColumn {
 };
 constexpr int kVectors = 5, kEarlyVectors = 3, kStall = 4;
 
-std::vector<StationaryColumn> stationaryScenario(const units::PipelineModel& pipe, int rows) {
-  int lc = 0;  // the ctrl's valid pipe: every ctrl-counted stage
+// Length of the ctrl's valid (WS/IS) or tile-end (OS) pipe: every ctrl-counted stage.
+int ctrlPipeLength(const units::PipelineModel& pipe) {
+  int lc = 0;
   for (const auto& s : pipe.stages)
     if (s.countedByCtrl)
       lc += s.constant + (s.scales == units::PipelineStage::Scale::Rows   ? pipe.rows
                           : s.scales == units::PipelineStage::Scale::Cols ? pipe.cols
                                                                           : 0);
+  return lc;
+}
+
+std::vector<StationaryColumn> stationaryScenario(const units::PipelineModel& pipe, int rows) {
+  const int lc = ctrlPipeLength(pipe);
   const int span = pipe.swapSpan();
   std::vector<StationaryColumn> cols;
   // Reset column: nothing offered, the outputs' reset values.
@@ -222,9 +228,94 @@ std::vector<StationaryColumn> stationaryScenario(const units::PipelineModel& pip
   return cols;
 }
 
+// The OS scenario, cycle by cycle, from the OS ctrl's rules (docs/integration.md "OS tiles" and
+// "Back-pressure"): tile 0 of `rows` steps and tile 1 one step shorter offered from cycle 0 (its
+// last step waits until `rows` cycles after tile 0's last, when rows > 1), the consumer not ready
+// for kStall cycles from the first out_valid_o, and a last tile of `rows` steps offered from the
+// cycle after it, so the output buffer fills, the datapath stops and in_ready_o falls. With one
+// row, three one-step tiles come first, so that a third result row reaches the full buffer.
+struct TileColumn {
+  bool inValid = false, inReady = true, last = false, outValid = false, outReady = true;
+  int tile = -1, step = -1;          // offered step (-1: none)
+  int headTile = -1, headRow = -1;   // out_data_o's result row (-1: reset value)
+};
+
+std::vector<int> osTileLengths(int rows) { return rows > 1 ? std::vector<int>{rows, rows - 1, rows} : std::vector<int>{1, 1, 1, 1}; }
+
+std::vector<TileColumn> tileScenario(const units::PipelineModel& pipe, int rows) {
+  const int lc = ctrlPipeLength(pipe);
+  struct Step { int tile, step; bool last; };
+  std::vector<Step> steps;
+  const std::vector<int> lengths = osTileLengths(rows);
+  for (int j = 0; j < static_cast<int>(lengths.size()); ++j)
+    for (int i = 0; i < lengths[static_cast<size_t>(j)]; ++i) steps.push_back({j, i, i == lengths[static_cast<size_t>(j)] - 1});
+  const int results = rows * static_cast<int>(lengths.size());
+  std::vector<TileColumn> cols;
+  cols.push_back(TileColumn{});  // reset column: nothing offered, the outputs' reset values
+  bool enQ = true;
+  int count = 0, since = rows - 1, rowsLeft = 0, rowsTile = -1, next = 0, firstOut = -1, popped = 0;
+  std::pair<int, int> head{-1, -1}, tail{-1, -1};
+  std::vector<int> ends(static_cast<size_t>(lc), -1);  // the tile whose end is in each stage of the end pipe
+  const int bound = 4 * (pipe.latency() + 3 * rows + kStall) + 16;
+  for (int t = 0, after = 0; after < 2 && t < bound; ++t) {
+    after += popped == results;
+    TileColumn c;
+    const bool available = next < static_cast<int>(steps.size()) &&
+                           (steps[static_cast<size_t>(next)].tile + 1 < static_cast<int>(lengths.size()) ||
+                            (firstOut >= 0 && t > firstOut));
+    c.inValid = available;
+    if (available) {
+      c.tile = steps[static_cast<size_t>(next)].tile;
+      c.step = steps[static_cast<size_t>(next)].step;
+      c.last = steps[static_cast<size_t>(next)].last;
+    }
+    c.outValid = count != 0;
+    if (c.outValid && firstOut < 0) firstOut = t;
+    c.outReady = !(firstOut >= 0 && t >= firstOut && t < firstOut + kStall);
+    c.headTile = head.first;
+    c.headRow = head.second;
+    const bool en = enQ;
+    const bool lastOk = since == rows - 1;
+    c.inReady = en && (!c.last || lastOk);
+    const bool accept = c.inValid && c.inReady;
+    const bool push = enQ && rowsLeft != 0;
+    const std::pair<int, int> pushed{rowsTile, rows - rowsLeft};
+    const bool pop = count != 0 && c.outReady;
+    const int countNext = count + push - pop;
+    const bool endsNow = ends.back() >= 0;
+    const bool enNext = countNext != 2 || !(enQ ? (endsNow || (rowsLeft != 0 && rowsLeft != 1)) : rowsLeft != 0);
+    const bool headLoad = push && (count == 0 || (count == 1 && pop));
+    const bool headShift = pop && count == 2;
+    const bool tailLoad = push && ((count == 1 && !pop) || (count == 2 && pop));
+    cols.push_back(c);
+    // Rising edge t.
+    if (headLoad) head = pushed;
+    else if (headShift) head = tail;
+    if (tailLoad) tail = pushed;
+    if (en) {
+      const int ending = ends.back();
+      ends.pop_back();
+      ends.insert(ends.begin(), accept && c.last ? c.tile : -1);
+      if (accept && c.last) since = 0;
+      else if (!lastOk) ++since;
+      if (ending >= 0) {
+        rowsLeft = rows;
+        rowsTile = ending;
+      } else if (rowsLeft != 0) {
+        --rowsLeft;
+      }
+    }
+    enQ = enNext;
+    count = countNext;
+    popped += pop;
+    next += accept;
+  }
+  return cols;
+}
+
 // The diagram around its signal groups: caption, footer and the ftaccel facts.
 nlohmann::json diagramJson(const nlohmann::json& signal, const std::string& caption, int lat,
-                           const std::string& stimulus) {
+                           const std::string& stimulus, const nlohmann::json& values) {
   return {{"signal", signal},
           {"head", {{"text", caption}, {"tock", -1}}},
           {"foot", {{"text", "cycle n (label) ends with rising edge n after reset release; the "
@@ -233,6 +324,7 @@ nlohmann::json diagramJson(const nlohmann::json& signal, const std::string& capt
           {"ftaccel", {{"latency", lat},
                        {"columns", "column 0 = reset cycle, column n + 1 = cycle n"},
                        {"stimulus", stimulus},
+                       {"values", values},
                        {"generator", "ftaccel generate (flow/Integration.cpp); render with "
                                      "wavedrom-cli -i <top>_timing.json -s <top>_timing.svg"}}}};
 }
@@ -305,72 +397,84 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
         "cycles {}..{} while v{} waits",
         ip.top, rows, swapTake, firstOut, lat, ip.latencyFormula, stallFrom, stallTo, inLowFrom, inLowTo,
         kEarlyVectors);
-    return diagramJson(signal, caption, lat, stimulus);
+    nlohmann::json values = nlohmann::json::object();
+    for (int k = 0; k < rows; ++k) values[fmt::format("w{}", k)] = 1;
+    for (int i = 0; i < kVectors; ++i) {
+      values[fmt::format("v{}", i)] = i + 1;
+      values[fmt::format("y{}", i)] = rows * (i + 1);
+    }
+    return diagramJson(signal, caption, lat, stimulus, values);
   }
-  // OS (fixed edges, the OS ctrl has no back-pressure toward the input here): one tile of
-  // `rows` steps taken at edges 0..rows-1, its result rows from the last step + latency, the
-  // last row held one cycle (out_ready_i low). Edge n ends cycle n; column n + 1 shows cycle n.
-  const int vectors = rows;
-  std::vector<int> take(vectors), result(vectors);
-  for (int i = 0; i < vectors; ++i) take[i] = i;
-  for (int i = 0; i < vectors; ++i) result[i] = take.back() + lat + i;
-  const int stalled = result.back();  // out_ready_i low in this cycle: the last result waits one edge
-  const int columns = stalled + 5;
-  auto cycleOf = [](int column) { return column - 1; };
-
-  auto bit = [&](const std::string& name, auto high) {
+  // OS: the tile scenario; labels k<i> (step i of its tile), t<j> (tile j) and y<j>.<r> (row r
+  // of tile j's result), with their lane values in ftaccel.values.
+  const std::vector<TileColumn> tc = tileScenario(pipe, rows);
+  const std::vector<int> lengths = osTileLengths(rows);
+  auto bit = [&](const std::string& name, bool TileColumn::*field) {
     Wave w{name, false, {}};
-    for (int col = 0; col < columns; ++col) w.cols.push_back(high(cycleOf(col)) ? "1" : "0");
-    return w;
+    for (const auto& c : tc) w.cols.push_back(c.*field ? "1" : "0");
+    return w.json();
   };
   auto data = [&](const std::string& name, auto label) {
     Wave w{name, true, {}};
-    for (int col = 0; col < columns; ++col) w.cols.push_back(label(cycleOf(col)));
-    return w;
+    for (const auto& c : tc) w.cols.push_back(label(c));
+    return w.json();
   };
-  // The beat offered in cycle t: the first one not yet taken before t.
-  auto offered = [&](int t) {
-    for (int i = 0; i < vectors; ++i)
-      if (take[i] >= t) return t >= 0 ? i : -1;
-    return -1;
-  };
-  auto outTake = [&](int i) { return i == vectors - 1 ? result[i] + 1 : result[i]; };
-  auto outValid = [&](int t) {
-    for (int i = 0; i < vectors; ++i)
-      if (t >= result[i] && t <= outTake(i) && (i == 0 || t > outTake(i - 1))) return true;
-    return false;
-  };
-  // out_data_o holds the last result after out_valid_o falls.
-  auto outLabel = [&](int t) {
-    int k = -1;
-    for (int i = 0; i < vectors; ++i)
-      if (t >= result[i] && (i == 0 || t > outTake(i - 1))) k = i;
-    return k < 0 ? std::string("0") : fmt::format("y{}", k);
-  };
-
   nlohmann::json signal = nlohmann::json::array();
-  signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(static_cast<size_t>(columns - 1), '.')}});
-  signal.push_back(bit("rst_ni", [](int t) { return t >= 0; }).json());
-  const std::string stimulus = fmt::format(
-      "one tile of {} steps: in_x_i and in_w_i every lane 1, so every lane of every result row y<r> is {}", rows, rows);
+  signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(tc.size() - 1, '.')}});
+  {
+    Wave r{"rst_ni", false, {}};
+    for (size_t i = 0; i < tc.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
+    signal.push_back(r.json());
+  }
   nlohmann::json in = nlohmann::json::array({"in"});
-  in.push_back(bit("in_valid_i", [&](int t) { return offered(t) >= 0; }).json());
-  in.push_back(bit("in_ready_o", [](int) { return true; }).json());
-  in.push_back(bit("in_last_i", [&](int t) { return offered(t) == vectors - 1; }).json());
-  in.push_back(data("in_x_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
-  in.push_back(data("in_w_i", [&](int t) { int i = offered(t); return i < 0 ? std::string("x") : fmt::format("k{}", i); }).json());
+  in.push_back(bit("in_valid_i", &TileColumn::inValid));
+  in.push_back(bit("in_ready_o", &TileColumn::inReady));
+  in.push_back(bit("in_last_i", &TileColumn::last));
+  in.push_back(data("in_x_i", [](const TileColumn& c) { return c.step < 0 ? std::string("x") : fmt::format("k{}", c.step); }));
+  in.push_back(data("in_w_i", [](const TileColumn& c) { return c.tile < 0 ? std::string("x") : fmt::format("t{}", c.tile); }));
   signal.push_back(in);
   nlohmann::json out = nlohmann::json::array({"out"});
-  out.push_back(bit("out_valid_o", outValid).json());
-  out.push_back(bit("out_ready_i", [&](int t) { return t != stalled; }).json());
-  out.push_back(data("out_data_o", outLabel).json());
+  out.push_back(bit("out_valid_o", &TileColumn::outValid));
+  out.push_back(bit("out_ready_i", &TileColumn::outReady));
+  out.push_back(data("out_data_o", [](const TileColumn& c) {
+    return c.headTile < 0 ? std::string("0") : fmt::format("y{}.{}", c.headTile, c.headRow);
+  }));
   signal.push_back(out);
-
+  // Lane values of the labels: x = 1 and w = j + 1 in every lane of tile j's steps, so every
+  // lane of tile j's result rows is length_j * (j + 1).
+  nlohmann::json values = nlohmann::json::object();
+  for (int j = 0; j < static_cast<int>(lengths.size()); ++j) {
+    values[fmt::format("t{}", j)] = j + 1;
+    for (int r = 0; r < rows; ++r) values[fmt::format("y{}.{}", j, r)] = lengths[static_cast<size_t>(j)] * (j + 1);
+  }
+  for (int i = 0; i < rows; ++i) values[fmt::format("k{}", i)] = 1;
+  // Edges of the caption, read back from the trace (column n + 1 = cycle n).
+  int firstOut = -1, stallFrom = -1, stallTo = -1, inLowFrom = -1, inLowTo = -1, bubble = -1;
+  std::vector<int> lastTake;
+  for (size_t i = 1; i < tc.size(); ++i) {
+    const int t = static_cast<int>(i) - 1;
+    const auto& c = tc[i];
+    if (c.inValid && c.inReady && c.last) lastTake.push_back(t);
+    if (c.inValid && !c.inReady && c.last && firstOut < 0 && bubble < 0) bubble = t;
+    if (c.outValid && firstOut < 0) firstOut = t;
+    if (!c.outReady) (stallFrom < 0 ? stallFrom : stallTo) = t, stallTo = t;
+    if (firstOut >= 0 && c.inValid && !c.inReady) (inLowFrom < 0 ? inLowFrom : inLowTo) = t, inLowTo = t;
+  }
+  std::string tiles;
+  for (size_t j = 0; j < lengths.size(); ++j) tiles += fmt::format("{}tile {}: {} steps", j ? ", " : "", j, lengths[j]);
+  const std::string stimulus = fmt::format(
+      "{}; in_x_i every lane 1 (label k<i>: step i), in_w_i every lane j + 1 in tile j (label t<j>), so "
+      "every lane of result row y<j>.<r> is (tile j's steps) * (j + 1); ftaccel.values gives each label's "
+      "lane value",
+      tiles);
   const std::string caption = fmt::format(
-      "{}: reset, one tile of {} steps taken at edges 0..{}, result rows from edge {} (latency {} = {}), "
-      "out_ready_i low in cycle {}",
-      ip.top, rows, rows - 1, result.front(), lat, ip.latencyFormula, stalled);
-  return diagramJson(signal, caption, lat, stimulus);
+      "{}: reset, tile 0 of {} steps (last step taken at edge {}) and tile 1 of {} steps (last step {}at "
+      "edge {}), result rows from edge {} (latency {} = {}); out_ready_i low in cycles {}..{}: the output "
+      "buffer fills and in_ready_o is low in cycles {}..{} while tile {} waits",
+      ip.top, lengths[0], lastTake.at(0), lengths[1],
+      bubble >= 0 ? fmt::format("held by in_ready_o low in cycle {}, a tile ending no sooner than {} cycles after the previous, taken ", bubble, rows) : std::string(),
+      lastTake.at(1), firstOut, lat, ip.latencyFormula, stallFrom, stallTo, inLowFrom, inLowTo, lengths.size() - 1);
+  return diagramJson(signal, caption, lat, stimulus, values);
 }
 
 }  // namespace ftaccel::flow

@@ -6,7 +6,7 @@
 
 #include "contract/CampaignOptionsJson.h"
 #include "contract/CampaignRecordJson.h"
-#include "contract/SimOptions.h"
+#include "contract/SimOptionsJson.h"
 
 using namespace ftaccel;
 using contract::Wide;

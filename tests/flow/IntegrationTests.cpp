@@ -183,9 +183,9 @@ std::map<std::string, std::vector<std::string>> expandWaves(const nlohmann::json
 // diagram's stimulus says, "x" as unknown) and compares every output with it just before the
 // rising edge that ends the column. rst_ni starts unknown, so its fall to 0 in column 0 is an
 // edge that resets the flip-flops before the first comparison.
-std::string timingTb(const Package& p, const std::map<std::string, std::vector<std::string>>& waves) {
-  const int rows = p.cfg.array.rows, bits = p.cfg.data.bits, acc = p.cfg.data.accBits;
-  const bool os = p.cfg.array.dataflow == config::Dataflow::OS;
+std::string timingTb(const Package& p, const std::map<std::string, std::vector<std::string>>& waves,
+                     const nlohmann::json& values) {
+  const int bits = p.cfg.data.bits, acc = p.cfg.data.accBits;
   std::string decl, body;
   for (const auto& port : p.ip.ports) {
     const std::string range = port.width == 1 ? "" : fmt::format("[{}:0] ", port.width - 1);
@@ -195,13 +195,9 @@ std::string timingTb(const Package& p, const std::map<std::string, std::vector<s
   auto value = [&](const units::TopPort& port, const std::string& v) -> std::string {
     if (v == "0" || v == "1") return port.width == 1 ? "1'b" + v : "'0";
     if (v == "x") return "'x";
-    const int n = std::stoi(v.substr(1));
     const int lane = port.dir == ir::Dir::Out ? acc : bits;
-    int lanes = port.width / lane;
-    int each = 1;  // load beats and OS operands: every lane 1
-    if (port.dir == ir::Dir::Out) each = os ? rows : rows * (n + 1);
-    else if (v[0] == 'v') each = n + 1;
-    return fmt::format("{{{}{{{}'d{}}}}}", lanes, lane, each);
+    const int lanes = port.width / lane;
+    return fmt::format("{{{}{{{}'d{}}}}}", lanes, lane, values.at(v).get<int>());  // every lane the label's value
   };
   const size_t columns = waves.at("rst_ni").size();
   for (size_t col = 0; col < columns; ++col) {
@@ -347,10 +343,11 @@ TEST_CASE("the WaveDrom timing example matches a Verilator --timing simulation o
         {"array.dataflow=\"is\"", "array.rows=3", "array.cols=2", "data.bits=4"}}) {
     Package p(sets);
     INFO(p.ip.top);
-    const auto waves = expandWaves(nlohmann::json::parse(test::readFile(p.dir / ("ip/" + p.ip.top + "_timing.json"))));
+    const auto diagram = nlohmann::json::parse(test::readFile(p.dir / ("ip/" + p.ip.top + "_timing.json")));
+    const auto waves = expandWaves(diagram);
     // Two-state: rst_ni cannot start unknown, so it starts high for one time unit and column
     // 0's fall resets.
-    std::string tb = timingTb(p, waves);
+    std::string tb = timingTb(p, waves, diagram["ftaccel"]["values"]);
     replaceAll(tb, "  logic rst_ni;\n", "  logic rst_ni = 1'b1;\n");
     replaceAll(tb, "  initial begin\n", "  initial begin\n    #1;\n");
     REQUIRE(tb.find("logic rst_ni = 1'b1;") != std::string::npos);
@@ -371,6 +368,7 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
        {std::vector<std::string>{"array.rows=2", "array.cols=3"},
         {"array.dataflow=\"is\"", "array.rows=3", "array.cols=2", "data.bits=4"},
         {"array.dataflow=\"os\"", "array.rows=3", "array.cols=2"},
+        {"array.dataflow=\"os\"", "array.rows=1", "array.cols=3", "protect.bypass=true"},
         {"array.rows=2", "array.cols=2", "protect.afd.enable=true"},
         {"array.rows=1", "array.cols=1", "data.bits=4"},
         {"array.rows=3", "array.cols=4", "protect.median.enable=true", "protect.sanity_check=\"spatial\""}}) {
@@ -390,16 +388,14 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
     const units::StreamPortNames sp = units::streamPortNames(p.cfg.array.dataflow);
     const auto& valid = waves.at(os ? "in_valid_i" : sp.stream + "_valid_i");
     const auto& ready = waves.at(os ? "in_ready_o" : sp.stream + "_ready_o");
-    long lastTake = -1, firstTake = -1;
-    for (size_t c = 0; c < columns; ++c)
-      if (valid[c] == "1" && ready[c] == "1") {
-        lastTake = (long)c;
-        if (firstTake < 0) firstTake = (long)c;
-      }
-    CHECK(firstOut - (os ? lastTake : firstTake) == manifest["latency"]["cycles"].get<int>());
-    if (!os) {
+    long firstTake = -1;  // WS/IS: the first vector's handshake; OS: the first tile's last step's
+    for (size_t c = 0; c < columns && firstTake < 0; ++c)
+      if (valid[c] == "1" && ready[c] == "1" && (!os || waves.at("in_last_i")[c] == "1")) firstTake = (long)c;
+    CHECK(firstOut - firstTake == manifest["latency"]["cycles"].get<int>());
+    {
       // Back-pressure: a result waits (out_valid_o high, out_ready_i low), and while the output
-      // buffer is full a vector offered after the first result waits (in_ready_o low), then is taken.
+      // buffer is full a vector (OS: a step) offered after the first result waits (in_ready_o
+      // low), then is taken.
       const auto& outReady = waves.at("out_ready_i");
       bool outWait = false, inWait = false, inTakenAfterWait = false;
       for (size_t c = (size_t)firstOut; c < columns; ++c) {
@@ -412,7 +408,14 @@ TEST_CASE("the WaveDrom timing example matches the RTL cycle by cycle under Icar
       CHECK(inTakenAfterWait);
       CHECK(diagram["head"]["text"].get<std::string>().find("in_ready_o is low in cycles") != std::string::npos);
     }
-    test::writeFile(p.dir / "tb.sv", timingTb(p, waves));
+    if (os && p.cfg.array.rows > 1) {
+      // The early-last rule: tile 1's last step waits (in_ready_o low) before the first result.
+      bool lastWaits = false;
+      for (size_t c = 0; c < (size_t)firstOut; ++c)
+        lastWaits = lastWaits || (valid[c] == "1" && ready[c] == "0" && waves.at("in_last_i")[c] == "1");
+      CHECK(lastWaits);
+    }
+    test::writeFile(p.dir / "tb.sv", timingTb(p, waves, diagram["ftaccel"]["values"]));
     const auto c = p.run({"iverilog", "-g2012", "-o", "sim.vvp", "-s", "tb", "tb.sv"});
     INFO(c.output);
     REQUIRE(c.exitCode == 0);

@@ -65,8 +65,9 @@ class Bypass final : public ProtectionUnit {
   }
 
   void attachTop(Module& top, Instance& array, const config::Config&) const override {
-    top.description.push_back("Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column");
-    top.description.push_back("c) into the chain, row 0 first, rows beats in all; change it only while idle.");
+    top.description.insert(top.description.end(),
+                           {"Bypass mask: bypass_valid_i shifts one row of bypass bits (lane c = column",
+                            "c) into the chain, row 0 first, rows beats in all; change it only while idle."});
     top.ports.push_back({Dir::In, "bypass_valid_i", "", "shift one bypass row in"});
     top.ports.push_back({Dir::In, "bypass_data_i", "Cols", "Cols bypass bits"});
     array.ports.push_back({"bypass_shift_i", "bypass_valid_i"});
