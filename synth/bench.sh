@@ -37,8 +37,8 @@ if want cosim; then
   entries+=("$(bash "$here/cosim_speed.sh" "$ft" 16 500000)")
 fi
 if want cosim128; then
-  echo "[bench] co-simulation model 128x128 8-bit: cold build, 2,000 vectors compared" >&2
-  entries+=("$(bash "$here/cosim_model.sh" "$ft" 128 2000)")
+  echo "[bench] co-simulation model 128x128 8-bit: cold build, 10,000 vectors compared" >&2
+  entries+=("$(bash "$here/cosim_model.sh" "$ft" 128 10000)")
 fi
 if want simcmp; then
   echo "[bench] Icarus vs Verilator --binary, one testbench, 16x16 8-bit" >&2
