@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measurements behind `make bench`: Verilator model build time and peak memory, co-simulation
-# speed beside a bare Verilator model, Icarus vs Verilator on one testbench, the lint and model
+# speed beside a bare Verilator model, a 128x128 co-simulation model (build time, peak memory,
+# cycles/s with every output compared), Icarus vs Verilator on one testbench, the lint and model
 # build curve 16x16..256x256 (CSV + PNG), synthesis runtime and area (generic library; SkyWater
 # 130 nm when available: PE figures of both synthesis goals, enable-net calibration).
 # Writes build/bench.json (and build/bench_scaling.csv/.png). Usage: synth/bench.sh BUILD_DIR
 # [SKY130_LIBERTY]. Env: SCALING_MAX (largest size of the curve, default 256), ICARUS_CYCLES,
-# VERILATOR_CYCLES (simulator comparison), BENCH_SKIP (words: scaling simcmp cosim pe calib).
+# VERILATOR_CYCLES (simulator comparison), BENCH_SKIP (words: scaling simcmp cosim cosim128 pe
+# calib).
 set -euo pipefail
 build=${1:-build}
 sky=${2:-../shared/pdk/sky130hd_tt.lib.gz}
@@ -32,7 +34,11 @@ for n in 16 64; do
 done
 if want cosim; then
   echo "[bench] co-simulation speed 16x16 8-bit beside a bare Verilator model" >&2
-  entries+=("$(bash "$here/cosim_speed.sh" "$ft" 16 200000)")
+  entries+=("$(bash "$here/cosim_speed.sh" "$ft" 16 500000)")
+fi
+if want cosim128; then
+  echo "[bench] co-simulation model 128x128 8-bit: cold build, 10,000 vectors compared" >&2
+  entries+=("$(bash "$here/cosim_model.sh" "$ft" 128 10000)")
 fi
 if want simcmp; then
   echo "[bench] Icarus vs Verilator --binary, one testbench, 16x16 8-bit" >&2

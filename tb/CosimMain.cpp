@@ -94,7 +94,31 @@ Pattern parsePattern(const std::string& name) {
   std::exit(2);
 }
 
-// Operand generator: random values plus the corner cases the SPEC asks for.
+// splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014;
+// the generator that seeds xoshiro): a 64-bit state advanced by a constant, then mixed. One add,
+// two multiplies and three shifts per draw; std::mt19937_64 with uniform_int_distribution (a
+// 64-bit division per value) was about a tenth of a 16x16 co-simulation's time.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Operand generator: random values plus the corner cases the SPEC asks for. The workload is a
+// function of the seed alone: splitmix64 draws from state `seed`, in the order the driver asks
+// for values. Random operands are consecutive data.bits-bit fields of a draw, from its top, as
+// two's-complement numbers (uniform over the whole range, which has exactly 2^bits values):
+// floor(64 / bits) operands per draw (8 at 8 bits), the rest of a draw unused. chance(p) is
+// true without a draw for p >= 1, else draw / 2^64 < p (top 53 bits); pick(n) is
+// floor(draw * n / 2^64); both take whole draws of their own and leave the operand fields.
 class Stimulus {
  public:
   Stimulus(uint64_t seed, const std::string& pattern) : rng_(seed), pattern_(parsePattern(pattern)) {}
@@ -105,8 +129,19 @@ class Stimulus {
       case Pattern::Zero: return 0;
       case Pattern::Max: return weight ? kLo : kHi;  // most negative times most positive
       case Pattern::Alt: return ((i + j) % 2 == 0) != weight ? kLo : kHi;
-      default: return std::uniform_int_distribution<int64_t>(kLo, kHi)(rng_);
+      default: return random();
     }
+  }
+  // A uniformly random operand of data.bits bits: the next field of the current draw.
+  int64_t random() {
+    if (left_ < kBits) {
+      fields_ = rng_.next();
+      left_ = 64;
+    }
+    const int64_t v = static_cast<int64_t>(fields_) >> (64 - kBits);
+    fields_ <<= kBits;  // data.bits <= 32
+    left_ -= kBits;
+    return v;
   }
 
   // Each batch of the "mixed" pattern picks one of the others.
@@ -114,16 +149,20 @@ class Stimulus {
     if (pattern_ != Pattern::Mixed) return pattern_;
     static const Pattern choices[] = {Pattern::Random, Pattern::Neg, Pattern::Zero,
                                       Pattern::Alt,    Pattern::Max, Pattern::Random};
-    return choices[std::uniform_int_distribution<int>(0, 5)(rng_)];
+    return choices[pick(6)];
   }
 
-  bool chance(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-  int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  bool chance(double p) { return p >= 1.0 || static_cast<double>(rng_.next() >> 11) * 0x1p-53 < p; }
+  int pick(int n) {
+    return static_cast<int>((static_cast<ULaneWide>(rng_.next()) * static_cast<unsigned>(n)) >> 64);
+  }
 
  private:
-  static inline const int64_t kLo = ftaccel::golden::minValue(kBits);
-  static inline const int64_t kHi = ftaccel::golden::maxValue(kBits);
-  std::mt19937_64 rng_;
+  static constexpr int64_t kLo = -(int64_t{1} << (kBits - 1));
+  static constexpr int64_t kHi = (int64_t{1} << (kBits - 1)) - 1;
+  SplitMix64 rng_;
+  uint64_t fields_ = 0;  // the current draw, its unused operand fields at the top
+  int left_ = 0;         // bits of it not yet used
   Pattern pattern_;
 };
 
@@ -182,8 +221,20 @@ struct Batch {
   Matrix index;               // flow-controlling PEs: the index bits of `stored` (wload_idx_i)
   long parityZeroed = 0;      // weight parity: words the IP must zero in this load
   long bitErrors = 0;         // --memory-ber: bits flipped in the stored image
-  std::vector<std::vector<int64_t>> vectors;
+  Matrix x;                   // the streamed vectors, one row of kIn lanes each (contiguous)
+  const int64_t* vector(long i) const { return &x.data[(size_t)i * kIn]; }
+  long size() const { return x.rows; }
 };
+
+// The tiler's vectors (kIn lanes each) as the rows of a Matrix.
+Matrix rowsOf(const std::vector<std::vector<int64_t>>& vectors) {
+  Matrix m((int)vectors.size(), kIn);
+  for (size_t i = 0; i < vectors.size(); ++i) {
+    if (vectors[i].size() != (size_t)kIn) usage("a tile's vector does not have rows x group_l lanes");
+    std::copy(vectors[i].begin(), vectors[i].end(), &m.at((int)i, 0));
+  }
+  return m;
+}
 
 // The stored weight image (WS) and what the array loads from it: --memory-ber flips bits of the
 // image; with weight parity the host packs it first and the IP zeroes every odd word
@@ -395,6 +446,92 @@ inline std::vector<int64_t> seenByArray(std::vector<int64_t> x) {
 inline const std::vector<int64_t>& seenByArray(const std::vector<int64_t>& x) { return x; }
 #endif
 
+// Vector i of a batch as the array sees it, without a copy when no filter is built.
+class SeenVector {
+ public:
+  SeenVector(const Batch& b, long i) {
+#if FTACCEL_INPUT_FILTERS
+    filtered_ = seenByArray(std::vector<int64_t>(b.vector(i), b.vector(i) + kIn));
+    data_ = filtered_.data();
+#else
+    data_ = b.vector(i);
+#endif
+  }
+  const int64_t* data() const { return data_; }
+  std::vector<int64_t> copy() const { return {data_, data_ + kIn}; }
+
+ private:
+  const int64_t* data_;
+#if FTACCEL_INPUT_FILTERS
+  std::vector<int64_t> filtered_;
+#endif
+};
+
+// The golden check of one output vector: y[c] = sum_k x[k] * w[k][c], exact, against the lanes
+// taken from out_data_o, once per output handshake. The sums are computed in the narrowest
+// type that holds them exactly (they never exceed 2*data.bits plus the bits of kIn): 32 bits
+// with 16-bit operands (data.bits <= 15 and the sum below 31 bits; a loop the compiler
+// vectorizes), else 64 bits (below 63), else golden::arrayOutput's 128 bits. No allocation on
+// the per-vector path; the weights' 16-bit copy is made once per batch.
+constexpr int kInBits = [] {
+  int b = 0;
+  while ((1L << b) <= kIn) ++b;
+  return b;
+}();
+constexpr bool kSums32 = 2 * kBits + kInBits < 31;
+constexpr bool kSums64 = 2 * kBits + kInBits < 63;
+
+class GoldenCheck {
+ public:
+  GoldenCheck() : x16_(kSums32 ? (size_t)kIn : 0), acc32_(kSums32 ? (size_t)kOut : 0), acc64_(kSums64 ? (size_t)kOut : 0) {}
+
+  // Whether got[0..kOut) equals the golden result of x against w (w: the batch's weights,
+  // unchanged during the run; its 16-bit copy is remade when another matrix comes).
+  bool matches(const int64_t* x, const Matrix& w, const Wide* got) {
+    bool same = true;
+    if constexpr (kSums32) {
+      if (&w != narrowed_) narrow(w);
+      for (int k = 0; k < kIn; ++k) x16_[(size_t)k] = (int16_t)x[k];
+      int32_t* acc = acc32_.data();
+      std::fill(acc, acc + kOut, 0);
+      const int16_t* row = w16_.data();
+      for (int k = 0; k < kIn; ++k, row += kOut) {
+        const int16_t xk = x16_[(size_t)k];
+        for (int c = 0; c < kOut; ++c) acc[c] += xk * row[c];
+      }
+      for (int c = 0; c < kOut; ++c) same &= got[c] == acc[c];
+    } else if constexpr (kSums64) {
+      int64_t* acc = acc64_.data();
+      std::fill(acc, acc + kOut, 0);
+      const int64_t* row = w.data.data();
+      for (int k = 0; k < kIn; ++k, row += kOut) {
+        const int64_t xk = x[k];
+        for (int c = 0; c < kOut; ++c) acc[c] += xk * row[c];
+      }
+      for (int c = 0; c < kOut; ++c) same &= got[c] == acc[c];
+    } else {
+      const std::vector<Wide> y = expected(x, w);
+      same = std::equal(got, got + kOut, y.begin());
+    }
+    return same;
+  }
+  // The exact golden result (for the mismatch message).
+  static std::vector<Wide> expected(const int64_t* x, const Matrix& w) {
+    return ftaccel::golden::arrayOutput(std::vector<int64_t>(x, x + kIn), w);
+  }
+
+ private:
+  void narrow(const Matrix& w) {
+    w16_.resize(w.data.size());
+    for (size_t i = 0; i < w.data.size(); ++i) w16_[i] = (int16_t)w.data[i];
+    narrowed_ = &w;
+  }
+  std::vector<int16_t> x16_, w16_;
+  std::vector<int32_t> acc32_;
+  std::vector<int64_t> acc64_;
+  const Matrix* narrowed_ = nullptr;
+};
+
 #include "ProtocolFuzz.h"
 
 int main(int argc, char** argv) {
@@ -433,7 +570,7 @@ int main(int argc, char** argv) {
         b.stored = std::move(t.packed.values);
         b.index = std::move(t.packed.index);
         b.weights = std::move(t.logical);
-        b.vectors = std::move(t.vectors);
+        b.x = rowsOf(t.vectors);
         batches.push_back(std::move(b));
       }
     }
@@ -445,11 +582,11 @@ int main(int argc, char** argv) {
       b.tileIn = t.tileIn;
       b.tileOut = t.tileOut;
       b.weights = std::move(t.stationary);
-      b.vectors = std::move(t.vectors);
+      b.x = rowsOf(t.vectors);
       batches.push_back(std::move(b));
     }
     long total = 0;
-    for (const auto& t : batches) total += (long)t.vectors.size();
+    for (const auto& t : batches) total += t.size();
     opt.vectors = total;
   }
   for (long done = 0; !opt.product.b && done < opt.vectors; done += opt.batch) {
@@ -462,13 +599,10 @@ int main(int argc, char** argv) {
       for (int k = 0; k < kRows; ++k)
         for (int c = 0; c < kCols; ++c) b.weights.at(k, c) = stim.value(p, k, c, true);
     }
-    long n = std::min(opt.batch, opt.vectors - done);
-    b.vectors.reserve((size_t)n);
-    for (long m = 0; m < n; ++m) {
-      std::vector<int64_t> x(kIn);
-      for (int k = 0; k < kIn; ++k) x[k] = stim.value(p, m, k, false);
-      b.vectors.push_back(std::move(x));
-    }
+    const long n = std::min(opt.batch, opt.vectors - done);
+    b.x = Matrix((int)n, kIn);
+    for (long m = 0; m < n; ++m)
+      for (int k = 0; k < kIn; ++k) b.x.at((int)m, k) = stim.value(p, m, k, false);
     batches.push_back(std::move(b));
   }
 
@@ -537,6 +671,8 @@ int main(int argc, char** argv) {
 #endif
   long latMin = 1L << 40, latMax = -1, stalls = 0, earlyValid = 0, index = 0;
   std::string firstMismatch;
+  GoldenCheck golden;
+  std::vector<Wide> gotBuf(kOut);  // one output vector, reused every handshake
   // Generous bound: every vector and every reload at the slowest offered rate, 4x over.
   double slowest = std::min({opt.inValidProb, opt.outReadyProb, opt.wloadValidProb, 1.0});
   long work = opt.vectors + (long)batches.size() * (2L * kRows + kCols) + kLatency;
@@ -560,7 +696,7 @@ int main(int argc, char** argv) {
     const bool ready = stim.chance(opt.outReadyProb);
     io.offer({offerVec, swapVec, offerLoad, ready});
     if (haveVec) {
-      io.streamLanes(batches[vecBatch].vectors[vecIndex].data(), kIn);
+      io.streamLanes(batches[vecBatch].vector((long)vecIndex), kIn);
     }
     if (haveLoad) {
       for (int c = 0; c < kCols; ++c) io.loadLane((int)loadRow, c, batches[loadBatch].stored.at((int)loadRow, c));
@@ -597,12 +733,12 @@ int main(int argc, char** argv) {
         long lat = cycle - p.acceptCycle;
         latMin = std::min(latMin, lat);
         latMax = std::max(latMax, lat);
-        const std::vector<Wide> expected =
-            ftaccel::golden::arrayOutput(seenByArray(batches[p.batch].vectors[(size_t)p.row]), batches[p.batch].weights, kBits);
-        Wide got[kOut];
+        Wide* got = gotBuf.data();
+        const SeenVector seen(batches[p.batch], p.row);
         getLanes<kAccBits>(top->out_data_o, got, kOut);
-        if (!std::equal(got, got + kOut, expected.begin())) {
+        if (!golden.matches(seen.data(), batches[p.batch].weights, got)) {
           ++mismatches;
+          const std::vector<Wide> expected = GoldenCheck::expected(seen.data(), batches[p.batch].weights);
           const int c = (int)(std::mismatch(got, got + kOut, expected.begin()).first - got);
           if (firstMismatch.empty())
             firstMismatch = "vector " + std::to_string(p.index) + " column " + std::to_string(c) +
@@ -610,7 +746,7 @@ int main(int argc, char** argv) {
                             ftaccel::golden::toString(got[c]);
         }
 #if FTACCEL_UNIT_SANITY
-        sanityFlags.taken(std::vector<Wide>(got, got + kCols), seenByArray(batches[p.batch].vectors[(size_t)p.row]),
+        sanityFlags.taken(std::vector<Wide>(got, got + kCols), seen.copy(),
                           batches[p.batch].weights);
 #endif
 #if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
@@ -632,15 +768,16 @@ int main(int argc, char** argv) {
       const Batch& b = batches[vecBatch];
       inflight.push_back({cycle, index++, vecBatch, (long)vecIndex});
       // Vectors whose result the pruning changes: they show the RTL really bypassed.
-      if (fs.bypassed && ftaccel::golden::arrayOutput(seenByArray(b.vectors[vecIndex]), b.weights, kBits) !=
-                             ftaccel::golden::arrayOutput(seenByArray(b.vectors[vecIndex]), b.unpruned))
+      if (fs.bypassed && ftaccel::golden::arrayOutput(SeenVector(b, (long)vecIndex).copy(), b.weights, kBits) !=
+                             ftaccel::golden::arrayOutput(SeenVector(b, (long)vecIndex).copy(), b.unpruned))
         ++prunedVisible;
 #if FTACCEL_INPUT_FILTERS
-      rep.filtered += seenByArray(b.vectors[vecIndex]) != b.vectors[vecIndex];
+      rep.filtered += !std::equal(b.vector((long)vecIndex), b.vector((long)vecIndex) + kIn,
+                                  SeenVector(b, (long)vecIndex).data());
 #endif
       if (firstAccept < 0) firstAccept = cycle;
 #if FTACCEL_UNIT_SANITY && FTACCEL_SANITY_TEMPORAL
-      temporal.accepted(seenByArray(b.vectors[vecIndex]), swapVec, b.weights);
+      temporal.accepted(SeenVector(b, (long)vecIndex).copy(), swapVec, b.weights);
 #endif
 #if FTACCEL_UNIT_WEIGHT_PARITY
       // The batch's load is complete and the next one has not started: its count is final.
@@ -652,7 +789,7 @@ int main(int argc, char** argv) {
       }
 #endif
       if (vecIndex == 0 && !opt.noSwap) ++swaps;
-      if (++vecIndex == b.vectors.size()) {
+      if ((long)++vecIndex == b.size()) {
         vecIndex = 0;
         ++vecBatch;
       }
