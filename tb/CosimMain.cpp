@@ -17,6 +17,7 @@
 #include "Campaign.h"
 #include "ModelReset.h"
 #include "PortAccess.h"
+#include "SplitMix64.h"
 #include "StreamDriver.h"
 #include "Vtop.h"
 #include "SimIo.h"
@@ -94,23 +95,9 @@ Pattern parsePattern(const std::string& name) {
   std::exit(2);
 }
 
-// splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014;
-// the generator that seeds xoshiro): a 64-bit state advanced by a constant, then mixed. One add,
-// two multiplies and three shifts per draw; std::mt19937_64 with uniform_int_distribution (a
+// The stimulus generator is tb/SplitMix64.h: std::mt19937_64 with uniform_int_distribution (a
 // 64-bit division per value) was about a tenth of a 16x16 co-simulation's time.
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using ftaccel::tb::SplitMix64;
 
 // Operand generator: random values plus the corner cases the SPEC asks for. The workload is a
 // function of the seed alone: splitmix64 draws from state `seed`, in the order the driver asks

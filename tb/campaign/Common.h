@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "SplitMix64.h"
 #include "campaign/CampaignIo.h"
 #include "contract/CampaignOptions.h"
 #include "cosim_config.h"
@@ -71,22 +72,6 @@ struct Fault {
 
 using Options = ftaccel::contract::CampaignOptions;
 
-// splitmix64: cheap to seed (one per fault), good enough for picking sites and cycles.
-class Rng {
- public:
-  using result_type = uint64_t;
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  static constexpr result_type min() { return 0; }
-  static constexpr result_type max() { return ~0ull; }
-  result_type operator()() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using Rng = ftaccel::tb::SplitMix64;  // fault draws: one seeded generator per fault
 
 }  // namespace ftaccel::campaign
