@@ -83,13 +83,15 @@ lint-large: build
 # Random-configuration regression: N valid configurations drawn from SEED, SEED+1, ... (config i
 # from seed SEED+i alone), each generated, linted (Verilator -Wall, Icarus, Yosys), co-simulated
 # and run through a FUZZ_FAULTS-fault campaign; results in $(BUILD)/fuzz/results.jsonl.
-# A failure prints its seed; `make fuzz N=1 SEED=<seed>` repeats it.
+# FUZZ_JOBS configurations run at once (default JOBS). A failure prints its seed;
+# `make fuzz N=1 SEED=<seed>` repeats it.
 N          ?= 10
 SEED       ?= 1
 FUZZ_MAX   ?= 64
 FUZZ_FAULTS ?= 20
+FUZZ_JOBS  ?= $(JOBS)
 fuzz: build
-	python3 tools/fuzz/fuzz.py -n $(N) --seed $(SEED) --max-size $(FUZZ_MAX) --faults $(FUZZ_FAULTS) \
+	python3 tools/fuzz/fuzz.py -n $(N) --seed $(SEED) --max-size $(FUZZ_MAX) --faults $(FUZZ_FAULTS) -j $(FUZZ_JOBS) \
 	  --ftaccel $(FTACCEL) --work $(BUILD)/fuzz
 
 # AddressSanitizer + UndefinedBehaviorSanitizer: the generator and tests built in build-asan,

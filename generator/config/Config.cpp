@@ -193,7 +193,7 @@ void applyOverride(const std::string& text, Sources& src, DiagnosticBag& diags) 
 std::string describe(const toml::node& node) {
   std::ostringstream os;
   node.visit([&](auto&& v) { os << v; });
-  if (node.is_string()) return "\"" + os.str() + "\"";
+  if (node.is_string()) return fmt::format("\"{}\"", os.str());
   if (node.is_table()) return "a table";
   if (node.is_array()) return "an array";
   return os.str();

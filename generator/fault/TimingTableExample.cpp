@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace ftaccel::fault {
 
 namespace {
@@ -119,7 +121,7 @@ std::string renderExampleTable(const ExampleModel& m) {
   for (const CompressedEntry& e : entries) {
     s += std::to_string(e.a) + " " + std::to_string(e.b) + " :";
     for (const CompressedOutcome& o : e.outcomes)
-      s += " " + std::to_string(o.value) + ":" + toText(o.probability);
+      s += fmt::format(" {}:{}", o.value, toText(o.probability));
     s += "\n";
   }
   return s;

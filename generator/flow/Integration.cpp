@@ -313,6 +313,57 @@ std::vector<TileColumn> tileScenario(const units::PipelineModel& pipe, int rows)
   return cols;
 }
 
+// Column-wise waves of a scenario trace (one Column per clock column), shared by the WS/IS and
+// OS diagrams.
+template <typename Column>
+struct TraceWaves {
+  const std::vector<Column>& trace;
+
+  nlohmann::json bit(const std::string& name, bool Column::*field) const {
+    Wave w{name, false, {}};
+    for (const auto& c : trace) w.cols.push_back(c.*field ? "1" : "0");
+    return w.json();
+  }
+  template <typename Label>
+  nlohmann::json data(const std::string& name, Label label) const {
+    Wave w{name, true, {}};
+    for (const auto& c : trace) w.cols.push_back(label(c));
+    return w.json();
+  }
+  // clk_i and rst_ni (low in the reset column 0 only): the head of every diagram.
+  nlohmann::json clockAndReset() const {
+    Wave r{"rst_ni", false, {}};
+    for (size_t i = 0; i < trace.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
+    nlohmann::json clock = {{"name", "clk_i"}, {"wave", "p" + std::string(trace.size() - 1, '.')}};
+    return nlohmann::json::array({clock, r.json()});
+  }
+};
+
+// Caption edges both scenarios share, read back from the trace (column n + 1 = cycle n): the
+// first result, the consumer's stall and the input stall it causes.
+struct StallEdges {
+  int firstOut = -1, stallFrom = -1, stallTo = -1, inLowFrom = -1, inLowTo = -1;
+};
+
+template <typename Column>
+StallEdges stallEdges(const std::vector<Column>& trace) {
+  StallEdges e;
+  for (size_t i = 1; i < trace.size(); ++i) {
+    const int t = static_cast<int>(i) - 1;
+    const auto& c = trace[i];
+    if (c.outValid && e.firstOut < 0) e.firstOut = t;
+    if (!c.outReady) {
+      if (e.stallFrom < 0) e.stallFrom = t;
+      e.stallTo = t;
+    }
+    if (e.firstOut >= 0 && c.inValid && !c.inReady) {
+      if (e.inLowFrom < 0) e.inLowFrom = t;
+      e.inLowTo = t;
+    }
+  }
+  return e;
+}
+
 // The diagram around its signal groups: caption, footer and the ftaccel facts.
 nlohmann::json diagramJson(const nlohmann::json& signal, const std::string& caption, int lat,
                            const std::string& stimulus, const nlohmann::json& values) {
@@ -338,55 +389,35 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
   if (!os) {
     const std::vector<StationaryColumn> sc = stationaryScenario(pipe, rows);
     const units::StreamPortNames sp = units::streamPortNames(cfg.array.dataflow);
-    auto bit = [&](const std::string& name, bool StationaryColumn::*field) {
-      Wave w{name, false, {}};
-      for (const auto& c : sc) w.cols.push_back(c.*field ? "1" : "0");
-      return w.json();
-    };
-    auto data = [&](const std::string& name, auto label) {
-      Wave w{name, true, {}};
-      for (const auto& c : sc) w.cols.push_back(label(c));
-      return w.json();
-    };
-    nlohmann::json signal = nlohmann::json::array();
-    signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(sc.size() - 1, '.')}});
-    {
-      Wave r{"rst_ni", false, {}};
-      for (size_t i = 0; i < sc.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
-      signal.push_back(r.json());
-    }
+    const TraceWaves<StationaryColumn> waves{sc};
+    nlohmann::json signal = waves.clockAndReset();
     nlohmann::json load = nlohmann::json::array({sp.load});
-    load.push_back(bit(sp.load + "_valid_i", &StationaryColumn::loadValid));
-    load.push_back(bit(sp.load + "_ready_o", &StationaryColumn::loadReady));
-    load.push_back(data(sp.load + "_data_i", [](const StationaryColumn& c) {
+    load.push_back(waves.bit(sp.load + "_valid_i", &StationaryColumn::loadValid));
+    load.push_back(waves.bit(sp.load + "_ready_o", &StationaryColumn::loadReady));
+    load.push_back(waves.data(sp.load + "_data_i", [](const StationaryColumn& c) {
       return c.beat < 0 ? std::string("x") : fmt::format("w{}", c.beat);
     }));
     signal.push_back(load);
     nlohmann::json stream = nlohmann::json::array({sp.stream});
-    stream.push_back(bit(sp.stream + "_valid_i", &StationaryColumn::inValid));
-    stream.push_back(bit(sp.stream + "_ready_o", &StationaryColumn::inReady));
-    stream.push_back(bit(sp.swap, &StationaryColumn::swap));
-    stream.push_back(data(sp.stream + "_data_i", [](const StationaryColumn& c) {
+    stream.push_back(waves.bit(sp.stream + "_valid_i", &StationaryColumn::inValid));
+    stream.push_back(waves.bit(sp.stream + "_ready_o", &StationaryColumn::inReady));
+    stream.push_back(waves.bit(sp.swap, &StationaryColumn::swap));
+    stream.push_back(waves.data(sp.stream + "_data_i", [](const StationaryColumn& c) {
       return c.vec < 0 ? std::string("x") : fmt::format("v{}", c.vec);
     }));
     signal.push_back(stream);
     nlohmann::json out = nlohmann::json::array({"out"});
-    out.push_back(bit("out_valid_o", &StationaryColumn::outValid));
-    out.push_back(bit("out_ready_i", &StationaryColumn::outReady));
-    out.push_back(data("out_data_o", [](const StationaryColumn& c) {
+    out.push_back(waves.bit("out_valid_o", &StationaryColumn::outValid));
+    out.push_back(waves.bit("out_ready_i", &StationaryColumn::outReady));
+    out.push_back(waves.data("out_data_o", [](const StationaryColumn& c) {
       return c.head < 0 ? std::string("0") : fmt::format("y{}", c.head);
     }));
     signal.push_back(out);
     // Edges of the caption, read back from the trace (column n + 1 = cycle n).
-    int swapTake = -1, firstOut = -1, stallFrom = -1, stallTo = -1, inLowFrom = -1, inLowTo = -1;
-    for (size_t i = 1; i < sc.size(); ++i) {
-      const int t = static_cast<int>(i) - 1;
-      const auto& c = sc[i];
-      if (c.swap && c.inReady && swapTake < 0) swapTake = t;
-      if (c.outValid && firstOut < 0) firstOut = t;
-      if (!c.outReady) (stallFrom < 0 ? stallFrom : stallTo) = t, stallTo = t;
-      if (firstOut >= 0 && c.inValid && !c.inReady) (inLowFrom < 0 ? inLowFrom : inLowTo) = t, inLowTo = t;
-    }
+    const StallEdges e = stallEdges(sc);
+    int swapTake = -1;
+    for (size_t i = 1; i < sc.size() && swapTake < 0; ++i)
+      if (sc[i].swap && sc[i].inReady) swapTake = static_cast<int>(i) - 1;
     const std::string stimulus = fmt::format(
         "the {} load beats w<k>: every lane 1; streamed vector v<i>: every lane i + 1, so every lane of "
         "result y<i> is {} * (i + 1)",
@@ -395,8 +426,8 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
         "{}: reset, a load of {} beats, the swap vector v0 taken at edge {}, results from edge {} (latency "
         "{} = {}); out_ready_i low in cycles {}..{}: the output buffer fills and in_ready_o is low in "
         "cycles {}..{} while v{} waits",
-        ip.top, rows, swapTake, firstOut, lat, ip.latencyFormula, stallFrom, stallTo, inLowFrom, inLowTo,
-        kEarlyVectors);
+        ip.top, rows, swapTake, e.firstOut, lat, ip.latencyFormula, e.stallFrom, e.stallTo, e.inLowFrom,
+        e.inLowTo, kEarlyVectors);
     nlohmann::json values = nlohmann::json::object();
     for (int k = 0; k < rows; ++k) values[fmt::format("w{}", k)] = 1;
     for (int i = 0; i < kVectors; ++i) {
@@ -409,34 +440,19 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
   // of tile j's result), with their lane values in ftaccel.values.
   const std::vector<TileColumn> tc = tileScenario(pipe, rows);
   const std::vector<int> lengths = osTileLengths(rows);
-  auto bit = [&](const std::string& name, bool TileColumn::*field) {
-    Wave w{name, false, {}};
-    for (const auto& c : tc) w.cols.push_back(c.*field ? "1" : "0");
-    return w.json();
-  };
-  auto data = [&](const std::string& name, auto label) {
-    Wave w{name, true, {}};
-    for (const auto& c : tc) w.cols.push_back(label(c));
-    return w.json();
-  };
-  nlohmann::json signal = nlohmann::json::array();
-  signal.push_back({{"name", "clk_i"}, {"wave", "p" + std::string(tc.size() - 1, '.')}});
-  {
-    Wave r{"rst_ni", false, {}};
-    for (size_t i = 0; i < tc.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
-    signal.push_back(r.json());
-  }
+  const TraceWaves<TileColumn> waves{tc};
+  nlohmann::json signal = waves.clockAndReset();
   nlohmann::json in = nlohmann::json::array({"in"});
-  in.push_back(bit("in_valid_i", &TileColumn::inValid));
-  in.push_back(bit("in_ready_o", &TileColumn::inReady));
-  in.push_back(bit("in_last_i", &TileColumn::last));
-  in.push_back(data("in_x_i", [](const TileColumn& c) { return c.step < 0 ? std::string("x") : fmt::format("k{}", c.step); }));
-  in.push_back(data("in_w_i", [](const TileColumn& c) { return c.tile < 0 ? std::string("x") : fmt::format("t{}", c.tile); }));
+  in.push_back(waves.bit("in_valid_i", &TileColumn::inValid));
+  in.push_back(waves.bit("in_ready_o", &TileColumn::inReady));
+  in.push_back(waves.bit("in_last_i", &TileColumn::last));
+  in.push_back(waves.data("in_x_i", [](const TileColumn& c) { return c.step < 0 ? std::string("x") : fmt::format("k{}", c.step); }));
+  in.push_back(waves.data("in_w_i", [](const TileColumn& c) { return c.tile < 0 ? std::string("x") : fmt::format("t{}", c.tile); }));
   signal.push_back(in);
   nlohmann::json out = nlohmann::json::array({"out"});
-  out.push_back(bit("out_valid_o", &TileColumn::outValid));
-  out.push_back(bit("out_ready_i", &TileColumn::outReady));
-  out.push_back(data("out_data_o", [](const TileColumn& c) {
+  out.push_back(waves.bit("out_valid_o", &TileColumn::outValid));
+  out.push_back(waves.bit("out_ready_i", &TileColumn::outReady));
+  out.push_back(waves.data("out_data_o", [](const TileColumn& c) {
     return c.headTile < 0 ? std::string("0") : fmt::format("y{}.{}", c.headTile, c.headRow);
   }));
   signal.push_back(out);
@@ -449,16 +465,14 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
   }
   for (int i = 0; i < rows; ++i) values[fmt::format("k{}", i)] = 1;
   // Edges of the caption, read back from the trace (column n + 1 = cycle n).
-  int firstOut = -1, stallFrom = -1, stallTo = -1, inLowFrom = -1, inLowTo = -1, bubble = -1;
+  const StallEdges e = stallEdges(tc);
+  int bubble = -1;  // the cycle a tile's last step is held back before the first result, if any
   std::vector<int> lastTake;
   for (size_t i = 1; i < tc.size(); ++i) {
     const int t = static_cast<int>(i) - 1;
     const auto& c = tc[i];
     if (c.inValid && c.inReady && c.last) lastTake.push_back(t);
-    if (c.inValid && !c.inReady && c.last && firstOut < 0 && bubble < 0) bubble = t;
-    if (c.outValid && firstOut < 0) firstOut = t;
-    if (!c.outReady) (stallFrom < 0 ? stallFrom : stallTo) = t, stallTo = t;
-    if (firstOut >= 0 && c.inValid && !c.inReady) (inLowFrom < 0 ? inLowFrom : inLowTo) = t, inLowTo = t;
+    if (c.inValid && !c.inReady && c.last && (e.firstOut < 0 || t <= e.firstOut) && bubble < 0) bubble = t;
   }
   std::string tiles;
   for (size_t j = 0; j < lengths.size(); ++j) tiles += fmt::format("{}tile {}: {} steps", j ? ", " : "", j, lengths[j]);
@@ -473,7 +487,8 @@ nlohmann::json timingDiagram(const config::Config& cfg, const units::IpDesign& i
       "buffer fills and in_ready_o is low in cycles {}..{} while tile {} waits",
       ip.top, lengths[0], lastTake.at(0), lengths[1],
       bubble >= 0 ? fmt::format("held by in_ready_o low in cycle {}, a tile ending no sooner than {} cycles after the previous, taken ", bubble, rows) : std::string(),
-      lastTake.at(1), firstOut, lat, ip.latencyFormula, stallFrom, stallTo, inLowFrom, inLowTo, lengths.size() - 1);
+      lastTake.at(1), e.firstOut, lat, ip.latencyFormula, e.stallFrom, e.stallTo, e.inLowFrom, e.inLowTo,
+      lengths.size() - 1);
   return diagramJson(signal, caption, lat, stimulus, values);
 }
 

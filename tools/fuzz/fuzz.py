@@ -14,6 +14,7 @@ import shutil
 import string
 import subprocess
 import sys
+import threading
 import time
 
 SANITY_MODES = ["off", "spatial", "temporal", "both"]  # every choice of the key table's row
@@ -213,10 +214,29 @@ def check_config(ftaccel, seed, work, args, env):
     return rec
 
 
+def worker_env(base_env, work, k):
+    """Worker k's environment: its own model cache (so that removing one configuration's models
+    never touches another worker's), sharing the harness objects every model links."""
+    env = dict(base_env)
+    if "FTACCEL_CACHE_DIR" in base_env:  # the user's cache: shared as it is
+        return env
+    root = os.path.join(work, "cache", f"w{k}")
+    shared = os.path.join(work, "cache", "shared-objects")
+    os.makedirs(root, exist_ok=True)
+    os.makedirs(shared, exist_ok=True)
+    link = os.path.join(root, "shared-objects")
+    if not os.path.islink(link):
+        shutil.rmtree(link, ignore_errors=True)
+        os.symlink(shared, link)
+    env["FTACCEL_CACHE_DIR"] = root
+    return env
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=10, help="configurations to draw")
     ap.add_argument("--seed", type=int, default=1, help="configuration i uses seed SEED + i")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="configurations checked at once")
     ap.add_argument("--ftaccel", default="build/ftaccel")
     ap.add_argument("--work", default="build/fuzz", help="work directory (results.jsonl, model cache)")
     ap.add_argument("--out", help="results file (default WORK/results.jsonl)")
@@ -229,42 +249,68 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per stage")
     ap.add_argument("--keep-cache", action="store_true", help="keep each configuration's models")
     args = ap.parse_args()
+    if args.jobs < 1:
+        ap.error("-j must be at least 1")
 
     ftaccel = os.path.abspath(args.ftaccel)
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
     out = args.out or os.path.join(work, "results.jsonl")
-    env = dict(os.environ)
-    env.setdefault("FTACCEL_CACHE_DIR", os.path.join(work, "cache"))
+    base_env = dict(os.environ)
     # Each model runs a few hundred cycles: an unoptimized build is the faster whole.
-    env.setdefault("FTACCEL_COSIM_OPT", "-O0")
-    models = os.path.join(env["FTACCEL_CACHE_DIR"], "cosim")
+    base_env.setdefault("FTACCEL_COSIM_OPT", "-O0")
     t0 = time.time()
     counts = {"pass": 0, "fail": 0, "refused": 0}
     failed = []
-    with open(out, "w") as results:
-        for i in range(args.n):
-            seed = args.seed + i
+    lock = threading.Lock()
+    seeds = iter(range(args.seed, args.seed + args.n))
+    done = [0]
+
+    def work_loop(k, results):
+        env = worker_env(base_env, work, k)
+        models = os.path.join(env["FTACCEL_CACHE_DIR"], "cosim")
+        while True:
+            with lock:
+                seed = next(seeds, None)
+            if seed is None:
+                return
             had = set(os.listdir(models)) if os.path.isdir(models) else set()
-            rec = check_config(ftaccel, seed, work, args, env)
-            counts[rec["status"]] += 1
+            try:
+                rec = check_config(ftaccel, seed, work, args, env)
+            except Exception as e:  # a harness bug must not hide the other configurations
+                rec = {"seed": seed, "status": "fail", "stage": "fuzz.py", "exit": -1, "log": repr(e),
+                       "stages": {}, "repro": f"make fuzz N=1 SEED={seed}"}
             rec["seconds"] = round(sum(rec["stages"].values()), 2)
-            results.write(json.dumps(rec, sort_keys=True) + "\n")
-            results.flush()
-            line = f"[fuzz] seed {seed}: {rec['status']} {rec.get('top', '')} {rec['seconds']:.1f} s"
-            if rec["status"] == "fail":
-                failed.append(seed)
-                line += f" at {rec['stage']} (exit {rec['exit']}); repeat: {rec['repro']}\n{rec['log']}"
-            elif rec["status"] == "refused":
-                line += f": {rec['reason'].splitlines()[0] if rec['reason'] else ''}"
-            print(line, flush=True)
             if not args.keep_cache and os.path.isdir(models):  # models of random configs are never reused
                 for entry in set(os.listdir(models)) - had:
                     path = os.path.join(models, entry)
                     shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
+            with lock:
+                counts[rec["status"]] += 1
+                done[0] += 1
+                results.write(json.dumps(rec, sort_keys=True) + "\n")
+                results.flush()
+                elapsed = time.time() - t0
+                eta = elapsed / done[0] * (args.n - done[0])
+                line = (f"[fuzz {done[0]}/{args.n}, {elapsed:.0f} s, ~{eta:.0f} s left] seed {seed}: "
+                        f"{rec['status']} {rec.get('top', '')} {rec['seconds']:.1f} s")
+                if rec["status"] == "fail":
+                    failed.append(seed)
+                    line += f" at {rec['stage']} (exit {rec['exit']}); repeat: {rec['repro']}\n{rec['log']}"
+                elif rec["status"] == "refused":
+                    line += f": {rec['reason'].splitlines()[0] if rec['reason'] else ''}"
+                print(line, flush=True)
+
+    with open(out, "w") as results:
+        workers = [threading.Thread(target=work_loop, args=(k, results)) for k in range(args.jobs)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
     total = time.time() - t0
+    failed.sort()
     print(f"fuzz: {args.n} configs (seeds {args.seed}..{args.seed + args.n - 1}), {counts['pass']} passed, "
-          f"{counts['fail']} failed, {counts['refused']} refused, {total:.0f} s; results {out}"
+          f"{counts['fail']} failed, {counts['refused']} refused, {total:.0f} s with -j {args.jobs}; results {out}"
           + (f"; failing seeds: {' '.join(map(str, failed))} (repeat one: make fuzz N=1 SEED=<seed>)"
              if failed else ""))
     return 1 if failed else 0
