@@ -213,8 +213,15 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
       fmt::format("#define FTACCEL_RESULT_SLACK {}\n", units::PipelineModel::kResultBoundSlack);
   const std::string sitesHeader = faultSitesHeader(ip);
   const std::string unitsHeader = unitDriversHeader(cfg);
-  // The key covers everything that goes into the model: RTL text, harness sources, constants.
+  std::vector<std::string> verilatorArgs = {"-Wall", "--assert", "-x-assign", "unique", "-x-initial",
+                                             "unique", "--prefix", "Vtop", "--top-module", ip.top};
+  // The campaign engine snapshots the model by copying its root object, which holds the state
+  // of inlined modules only: Verilator may keep a large module (the rows form's <name>_row)
+  // as a class of its own, whose state the copy would miss.
+  if (faultPorts) verilatorArgs.push_back("--flatten");
+  // The key covers everything that goes into the model: RTL text, harness sources, constants, flags.
   std::string keyText = configHeader + sitesHeader + unitsHeader + cosimOptFlags(cfg) + cosimExtraFlags();
+  for (const auto& a : verilatorArgs) keyText += a + ' ';
   for (const auto& f : harnessFiles()) keyText += std::string(f.path) + std::string(f.text);
   for (const auto& [rel, content] : pkg)
     if (rel.starts_with("rtl/")) keyText += rel + content;
@@ -227,8 +234,7 @@ CosimSources cosimSources(const config::Config& cfg, bool faultPorts, bool timin
   src.files["tb/cosim_config.h"] = configHeader;
   src.files["tb/fi_sites.h"] = sitesHeader;
   src.files["tb/cosim_units.h"] = unitsHeader;
-  src.verilatorArgs = {"-Wall", "--assert", "-x-assign", "unique", "-x-initial", "unique",
-                       "--prefix", "Vtop", "--top-module", ip.top};
+  src.verilatorArgs = verilatorArgs;
   for (const auto& m : ip.modules) src.verilatorArgs.push_back("ip/rtl/" + m.module.name + ".sv");
   return src;
 }
