@@ -33,8 +33,10 @@ for n in 16 64; do
   entries+=("$(measure "sim_build_${n}x${n}" "$ft" sim --set array.rows=$n --set array.cols=$n --vectors 1)")
 done
 if want cosim; then
+  # 2,000,000 vectors (about 3 s of CPU per run) and 5 alternations: runs under a second were
+  # too noisy on a shared 2-core machine (0.62..1.06 over three 500,000-vector runs).
   echo "[bench] co-simulation speed 16x16 8-bit beside a bare Verilator model" >&2
-  entries+=("$(bash "$here/cosim_speed.sh" "$ft" 16 500000)")
+  entries+=("$(COSIM_REPEAT=${COSIM_REPEAT:-5} bash "$here/cosim_speed.sh" "$ft" 16 2000000)")
 fi
 if want cosim128; then
   echo "[bench] co-simulation model 128x128 8-bit: cold build, 10,000 vectors compared" >&2
