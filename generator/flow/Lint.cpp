@@ -190,6 +190,7 @@ std::vector<LintPartResult> runLint(const LintPlan& plan, const fs::path& packag
     res.part = part;
     res.exitCode = r.exitCode;
     res.seconds = r.seconds;
+    res.cpuSeconds = r.cpuSeconds;
     res.maxRssKb = r.maxRssKb;
     res.output = r.output;
     std::istringstream in(r.output);
@@ -219,7 +220,7 @@ nlohmann::json lintJson(const LintPlan& plan, const std::vector<LintPartResult>&
   }
   j["parts"] = nlohmann::json::array();
   bool clean = true;
-  double seconds = 0;
+  double seconds = 0, cpu = 0;
   long rss = 0;
   for (const auto& r : results) {
     j["parts"].push_back({{"name", r.part.name},
@@ -227,14 +228,17 @@ nlohmann::json lintJson(const LintPlan& plan, const std::vector<LintPartResult>&
                           {"command", r.part.argv()},
                           {"exit", r.exitCode},
                           {"seconds", r.seconds},
+                          {"cpu_seconds", r.cpuSeconds},
                           {"peak_rss_kib", r.maxRssKb},
                           {"messages", r.messages}});
     clean = clean && r.clean();
     seconds += r.seconds;
+    cpu += r.cpuSeconds;
     rss = std::max(rss, r.maxRssKb);
   }
   j["clean"] = clean;
   j["seconds"] = seconds;
+  j["cpu_seconds"] = cpu;
   j["peak_rss_kib"] = rss;
   return j;
 }
@@ -243,7 +247,7 @@ std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& re
   std::string out = fmt::format("Verilator -Wall lint of {} ({} mode, {} part{})\n", plan.top, toString(plan.mode),
                                 results.size(), results.size() == 1 ? "" : "s");
   bool clean = true;
-  double seconds = 0;
+  double seconds = 0, cpu = 0;
   long rss = 0;
   size_t messages = 0;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -252,8 +256,9 @@ std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& re
     for (const auto& a : r.part.argv()) cmd += (cmd.empty() ? "" : " ") + a;
     out += fmt::format("part {}/{} {}: {}\n", i + 1, results.size(), r.part.name, r.part.covers);
     out += fmt::format("  command  cd {} && {}\n", packageDir.string(), cmd);
-    out += fmt::format("  result   exit {}, {:.2f} s, peak RSS {:.1f} MiB, {} warning/error line{}\n", r.exitCode,
-                       r.seconds, r.maxRssKb / 1024.0, r.messages.size(), r.messages.size() == 1 ? "" : "s");
+    out += fmt::format("  result   exit {}, {:.2f} s wall, {:.2f} s CPU, peak RSS {:.1f} MiB, {} warning/error line{}\n",
+                       r.exitCode, r.seconds, r.cpuSeconds, r.maxRssKb / 1024.0, r.messages.size(),
+                       r.messages.size() == 1 ? "" : "s");
     for (const auto& m : r.messages) out += "  " + m + "\n";
     if (r.exitCode != 0 && r.messages.empty()) {
       // A failure without a %Warning/%Error line (a crash, a missing file): show the output's end.
@@ -264,13 +269,14 @@ std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& re
     }
     clean = clean && r.clean();
     seconds += r.seconds;
+    cpu += r.cpuSeconds;
     rss = std::max(rss, r.maxRssKb);
     messages += r.messages.size();
   }
   if (plan.mode == LintMode::Hier) out += "not covered by hier mode: " + hierGivesUp() + "\n";
-  out += fmt::format("lint {}: {} ({} part{}, {:.2f} s, peak RSS {:.1f} MiB, {} warning/error line{})\n", plan.top,
-                     clean ? "CLEAN" : "FAILED", results.size(), results.size() == 1 ? "" : "s", seconds, rss / 1024.0,
-                     messages, messages == 1 ? "" : "s");
+  out += fmt::format("lint {}: {} ({} part{}, {:.2f} s wall, {:.2f} s CPU, peak RSS {:.1f} MiB, {} warning/error line{})\n",
+                     plan.top, clean ? "CLEAN" : "FAILED", results.size(), results.size() == 1 ? "" : "s", seconds, cpu,
+                     rss / 1024.0, messages, messages == 1 ? "" : "s");
   return out;
 }
 

@@ -62,7 +62,8 @@ LintPlan planLint(const config::Config& cfg, const units::IpDesign& ip, LintMode
 struct LintPartResult {
   LintPart part;
   int exitCode = -1;
-  double seconds = 0;
+  double seconds = 0;     // wall
+  double cpuSeconds = 0;  // user + system
   long maxRssKb = 0;
   std::vector<std::string> messages;  // %Warning / %Error lines (first line of each)
   std::string output;

@@ -209,7 +209,9 @@ void runRssRelayIfAsked(int argc, char** argv) {
   rusage usage{};
   while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
-  const std::string report = std::to_string(usage.ru_maxrss) + "\n";  // Linux: KiB
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const std::string report = std::to_string(usage.ru_maxrss) + " " +  // Linux: KiB
+                             std::to_string(seconds(usage.ru_utime) + seconds(usage.ru_stime)) + "\n";
   (void)!write(kRelayFd, report.data(), report.size());
   if (WIFSIGNALED(status)) {
     std::signal(WTERMSIG(status), SIG_DFL);
@@ -284,7 +286,9 @@ ProcessResult runProcess(const std::vector<std::string>& toolArgv, const std::fi
       report.append(buf, static_cast<size_t>(n));
     }
     ::close(reportPipe[0]);
-    result.maxRssKb = std::atol(report.c_str());
+    char* end = nullptr;
+    result.maxRssKb = std::strtol(report.c_str(), &end, 10);
+    result.cpuSeconds = std::strtod(end, nullptr);
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -14,6 +14,7 @@ struct ProcessResult {
   // With `measureRss`: peak resident set of the tool and the descendants it waited for, KiB
   // (0 when not measured). See runRssRelayIfAsked for why a relay process starts the tool.
   long maxRssKb = 0;
+  double cpuSeconds = 0;  // with `measureRss`: the tool's user + system CPU time, descendants included
 };
 
 // A child's ru_maxrss also counts the memory of the process it was forked from: fork copies

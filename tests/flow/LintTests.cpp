@@ -177,6 +177,7 @@ TEST_CASE("lint: a tool's peak RSS is measured, descendants included, this proce
   CHECK(r.exitCode == 3);
   CHECK(r.maxRssKb > 64 * 1024);
   CHECK(r.maxRssKb < 100 * 1024);
+  CHECK(r.cpuSeconds > 0);
   // This process holding 256 MiB does not show in a small tool's figure (a plain fork would
   // hand the tool this process's page tables and their high-water mark).
   std::string ballast(256u << 20, 'x');
@@ -207,6 +208,7 @@ TEST_CASE("lint: hier mode on small rows-form IPs is clean (WS 4x3, IS 1x1)", "[
       CHECK(p["exit"] == 0);
       CHECK(p["messages"].empty());
       CHECK(p["peak_rss_kib"].get<long>() > 1024);  // Verilator itself, not the shell around it
+      CHECK(p["cpu_seconds"].get<double>() > 0);
       CHECK(p["command"][0] == "verilator");
     }
   }
