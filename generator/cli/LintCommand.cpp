@@ -62,18 +62,6 @@ void checkPackage(const fs::path& dir, const config::Config& cfg, const units::I
       diag::throwError("lint.package", where, fmt::format("{} lacks rtl/{}.sv", dir.string(), m.module.name));
 }
 
-// Hier mode on a package someone may have edited: the stub stands for the package's row module,
-// so their headers (parameters and ports) must be the same text.
-void checkStubMatches(const fs::path& dir, const flow::LintPlan& plan) {
-  if (plan.mode != flow::LintMode::Hier) return;
-  const std::string real = flow::moduleHeader(flow::readFile(dir / "rtl" / (plan.stubbed + ".sv")), plan.stubbed);
-  if (real != flow::moduleHeader(plan.stubText, plan.stubbed))
-    diag::throwError("lint.package", diag::Location{"--package", 0, 0},
-                     fmt::format("the parameters or ports of rtl/{}.sv differ from the generated module's, so a "
-                                 "stub of it would not be port-exact; use --mode flat",
-                                 plan.stubbed));
-}
-
 int run(const LintArgs& a) {
   const config::Config cfg = a.config.load();
   const units::IpDesign ip = units::buildIp(cfg);
@@ -89,7 +77,9 @@ int run(const LintArgs& a) {
     checkPackage(pkg, cfg, ip);
   }
   const flow::LintPlan plan = flow::planLint(cfg, ip, parseMode(a.mode), work / "stub");
-  if (!a.package.empty()) checkStubMatches(pkg, plan);
+  if (!a.package.empty())
+    if (const std::string e = flow::hierPackageMismatch(plan, ip, pkg); !e.empty())
+      diag::throwError("lint.package", diag::Location{"--package", 0, 0}, e + "; use --mode flat");
   const auto results = flow::runLint(plan, pkg);
   bool clean = true;
   for (const auto& r : results) clean = clean && r.clean();

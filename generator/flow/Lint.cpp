@@ -136,6 +136,58 @@ std::string moduleHeader(const std::string& svText, const std::string& name) {
   return "";
 }
 
+namespace {
+
+std::string trim(const std::string& line) {
+  const auto b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : line.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::vector<std::string> instanceParamBlocks(const std::string& svText, const std::string& module) {
+  std::vector<std::string> blocks;
+  std::istringstream in(svText);
+  std::string line, block;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    const std::string t = trim(line);
+    if (!inside && t == module + " #(") {
+      inside = true;
+      block.clear();
+    } else if (!inside && t.rfind(module + " ", 0) == 0 && t.back() == '(') {
+      blocks.push_back("");  // instantiated without a parameter list: the defaults
+    } else if (inside && t.rfind(") ", 0) == 0) {
+      blocks.push_back(block);
+      inside = false;
+    } else if (inside) {
+      block += t + "\n";
+    }
+  }
+  return blocks;
+}
+
+std::string hierPackageMismatch(const LintPlan& plan, const units::IpDesign& ip, const fs::path& packageDir) {
+  if (plan.mode != LintMode::Hier) return "";
+  const ir::PrintOptions opts;
+  const auto* row = findSpec(ip, plan.stubbed);
+  const std::string rowFile = "rtl/" + plan.stubbed + ".sv";
+  if (moduleHeader(readFile(packageDir / rowFile), plan.stubbed) != moduleHeader(ir::printModule(row->module, opts), plan.stubbed))
+    return fmt::format("the parameters or ports of {} differ from the generated module's, so the stub would not be "
+                       "port-exact",
+                       rowFile);
+  for (const auto& parent : ip.modules) {
+    if (!parent.children.count(plan.stubbed)) continue;
+    const std::string file = "rtl/" + parent.module.name + ".sv";
+    if (instanceParamBlocks(readFile(packageDir / file), plan.stubbed) !=
+        instanceParamBlocks(ir::printModule(parent.module, opts), plan.stubbed))
+      return fmt::format("{} instantiates {} with other parameters than the generated module, so linting {} at its "
+                         "defaults would not lint it as used",
+                         file, plan.stubbed, plan.stubbed);
+  }
+  return "";
+}
+
 LintPlan planLint(const config::Config& cfg, const units::IpDesign& ip, LintMode mode, const fs::path& stubDir) {
   LintPlan plan;
   plan.top = ip.top;
@@ -186,6 +238,8 @@ std::vector<LintPartResult> runLint(const LintPlan& plan, const fs::path& packag
   std::vector<LintPartResult> results;
   for (const auto& part : plan.parts) {
     const ProcessResult r = runProcess(part.argv(), packageDir, {}, /*measureRss=*/true);
+    if (r.exitCode == 127 && r.output.find("cannot start '") != std::string::npos)
+      throw std::runtime_error(r.output.substr(0, r.output.find('\n')));  // exit 3: no Verilator
     LintPartResult res;
     res.part = part;
     res.exitCode = r.exitCode;

@@ -53,6 +53,16 @@ ir::Module lintStub(const ir::Module& real);
 // printed), or "" when not found: a stub and the module it stands for have the same header.
 std::string moduleHeader(const std::string& svText, const std::string& name);
 
+// The parameter lists with which `svText` instantiates `module` (each "<module> #( ... ) <inst> ("
+// block, whitespace-trimmed lines), in text order; an instance without one contributes "".
+std::vector<std::string> instanceParamBlocks(const std::string& svText, const std::string& module);
+
+// Hier mode on an existing package: the stub stands for the package's row module and part 2
+// lints it at its defaults, so the package's row module must have the generated header and every
+// module that instantiates it must pass the generated parameter lists. "" or what differs.
+std::string hierPackageMismatch(const LintPlan& plan, const units::IpDesign& ip,
+                                const std::filesystem::path& packageDir);
+
 // The runs of a lint in `mode` (Auto: Hier when the IP has a row module). Throws
 // diag::DiagnosticError (exit 2) for Hier without a row module or with a module that is
 // instantiated with other than its default parameters. `stubDir` is where the stub will go.

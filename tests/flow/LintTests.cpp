@@ -263,6 +263,45 @@ TEST_CASE("lint: hier mode fails on an edit of the top, the row or the PE of a p
   CHECK(r.exitCode == 2);
   CHECK(r.output.find("error[lint.package]") != std::string::npos);
   CHECK(r.output.find("would not be port-exact") != std::string::npos);
+  // An array that passes the row another parameter value: the row alone at its defaults would
+  // not be the row as used.
+  test::TempDir dir2;
+  flow::writePackageAtomically(flow::renderPackage(b.cfg, b.ip), dir2 / "ip");
+  const auto arrayFile = dir2 / "ip" / "rtl" / (b.ip.top + "_array.sv");
+  std::string array = test::readFile(arrayFile);
+  const std::string cols = ".Cols     (Cols),";
+  REQUIRE(array.find(cols) != std::string::npos);
+  array.replace(array.find(cols), cols.size(), ".Cols     (Cols - 1),");
+  test::writeFile(arrayFile, array);
+  const auto p = test::runCli(withSets({"lint", "--package", (dir2 / "ip").string()}, kWs43));
+  INFO(p.output);
+  CHECK(p.exitCode == 2);
+  CHECK(p.output.find("instantiates " + b.ip.top + "_row with other parameters than the generated module") !=
+        std::string::npos);
+  // Flat mode lints the edited package as it is: the row at Cols - 1 has narrower lanes.
+  const auto f = test::runCli(withSets({"lint", "--package", (dir2 / "ip").string(), "--mode", "flat"}, kWs43));
+  INFO(f.output);
+  CHECK(f.exitCode == 1);
+  CHECK(f.output.find("%Warning-WIDTH") != std::string::npos);
+}
+
+TEST_CASE("lint: the parameter lists an instance passes, read from the text", "[lint-cmd]") {
+  const auto b = build(kWs43);
+  const std::string array = ir::printModule(moduleNamed(b.ip, b.ip.top + "_array"), {});
+  CHECK(flow::instanceParamBlocks(array, b.ip.top + "_row") ==
+        std::vector<std::string>{".Cols     (Cols),\n.DataBits (DataBits),\n.AccBits  (AccBits)\n"});
+  CHECK(flow::instanceParamBlocks("  m u_a (\n  );\n  m #(\n    .P (1)\n  ) u_b (\n", "m") ==
+        std::vector<std::string>{"", ".P (1)\n"});
+  CHECK(flow::instanceParamBlocks(array, "other").empty());
+}
+
+TEST_CASE("lint: no Verilator on PATH is a tool failure, exit 3", "[lint-cmd][cli]") {
+  const auto r = flow::runProcess({"env", "PATH=/nonexistent-ftaccel-dir", FTACCEL_BINARY, "lint", "--set",
+                                   "array.rows=2", "--set", "array.cols=2"},
+                                  ".");
+  INFO(r.output);
+  CHECK(r.exitCode == 3);
+  CHECK(r.output.find("cannot start 'verilator'") != std::string::npos);
 }
 
 TEST_CASE("lint: bad input is exit 2 naming the key or flag", "[lint-cmd][cli][badinput-cli]") {
