@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ struct LintArgs {
   std::string mode = "auto";
   std::string package;
   std::string workDir;
+  std::vector<std::string> with;
   bool json = false;
 };
 
@@ -76,7 +78,10 @@ int run(const LintArgs& a) {
     pkg = fs::absolute(a.package);
     checkPackage(pkg, cfg, ip);
   }
-  const flow::LintPlan plan = flow::planLint(cfg, ip, parseMode(a.mode), work / "stub");
+  flow::LintPlan plan = flow::planLint(cfg, ip, parseMode(a.mode), work / "stub");
+  std::vector<flow::LintTool> tools;
+  for (const auto& t : a.with) tools.push_back(t == "icarus" ? flow::LintTool::Icarus : flow::LintTool::Yosys);
+  flow::addTools(plan, tools);
   if (!a.package.empty())
     if (const std::string e = flow::hierPackageMismatch(plan, ip, pkg); !e.empty())
       diag::throwError("lint.package", diag::Location{"--package", 0, 0}, e + "; use --mode flat");
@@ -110,6 +115,11 @@ Command addLintCommand(CLI::App& parent) {
                   "Lint this generated package (of the same --config/--set) instead of a fresh one");
   app->add_option("--work-dir", args->workDir,
                   "Write the generated package (DIR/ip) and the stub (DIR/stub) here and keep them");
+  app->add_option("--with", args->with,
+                  "Also run these linters on every part, comma-separated: icarus (iverilog -g2012 -Wall), yosys "
+                  "(read_verilog -sv; hierarchy -check; proc; check -assert)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"icarus", "yosys"}));
   app->add_flag("--json", args->json, "Print the report as JSON");
   return Command{app, [args] { return run(*args); }};
 }

@@ -29,8 +29,26 @@ const char* toString(LintMode mode) {
   return "?";
 }
 
+const char* toString(LintTool tool) {
+  switch (tool) {
+    case LintTool::Verilator: return "verilator";
+    case LintTool::Icarus: return "icarus";
+    case LintTool::Yosys: return "yosys";
+  }
+  return "?";
+}
+
 std::vector<std::string> LintPart::argv() const {
-  std::vector<std::string> cmd = {"verilator", "--lint-only", "-Wall", "--top-module", top};
+  std::vector<std::string> cmd;
+  switch (tool) {
+    case LintTool::Verilator: cmd = {"verilator", "--lint-only", "-Wall", "--top-module", top}; break;
+    case LintTool::Icarus: cmd = {"iverilog", "-g2012", "-Wall", "-o", "/dev/null", "-s", top}; break;
+    case LintTool::Yosys: {
+      std::string script;
+      for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
+      return {"yosys", "-q", "-p", script + "hierarchy -check -top " + top + "; proc; check -assert"};
+    }
+  }
   cmd.insert(cmd.end(), files.begin(), files.end());
   return cmd;
 }
@@ -233,13 +251,43 @@ LintPlan planLint(const config::Config& cfg, const units::IpDesign& ip, LintMode
   return plan;
 }
 
+void addTools(LintPlan& plan, const std::vector<LintTool>& tools) {
+  const std::vector<LintPart> verilator = plan.parts;
+  for (const LintTool tool : tools) {
+    if (tool == LintTool::Verilator) continue;
+    for (LintPart part : verilator) {
+      part.tool = tool;
+      plan.parts.push_back(part);
+    }
+  }
+}
+
+namespace {
+
+// The lines of a tool's output that are a warning or an error (the first line of each).
+bool isMessage(LintTool tool, const std::string& line) {
+  switch (tool) {
+    case LintTool::Verilator:
+      return (line.rfind("%Warning", 0) == 0 || line.rfind("%Error", 0) == 0) &&
+             line.rfind("%Error: Exiting due to", 0) != 0;
+    case LintTool::Icarus:  // "file:line: warning: ...", "file:line: error: ...", "error: ..."
+      return line.find("warning:") != std::string::npos || line.find("error:") != std::string::npos ||
+             line.find("error(s)") != std::string::npos;
+    case LintTool::Yosys:  // "Warning: ...", "ERROR: ...", "file:line: ERROR: ..."
+      return line.find("Warning:") != std::string::npos || line.find("ERROR:") != std::string::npos;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<LintPartResult> runLint(const LintPlan& plan, const fs::path& packageDir) {
   if (!plan.stubFile.empty()) writeFile(plan.stubFile, plan.stubText);
   std::vector<LintPartResult> results;
   for (const auto& part : plan.parts) {
     const ProcessResult r = runProcess(part.argv(), packageDir, {}, /*measureRss=*/true);
     if (r.exitCode == 127 && r.output.find("cannot start '") != std::string::npos)
-      throw std::runtime_error(r.output.substr(0, r.output.find('\n')));  // exit 3: no Verilator
+      throw std::runtime_error(r.output.substr(0, r.output.find('\n')));  // exit 3: no such tool
     LintPartResult res;
     res.part = part;
     res.exitCode = r.exitCode;
@@ -250,9 +298,7 @@ std::vector<LintPartResult> runLint(const LintPlan& plan, const fs::path& packag
     std::istringstream in(r.output);
     std::string line;
     while (std::getline(in, line))
-      if ((line.rfind("%Warning", 0) == 0 || line.rfind("%Error", 0) == 0) &&
-          line.rfind("%Error: Exiting due to", 0) != 0)
-        res.messages.push_back(line);
+      if (isMessage(part.tool, line)) res.messages.push_back(line);
     results.push_back(std::move(res));
   }
   return results;
@@ -278,6 +324,7 @@ nlohmann::json lintJson(const LintPlan& plan, const std::vector<LintPartResult>&
   long rss = 0;
   for (const auto& r : results) {
     j["parts"].push_back({{"name", r.part.name},
+                          {"tool", toString(r.part.tool)},
                           {"covers", r.part.covers},
                           {"command", r.part.argv()},
                           {"exit", r.exitCode},
@@ -298,8 +345,11 @@ nlohmann::json lintJson(const LintPlan& plan, const std::vector<LintPartResult>&
 }
 
 std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& results, const fs::path& packageDir) {
-  std::string out = fmt::format("Verilator -Wall lint of {} ({} mode, {} part{})\n", plan.top, toString(plan.mode),
-                                results.size(), results.size() == 1 ? "" : "s");
+  std::string tools;
+  for (const auto& r : results)
+    if (tools.find(toString(r.part.tool)) == std::string::npos) tools += (tools.empty() ? "" : ", ") + std::string(toString(r.part.tool));
+  std::string out = fmt::format("lint of {} ({} mode, {} part{}) with {}\n", plan.top, toString(plan.mode),
+                                results.size(), results.size() == 1 ? "" : "s", tools);
   bool clean = true;
   double seconds = 0, cpu = 0;
   long rss = 0;
@@ -307,8 +357,10 @@ std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& re
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     std::string cmd;
-    for (const auto& a : r.part.argv()) cmd += (cmd.empty() ? "" : " ") + a;
-    out += fmt::format("part {}/{} {}: {}\n", i + 1, results.size(), r.part.name, r.part.covers);
+    for (const auto& a : r.part.argv())  // quoted for a shell where it holds spaces (the Yosys script)
+      cmd += (cmd.empty() ? "" : " ") + (a.find_first_of(" ;'") == std::string::npos ? a : "'" + a + "'");
+    out += fmt::format("part {}/{} {} ({}): {}\n", i + 1, results.size(), r.part.name, toString(r.part.tool),
+                       r.part.covers);
     out += fmt::format("  command  cd {} && {}\n", packageDir.string(), cmd);
     out += fmt::format("  result   exit {}, {:.2f} s wall, {:.2f} s CPU, peak RSS {:.1f} MiB, {} warning/error line{}\n",
                        r.exitCode, r.seconds, r.cpuSeconds, r.maxRssKb / 1024.0, r.messages.size(),

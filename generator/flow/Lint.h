@@ -18,12 +18,17 @@ namespace ftaccel::flow {
 
 enum class LintMode { Auto, Flat, Hier };
 
-// One Verilator run: what it covers and how it is called (in `workDir`, the package).
+// The linters: Verilator --lint-only -Wall (always), and optionally Icarus -g2012 -Wall and a
+// Yosys read (`hierarchy -check; proc; check -assert`), the three checks of tests/LintUtil.h.
+enum class LintTool { Verilator, Icarus, Yosys };
+
+// One tool run on one part: what it covers and how it is called (in the package directory).
 struct LintPart {
   std::string name;    // "flat", "top-with-stub", "row"
   std::string covers;  // one sentence for the report
-  std::string top;     // --top-module
+  std::string top;     // the top module of the run
   std::vector<std::string> files;  // relative to the package or absolute (the stub)
+  LintTool tool = LintTool::Verilator;
   std::vector<std::string> argv() const;
 };
 
@@ -69,6 +74,9 @@ std::string hierPackageMismatch(const LintPlan& plan, const units::IpDesign& ip,
 LintPlan planLint(const config::Config& cfg, const units::IpDesign& ip, LintMode mode,
                   const std::filesystem::path& stubDir);
 
+// Every part of `plan` also run by each of `tools` (after Verilator's runs, part by part).
+void addTools(LintPlan& plan, const std::vector<LintTool>& tools);
+
 struct LintPartResult {
   LintPart part;
   int exitCode = -1;
@@ -91,5 +99,6 @@ std::string lintText(const LintPlan& plan, const std::vector<LintPartResult>& re
                      const std::filesystem::path& packageDir);
 
 const char* toString(LintMode mode);
+const char* toString(LintTool tool);
 
 }  // namespace ftaccel::flow

@@ -102,8 +102,23 @@ TEST_CASE("lint: the stub of the row module has exactly its parameters and ports
 }
 
 TEST_CASE("lint: hier mode needs one parameterization per module and a row module", "[lint-cmd]") {
+  // Every module of the generated IPs has one parameterization, protection units included.
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {},
+           {"protect.bypass=true"},
+           {"protect.sanity_check=both", "protect.sanity_residue_bits=4"},
+           {"protect.afd.enable=true", "protect.median.enable=true"},
+           {"protect.weight_parity.enable=true", "protect.weight_parity.word_weights=3"},
+           {"array.pe=twodim", "array.group_l=2", "array.group_k=2"},
+           {"array.dataflow=is", "protect.sanity_check=temporal", "protect.bypass=true"}}) {
+    std::vector<std::string> sets = kWs43;
+    sets.insert(sets.end(), extra.begin(), extra.end());
+    const auto p = build(sets);
+    INFO(p.ip.top);
+    CHECK(flow::singleParameterizationError(p.ip).empty());
+    CHECK(flow::planLint(p.cfg, p.ip, flow::LintMode::Auto, "/tmp/x").mode == flow::LintMode::Hier);
+  }
   auto b = build(kWs43);
-  CHECK(flow::singleParameterizationError(b.ip).empty());
   // An array that passed the row another Cols than the row's default is refused, naming the instance.
   bool changed = false;
   for (auto& spec : b.ip.modules) {
@@ -223,7 +238,8 @@ TEST_CASE("lint: flat and hier agree on a 16x12 rows-form IP; text report", "[li
   CHECK(hier.exitCode == 0);
   CHECK(flat.output.find("(flat mode, 1 part)") != std::string::npos);
   CHECK(hier.output.find("(hier mode, 2 parts)") != std::string::npos);
-  CHECK(hier.output.find("part 1/2 top-with-stub: the whole IP with its 16 instances of") != std::string::npos);
+  CHECK(hier.output.find("part 1/2 top-with-stub (verilator): the whole IP with its 16 instances of") !=
+        std::string::npos);
   CHECK(hier.output.find("not covered by hier mode: combinational loops") != std::string::npos);
   CHECK(flat.output.find(": CLEAN (1 part,") != std::string::npos);
   CHECK(hier.output.find(": CLEAN (2 parts,") != std::string::npos);
@@ -293,6 +309,42 @@ TEST_CASE("lint: the parameter lists an instance passes, read from the text", "[
   CHECK(flow::instanceParamBlocks("  m u_a (\n  );\n  m #(\n    .P (1)\n  ) u_b (\n", "m") ==
         std::vector<std::string>{"", ".P (1)\n"});
   CHECK(flow::instanceParamBlocks(array, "other").empty());
+}
+
+TEST_CASE("lint: --with icarus,yosys runs the other linters on every part", "[lint-cmd][cli]") {
+  test::TempDir dir;
+  const auto b = build(kWs43);
+  flow::writePackageAtomically(flow::renderPackage(b.cfg, b.ip), dir / "ip");
+  const auto r = test::runCli(withSets({"lint", "--package", (dir / "ip").string(), "--with", "icarus,yosys", "--json"}, kWs43));
+  INFO(r.output);
+  REQUIRE(r.exitCode == 0);
+  const auto j = nlohmann::json::parse(r.output);
+  REQUIRE(j["parts"].size() == 6);
+  const std::vector<std::string> tools = {"verilator", "verilator", "icarus", "icarus", "yosys", "yosys"};
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(j["parts"][i]["tool"] == tools[i]);
+    CHECK(j["parts"][i]["name"] == (i % 2 ? "row" : "top-with-stub"));
+    CHECK(j["parts"][i]["exit"] == 0);
+  }
+  // A line no tool can parse in the row module: every tool's row run fails, no top-with-stub run.
+  addLine(dir / "ip", b.ip.top + "_row", "  this is not verilog;");
+  const auto bad = test::runCli(withSets({"lint", "--package", (dir / "ip").string(), "--with", "icarus,yosys", "--json"}, kWs43));
+  INFO(bad.output);
+  CHECK(bad.exitCode == 1);
+  const auto jb = nlohmann::json::parse(bad.output);
+  for (size_t i = 0; i < 6; ++i) {
+    INFO(i);
+    if (i % 2) {
+      CHECK(jb["parts"][i]["exit"] != 0);
+      CHECK(!jb["parts"][i]["messages"].empty());
+    } else {
+      CHECK(jb["parts"][i]["exit"] == 0);
+      CHECK(jb["parts"][i]["messages"].empty());
+    }
+  }
+  const auto mode = test::runCli({"lint", "--with", "spyglass"});
+  CHECK(mode.exitCode == 2);
+  CHECK(mode.output.find("--with") != std::string::npos);
 }
 
 TEST_CASE("lint: no Verilator on PATH is a tool failure, exit 3", "[lint-cmd][cli]") {
