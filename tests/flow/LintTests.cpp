@@ -229,7 +229,7 @@ TEST_CASE("lint: hier mode on small rows-form IPs is clean (WS 4x3, IS 1x1)", "[
   }
 }
 
-TEST_CASE("lint: flat and hier agree on a 16x12 rows-form IP; text report", "[lint-cmd][cli]") {
+TEST_CASE("lint: flat and hier agree on a 16x12 rows-form IP, text report", "[lint-cmd][cli]") {
   const std::vector<std::string> sets = {"array.nets=rows", "array.rows=16", "array.cols=12", "protect.bypass=true"};
   const auto flat = test::runCli(withSets({"lint", "--mode", "flat"}, sets));
   const auto hier = test::runCli(withSets({"lint", "--mode", "hier"}, sets));
