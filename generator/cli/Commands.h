@@ -25,6 +25,8 @@ Command addCampaignCommand(CLI::App& parent);
 Command addCampaignReportCommand(CLI::App& parent);
 // `ftaccel pack`: complementary-sparse matrix to packed values and index bits (docs/sparsity.md).
 Command addPackCommand(CLI::App& parent);
+// `ftaccel lint`: Verilator -Wall lint, flat or per part around a stub of the row module.
+Command addLintCommand(CLI::App& parent);
 // `ftaccel cosim-sources` (hidden): a model's sources without verilating (harness smoke target).
 Command addCosimSourcesCommand(CLI::App& parent);
 

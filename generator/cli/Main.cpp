@@ -19,6 +19,7 @@
 #include "flow/IpSynth.h"
 #include "flow/Package.h"
 #include "flow/PeFaultSpec.h"
+#include "flow/Process.h"
 #include "flow/Synth.h"
 #include "units/IpDesign.h"
 
@@ -171,6 +172,7 @@ int cmdSynth(const ConfigArgs& args, const SynthArgs& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  flow::runRssRelayIfAsked(argc, argv);  // before anything else: the relay must stay small
   CLI::App app{"ftaccel - generator of fault-tolerant systolic-array SystemVerilog IP"};
   app.set_version_flag("--version", std::string("ftaccel ") + FTACCEL_VERSION);
   app.require_subcommand(1);
@@ -242,7 +244,8 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {
       cli::addCampaignCommand(app), cli::addCampaignReportCommand(app), cli::addBerCommand(app),
-      cli::addTimingTableCommand(app), cli::addPackCommand(app), cli::addCosimSourcesCommand(app)};
+      cli::addTimingTableCommand(app), cli::addPackCommand(app), cli::addLintCommand(app),
+      cli::addCosimSourcesCommand(app)};
 
   bool printDefault = false;
   auto* cfgCmd = app.add_subcommand("config", "Show configuration information");

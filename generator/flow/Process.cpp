@@ -44,6 +44,8 @@ namespace {
 // re-raises the signal, so an interrupted ftaccel leaves nothing running behind it.
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr const char* kRelayFlag = "--ftaccel-rss-relay";
+constexpr int kRelayFd = 3;
 constexpr int kMaxGroups = 64;
 std::atomic<pid_t> gGroups[kMaxGroups];  // process groups of the running children (0 = free slot)
 volatile std::sig_atomic_t gReceived = 0;
@@ -114,7 +116,7 @@ class Supervision {
 // (-1: this process's). The child gets its own process group and SIGTERM when this thread
 // dies (PR_SET_PDEATHSIG), checked against the race with a parent that died before it was set.
 pid_t startSupervised(const std::vector<std::string>& argv, const std::filesystem::path& workDir, int outFd,
-                      int errFd, Supervision& sup) {
+                      int errFd, Supervision& sup, int reportFd = -1) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -148,6 +150,10 @@ pid_t startSupervised(const std::vector<std::string>& argv, const std::filesyste
     if (devNull >= 0) dup2(devNull, STDIN_FILENO);
     if (outFd >= 0) dup2(outFd, STDOUT_FILENO);
     if (errFd >= 0) dup2(errFd, STDERR_FILENO);
+    if (reportFd >= 0) {  // the relay's report pipe on fd 3, kept across the exec
+      if (reportFd == kRelayFd) fcntl(kRelayFd, F_SETFD, 0);
+      else dup2(reportFd, kRelayFd);
+    }
     if (!workDir.empty() && chdir(workDir.c_str()) != 0) {
       const int e = errno;
       (void)!write(execPipe[1], &e, sizeof e);
@@ -184,9 +190,48 @@ pid_t startSupervised(const std::vector<std::string>& argv, const std::filesyste
 
 }  // namespace
 
-ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
-                         const std::filesystem::path& logFile) {
+void runRssRelayIfAsked(int argc, char** argv) {
+  if (argc < 3 || std::strcmp(argv[1], kRelayFlag) != 0) return;
+  fcntl(kRelayFd, F_SETFD, FD_CLOEXEC);  // the report pipe is the relay's, not the tool's
+  const pid_t relay = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != relay) _exit(128 + SIGTERM);
+    execvp(argv[2], argv + 2);
+    const std::string msg = std::string("cannot start '") + argv[2] + "': " + std::strerror(errno) +
+                            " (is it installed? run 'make deps')\n";
+    (void)!write(STDERR_FILENO, msg.data(), msg.size());
+    _exit(127);
+  }
+  if (pid < 0) _exit(127);
+  int status = 0;
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const std::string report = std::to_string(usage.ru_maxrss) + " " +  // Linux: KiB
+                             std::to_string(seconds(usage.ru_utime) + seconds(usage.ru_stime)) + "\n";
+  (void)!write(kRelayFd, report.data(), report.size());
+  if (WIFSIGNALED(status)) {
+    std::signal(WTERMSIG(status), SIG_DFL);
+    ::raise(WTERMSIG(status));
+  }
+  std::_Exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+ProcessResult runProcess(const std::vector<std::string>& toolArgv, const std::filesystem::path& workDir,
+                         const std::filesystem::path& logFile, bool measureRss) {
   ProcessResult result;
+  std::vector<std::string> argv = toolArgv;
+  int reportPipe[2] = {-1, -1};
+  if (measureRss) {
+    char self[4096];
+    const ssize_t len = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) throw std::runtime_error("cannot find this executable (/proc/self/exe)");
+    argv.insert(argv.begin(), {std::string(self, static_cast<size_t>(len)), kRelayFlag});
+    if (pipe2(reportPipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2() failed");
+  }
   auto start = std::chrono::steady_clock::now();
   int pipeFds[2];
   // O_CLOEXEC: children started in parallel must not inherit each other's pipe.
@@ -205,8 +250,10 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   Supervision sup;  // declared before the child starts, destroyed after it has been waited for
   pid_t pid;
   try {
-    pid = startSupervised(argv, workDir, pipeFds[1], errFd, sup);
+    pid = startSupervised(argv, workDir, pipeFds[1], errFd, sup, reportPipe[1]);
   } catch (...) {
+    for (int fd : reportPipe)
+      if (fd >= 0) ::close(fd);
     if (errFd >= 0 && errFd != pipeFds[1]) ::close(errFd);
     ::close(pipeFds[0]);
     ::close(pipeFds[1]);
@@ -214,6 +261,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   }
   if (errFd >= 0 && errFd != pipeFds[1]) ::close(errFd);
   close(pipeFds[1]);
+  if (reportPipe[1] >= 0) ::close(reportPipe[1]);
   char buf[65536];
   ssize_t n;
   while ((n = read(pipeFds[0], buf, sizeof buf)) != 0) {
@@ -228,6 +276,20 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (reportPipe[0] >= 0) {  // the relay has exited: its report (if any) is in the pipe
+    std::string report;
+    while ((n = read(reportPipe[0], buf, sizeof buf)) != 0) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      report.append(buf, static_cast<size_t>(n));
+    }
+    ::close(reportPipe[0]);
+    char* end = nullptr;
+    result.maxRssKb = std::strtol(report.c_str(), &end, 10);
+    result.cpuSeconds = std::strtod(end, nullptr);
+  }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
