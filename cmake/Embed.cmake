@@ -7,6 +7,6 @@ file(WRITE ${OUTPUT}
   "// generated from ${INPUT} by cmake/Embed.cmake - do not edit\n"
   "#include <string_view>\n"
   "namespace ftaccel::embedded {\n"
-  "static const char kData[] = {${bytes} 0};\n"
-  "extern const std::string_view ${SYMBOL}(kData, ${byte_count});\n"
+  "static const char ${SYMBOL}_data[] = {${bytes} 0};\n"
+  "extern const std::string_view ${SYMBOL}(${SYMBOL}_data, ${byte_count});\n"
   "}\n")

@@ -21,7 +21,7 @@ constexpr const char* kForms =
   diag::throwError("sim.bad-pe-fault", diag::Location{"--pe-fault " + part, 0, 0}, message);
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
+std::vector<std::string> splitOn(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t p = 0;
   while (true) {
@@ -42,12 +42,12 @@ int index(const std::string& text, const std::string& part, const std::string& w
 
 std::vector<contract::PeFault> parsePeFaults(const std::string& spec, int rows, int cols, int accBits) {
   std::vector<contract::PeFault> out;
-  for (const std::string& part : split(spec, '+')) {
+  for (const std::string& part : splitOn(spec, '+')) {
     if (part == "none" || part.empty()) continue;
     const size_t colon = part.find(':');
     if (colon == std::string::npos) fail(part, kForms);
     const std::string kind = part.substr(0, colon);
-    const std::vector<std::string> a = split(part.substr(colon + 1), ',');
+    const std::vector<std::string> a = splitOn(part.substr(colon + 1), ',');
     if ((kind == "s0" || kind == "s1") && a.size() == 3) {
       const int r = index(a[0], part, "row", rows), c = index(a[1], part, "column", cols);
       const int bit = index(a[2], part, fmt::format("bit (of the {}-bit MAC result)", accBits), accBits);
