@@ -281,7 +281,10 @@ def main():
                 rec = {"seed": seed, "status": "fail", "stage": "fuzz.py", "exit": -1, "log": repr(e),
                        "stages": {}, "repro": f"make fuzz N=1 SEED={seed}"}
             rec["seconds"] = round(sum(rec["stages"].values()), 2)
-            if not args.keep_cache and os.path.isdir(models):  # models of random configs are never reused
+            # Models of random configs are never reused; in a cache the workers share (the user's
+            # FTACCEL_CACHE_DIR), a new entry may be another worker's model in use: kept then.
+            own_cache = "FTACCEL_CACHE_DIR" not in base_env or args.jobs == 1
+            if not args.keep_cache and own_cache and os.path.isdir(models):
                 for entry in set(os.listdir(models)) - had:
                     path = os.path.join(models, entry)
                     shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
