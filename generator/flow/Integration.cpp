@@ -334,7 +334,9 @@ struct TraceWaves {
   nlohmann::json clockAndReset() const {
     Wave r{"rst_ni", false, {}};
     for (size_t i = 0; i < trace.size(); ++i) r.cols.push_back(i == 0 ? "0" : "1");
-    nlohmann::json clock = {{"name", "clk_i"}, {"wave", "p" + std::string(trace.size() - 1, '.')}};
+    std::string wave(trace.size(), '.');  // "p..." (no subtraction: GCC 12 warns on size() - 1)
+    if (!wave.empty()) wave[0] = 'p';
+    nlohmann::json clock = {{"name", "clk_i"}, {"wave", wave}};
     return nlohmann::json::array({clock, r.json()});
   }
 };

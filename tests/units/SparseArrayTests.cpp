@@ -31,7 +31,7 @@ std::vector<std::string> sets(int rows, int cols, const std::string& pe, int l, 
   return s;
 }
 
-void lint(const std::vector<std::string>& s, bool faultPorts = false) {
+void lintSparse(const std::vector<std::string>& s, bool faultPorts = false) {
   test::lintPackage({s, units::BuildOptions{faultPorts, false}});
 }
 
@@ -75,12 +75,12 @@ void cosim(int rows, int cols, const std::string& pe, int l, int k) {
 }  // namespace
 
 TEST_CASE("sparse lint: shortened, superposition and two-dimensional PEs", "[sparse][lint]") {
-  lint(sets(4, 4, "shortened", 8, 1));
-  lint(sets(1, 5, "shortened", 2, 1));
-  lint(sets(3, 1, "superposition", 1, 4));
-  lint(sets(2, 3, "twodim", 4, 2));
-  lint(sets(1, 1, "twodim", 2, 2));
-  lint(sets(2, 2, "shortened", 4, 1), true);  // the simulation variant too
+  lintSparse(sets(4, 4, "shortened", 8, 1));
+  lintSparse(sets(1, 5, "shortened", 2, 1));
+  lintSparse(sets(3, 1, "superposition", 1, 4));
+  lintSparse(sets(2, 3, "twodim", 4, 2));
+  lintSparse(sets(1, 1, "twodim", 2, 2));
+  lintSparse(sets(2, 2, "shortened", 4, 1), true);  // the simulation variant too
 }
 
 TEST_CASE("sparse co-simulation: shortened-4 on 3x2", "[sparse][cosim]") { cosim(3, 2, "shortened", 4, 1); }

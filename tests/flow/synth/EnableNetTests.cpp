@@ -18,7 +18,7 @@ namespace {
 // Captured with OpenSTA 2.0 (Debian) from `ftaccel synth` of a 4x4 8-bit WS IP on SkyWater 130 nm
 // HD (tt, 10 ns clock, timing goal with an 8,000 ps ABC target): the ctrl (enable source en_o),
 // the PE (sink en_i) and the fan-out-4 chain of sky130_fd_sc_hd__buf_1. Library warnings removed.
-std::string capturedLog(const std::string& name) {
+std::string capturedEnableLog(const std::string& name) {
   return ftaccel::test::readFile(fs::path(FTACCEL_SOURCE_DIR) / "tests/data/synth" / name);
 }
 
@@ -98,22 +98,22 @@ TEST_CASE("enable net: characterization netlist and script", "[synthlog][enable]
 
 TEST_CASE("enable net: figures from OpenSTA logs (SkyWater 130 nm)", "[synthlog][enable]") {
   // (n6 arrival - n2 arrival) / 4 stages.
-  CHECK(readFo4Log(capturedLog("sky130_enable_fo4.sta.log")) == Approx(0.161325).margin(1e-6));
+  CHECK(readFo4Log(capturedEnableLog("sky130_enable_fo4.sta.log")) == Approx(0.161325).margin(1e-6));
 
-  const auto source = readEnableSource(capturedLog("sky130_enable_ctrl.sta.log"));
+  const auto source = readEnableSource(capturedEnableLog("sky130_enable_ctrl.sta.log"));
   REQUIRE(source);
   CHECK(source->arrivalNs == Approx(0.7938));
   CHECK(source->end == "en_o");
 
-  const EnableSinkFigures sink = readEnableSink(capturedLog("sky130_enable_pe.sta.log"));
+  const EnableSinkFigures sink = readEnableSink(capturedEnableLog("sky130_enable_pe.sta.log"));
   CHECK(sink.pins == 21);
   REQUIRE(sink.path);
   CHECK(sink.path->slackNs == Approx(9.1916));
   CHECK(sink.path->start == "en_i");
 
   // A log of a module run without the enable reports (or cut short) is an error.
-  CHECK_THROWS_AS(readEnableSource(capturedLog("sky130_pe.sta.log")), LogError);
-  CHECK_THROWS_AS(readEnableSink(capturedLog("sky130_enable_ctrl.sta.log")), LogError);
+  CHECK_THROWS_AS(readEnableSource(capturedEnableLog("sky130_pe.sta.log")), LogError);
+  CHECK_THROWS_AS(readEnableSink(capturedEnableLog("sky130_enable_ctrl.sta.log")), LogError);
   CHECK_THROWS_AS(readFo4Log("ftaccel-fo4: near\nNo paths found.\n"), LogError);
 }
 

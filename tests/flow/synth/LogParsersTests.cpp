@@ -14,7 +14,7 @@ namespace {
 
 // Captured with Yosys 0.23 and OpenSTA 2.0 (Debian) on the default IP's PE and array, with the
 // generic library and SkyWater 130 nm HD (tt, 5 ns clock: the 8-bit MAC violates it).
-std::string capturedLog(const std::string& name) {
+std::string capturedSynthLog(const std::string& name) {
   return ftaccel::test::readFile(fs::path(FTACCEL_SOURCE_DIR) / "tests/data/synth" / name);
 }
 
@@ -32,7 +32,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 TEST_CASE("Yosys log of a leaf: area, mapped cells and flip-flops (generic library)",
           "[synthlog]") {
-  const std::string log = capturedLog("generic_pe.yosys.log");
+  const std::string log = capturedSynthLog("generic_pe.yosys.log");
   const YosysFigures fig = readYosysLog(log, kPe, kNoChildren);
   CHECK(fig.area == Approx(1072.75));
   CHECK(fig.cells == 602);  // "Number of cells: 602" after mapping
@@ -46,14 +46,14 @@ TEST_CASE("Yosys log of a leaf: area, mapped cells and flip-flops (generic libra
 }
 
 TEST_CASE("Yosys log of a leaf: SkyWater 130 nm cells and area", "[synthlog]") {
-  const YosysFigures fig = readYosysLog(capturedLog("sky130_pe.yosys.log"), kPe, kNoChildren);
+  const YosysFigures fig = readYosysLog(capturedSynthLog("sky130_pe.yosys.log"), kPe, kNoChildren);
   CHECK(fig.area == Approx(4489.3056));
   CHECK(fig.cells == 485);
   CHECK(fig.flops == 44);
 }
 
 TEST_CASE("Yosys log of a wiring-only parent: no own area or cells", "[synthlog]") {
-  const std::string log = capturedLog("generic_array.yosys.log");
+  const std::string log = capturedSynthLog("generic_array.yosys.log");
   const YosysFigures fig = readYosysLog(log, kArray, {{kPe, 64}});
   CHECK(fig.area == 0.0);
   CHECK(fig.cells == 0);
@@ -63,7 +63,7 @@ TEST_CASE("Yosys log of a wiring-only parent: no own area or cells", "[synthlog]
 }
 
 TEST_CASE("broken Yosys logs give errors that say what is missing", "[synthlog]") {
-  const std::string log = capturedLog("generic_pe.yosys.log");
+  const std::string log = capturedSynthLog("generic_pe.yosys.log");
   CHECK_THROWS_WITH(readYosysLog("", kPe, kNoChildren),
                     Catch::Contains("ftaccel-stat: generic cells") && Catch::Contains(kPe));
   const std::string truncated = log.substr(0, log.find("ftaccel-stat: mapped cells"));
@@ -87,7 +87,7 @@ TEST_CASE("broken Yosys logs give errors that say what is missing", "[synthlog]"
 
 TEST_CASE("OpenSTA log: worst of the path groups, slack met, power (generic library)",
           "[synthlog]") {
-  const StaFigures fig = readStaLog(capturedLog("generic_pe.sta.log"));
+  const StaFigures fig = readStaLog(capturedSynthLog("generic_pe.sta.log"));
   REQUIRE(fig.path.has_value());
   // The clk group (3.1133) is worse than the asynchronous reset recovery group (4.94).
   CHECK(fig.path->slackNs == Approx(3.1133));
@@ -99,7 +99,7 @@ TEST_CASE("OpenSTA log: worst of the path groups, slack met, power (generic libr
 }
 
 TEST_CASE("OpenSTA log: violated slack and power (SkyWater 130 nm)", "[synthlog]") {
-  const StaFigures fig = readStaLog(capturedLog("sky130_pe.sta.log"));
+  const StaFigures fig = readStaLog(capturedSynthLog("sky130_pe.sta.log"));
   REQUIRE(fig.path.has_value());
   CHECK(fig.path->slackNs == Approx(-3.1821));
   CHECK(fig.path->arrivalNs == Approx(8.0533));
@@ -110,7 +110,7 @@ TEST_CASE("OpenSTA log: violated slack and power (SkyWater 130 nm)", "[synthlog]
 }
 
 TEST_CASE("broken OpenSTA logs give errors that say what is wrong", "[synthlog]") {
-  const std::string log = capturedLog("generic_pe.sta.log");
+  const std::string log = capturedSynthLog("generic_pe.sta.log");
   CHECK_THROWS_WITH(readStaLog(""), Catch::Contains("no timing report"));
   CHECK_THROWS_WITH(readStaLog("Error: pe.sta.tcl, 3 cannot open 'x.syn.v'.\n" + log),
                     Catch::Contains("OpenSTA: Error: pe.sta.tcl, 3 cannot open"));

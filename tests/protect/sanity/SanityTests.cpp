@@ -221,7 +221,7 @@ TEST_CASE("sanity hardware: modules, ports, alarms in the manifest, fault sites,
 
 namespace {
 
-void lint(const std::vector<std::string>& sets, bool faultPorts) {
+void lintSanity(const std::vector<std::string>& sets, bool faultPorts) {
   test::lintPackage({sets, units::BuildOptions{faultPorts, false}, true,
                      [](const std::string& module) { return module.find("sanity") != std::string::npos; }});
 }
@@ -230,15 +230,15 @@ void lint(const std::vector<std::string>& sets, bool faultPorts) {
 
 TEST_CASE("sanity lint: Verilator -Wall, Icarus and Yosys 0.23 on WS, IS, 1x1 and the fault variant",
           "[sanity][lint]") {
-  lint({"array.rows=4", "array.cols=4", "protect.sanity_check=spatial"}, false);
-  lint({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_check=spatial"}, false);
-  lint({"array.rows=3", "array.cols=5", "data.bits=16", "array.dataflow=is", "protect.sanity_check=spatial",
+  lintSanity({"array.rows=4", "array.cols=4", "protect.sanity_check=spatial"}, false);
+  lintSanity({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_check=spatial"}, false);
+  lintSanity({"array.rows=3", "array.cols=5", "data.bits=16", "array.dataflow=is", "protect.sanity_check=spatial",
         "protect.bypass=true"},
        false);
-  lint({"array.rows=2", "array.cols=3", "protect.sanity_check=spatial"}, true);
+  lintSanity({"array.rows=2", "array.cols=3", "protect.sanity_check=spatial"}, true);
   // Residue mode: r below and above the data width, the fault variant.
-  lint({"array.rows=3", "array.cols=5", "protect.sanity_check=spatial", "protect.sanity_residue_bits=5"}, false);
-  lint({"array.rows=2", "array.cols=3", "data.bits=16", "array.dataflow=is", "protect.sanity_check=spatial",
+  lintSanity({"array.rows=3", "array.cols=5", "protect.sanity_check=spatial", "protect.sanity_residue_bits=5"}, false);
+  lintSanity({"array.rows=2", "array.cols=3", "data.bits=16", "array.dataflow=is", "protect.sanity_check=spatial",
         "protect.sanity_residue_bits=19"},
        true);
 }
