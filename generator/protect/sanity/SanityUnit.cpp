@@ -476,7 +476,8 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       "the output buffer. Once a batch's last digit has arrived and its last result has been",
       "delivered: pos_o = positions whose sum is not 0, flag_o and done_o for one cycle, alarm_o",
       "sticky until clear_i. Each position has its own flip-flop copies of the digit selects (decided",
-      "a cycle ahead) and of the report (its bank's sum restarts from 0 in the next cycle), so no",
+      "a cycle ahead), of the report (its bank's sum restarts from 0 in the next cycle) and of the",
+      "report bank (where its delivered result goes), so no",
       "select drives more than AccW gates.",
   };
   m.params = {
@@ -518,6 +519,17 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
     const int s = (j * tw.digitShift) % r;
     return s == 0 ? std::string("res") : fmt::format("{{res[{}:0], res[{}:{}]}}", r - 1 - s, r - 1, r - s);
   };
+  // This lane's copy of the report bank selects which bank its delivered result goes to (one
+  // shared rbank_q would drive 2*Cols*AccW gates). The copy reloads from rbank_q's next value;
+  // the term it reads of itself is 0 while it equals rbank_q (always, unless a flip parted
+  // them: then it realigns within two cycles) and keeps synthesis from merging the copies.
+  lane.push_back(Signal{"rb_c", "", "this lane's copy of rbank_q"});
+  lane.push_back(ContAssign{"rb_c", "rb_q[c]", ""});
+  lane.push_back(ContAssign{"rb_n[c]", "rbank_d && !(rb_c && !rbank_q)", ""});
+  lane.push_back(Signal{"del0_c", "", "bank t takes this lane's delivered result"});
+  lane.push_back(Signal{"del1_c", "", ""});
+  lane.push_back(ContAssign{"del0_c", "taken_i && !rb_c", ""});
+  lane.push_back(ContAssign{"del1_c", "taken_i && rb_c", ""});
   for (int t = 0; t < 2; ++t) {
     const std::string idx = t ? "Cols+c" : "c", sum = fmt::format("sum{}", t), dterm = fmt::format("dterm{}", t);
     const std::string accIn = units::slice("acc_q", idx, "AccW");
@@ -548,12 +560,12 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
     lane.push_back(ContAssign{dterm, pick, ""});
     lane.push_back(Signal{sum, "AccW", t ? "" : "bank sums with this cycle's terms"});
     if (r == 0) {
-      lane.push_back(ContAssign{sum, fmt::format("{0} + {2} + (del{1} ? xterm : '0)", base, t, dterm), ""});
+      lane.push_back(ContAssign{sum, fmt::format("{0} + {2} + (del{1}_c ? xterm : '0)", base, t, dterm), ""});
       lane.push_back(ContAssign{fmt::format("mis{}[c]", t), sum + " != '0", ""});
     } else {
       const std::string tri = fmt::format("add{}", t);
       lane.push_back(Signal{tri, std::to_string(r + 2), ""});
-      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + {0}'({3}) + (del{2} ? {0}'(xterm) : {0}'d0)", r + 2,
+      lane.push_back(ContAssign{tri, fmt::format("{0}'({1}) + {0}'({3}) + (del{2}_c ? {0}'(xterm) : {0}'d0)", r + 2,
                                                  base, t, dterm),
                                 ""});
       for (auto& it : foldItems(tri, tri, r + 2, 3 * modulus(r), r, sum)) lane.push_back(std::move(it));
@@ -571,6 +583,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       reg("clr_q", "2*Cols", "per bank and position: the bank reported on the last edge", {"sanity_tctrl", LiveClass::None}),
       reg("obank_q", "", "bank of the batch leaving the pipeline (pushes, digits)", {"sanity_tctrl", LiveClass::None}),
       reg("rbank_q", "", "bank of the oldest batch not reported (deliveries)", {"sanity_tctrl", LiveClass::None}),
+      reg("rb_q", "Cols", "per position: a copy of rbank_q (where its delivered result goes)", {"sanity_tctrl", LiveClass::None}),
       reg("pend_q", "4", "per bank: its results in the output buffer (0..2)", {"sanity_tctrl", LiveClass::None}),
       reg("ddone_q", "2", "per bank: its last digit has left the pipeline", {"sanity_tctrl", LiveClass::None}),
       reg("acc_q", "2*Cols*AccW", "output accumulators, index bank*Cols + c", {"sanity_tacc", LiveClass::None}),
@@ -585,6 +598,8 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       Signal{"digit", "", "a digit result leaves the pipeline"},
       Signal{"last", "", "the batch's last digit result"},
       Signal{"dsel_n", "2*Cols*Digits", "dsel_q's next value"},
+      Signal{"rb_n", "Cols", "rb_q's next value"},
+      Signal{"rbank_d", "", "rbank_q's next value"},
       Signal{"clr_n", "2*Cols", "clr_q's next value"},
       Signal{"digit_d", "", "a digit result leaves the pipeline in the next cycle"},
       Signal{"obank_d", "", "obank_q's next value"},
@@ -616,6 +631,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       ContAssign{"dd", "ddone_q | {last && obank_q, last && !obank_q}", ""},
       // Its last digit has left and nothing of it is left in the buffer after this cycle's delivery.
       ContAssign{"done", "rbank_q ? (dd[1] && (pend_q[3:2] == {1'b0, taken_i})) : (dd[0] && (pend_q[1:0] == {1'b0, taken_i}))", ""},
+      ContAssign{"rbank_d", "rbank_q ^ done", ""},
       ContAssign{"fin0", "done && !rbank_q", ""},
       ContAssign{"fin1", "done && rbank_q", ""},
       // Selected by fin0/fin1 (0 unless a batch completes), not by rbank_q: its flip-flop would
@@ -629,7 +645,8 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       AlwaysFF{"p_clr", "", {Stmt::assign("clr_q", "'0")}, {Stmt::assign("clr_q", "clr_n")}},
       AlwaysFF{"p_adv", "", {Stmt::assign("adv_q", "1'b0")}, {Stmt::assign("adv_q", "en_i")}},
       AlwaysFF{"p_obank", "", {Stmt::assign("obank_q", "1'b0")}, {Stmt::assign("obank_q", "obank_d")}},
-      AlwaysFF{"p_rbank", "", {Stmt::assign("rbank_q", "1'b0")}, {Stmt::ifThen("done", {Stmt::assign("rbank_q", "!rbank_q")})}},
+      AlwaysFF{"p_rbank", "", {Stmt::assign("rbank_q", "1'b0")}, {Stmt::assign("rbank_q", "rbank_d")}},
+      AlwaysFF{"p_rb", "", {Stmt::assign("rb_q", "'0")}, {Stmt::assign("rb_q", "rb_n")}},
       AlwaysFF{"p_pend", "", {Stmt::assign("pend_q", "'0")},
                {Stmt::assign("pend_q", "{pend_q[3:2] - {1'b0, del1} + {1'b0, push1}, pend_q[1:0] - {1'b0, del0} + {1'b0, push0}}")}},
       AlwaysFF{"p_ddone", "", {Stmt::assign("ddone_q", "'0")}, {Stmt::assign("ddone_q", "dd & ~{fin1, fin0}")}},
