@@ -33,16 +33,16 @@ namespace {
 
 // WS 4x4 (the model CampaignTests builds); the naive engine with long workloads makes a run
 // last long enough to be interrupted in the middle.
-const std::vector<std::string> kIp = {"--set", "array.rows=4", "--set", "array.cols=4"};
+const std::vector<std::string> kHygieneIp = {"--set", "array.rows=4", "--set", "array.cols=4"};
 
 std::vector<std::string> campaignArgs(const fs::path& out, const std::vector<std::string>& extra) {
   std::vector<std::string> a = {"campaign", "-q", "--out", out.string()};
-  a.insert(a.end(), kIp.begin(), kIp.end());
+  a.insert(a.end(), kHygieneIp.begin(), kHygieneIp.end());
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
 
-flow::ProcessResult campaign(const fs::path& out, const std::vector<std::string>& extra) {
+flow::ProcessResult hygieneCampaign(const fs::path& out, const std::vector<std::string>& extra) {
   test::useTestCache();
   return test::runCli(campaignArgs(out, extra));
 }
@@ -76,15 +76,15 @@ pid_t startCli(const std::vector<std::string>& args, const fs::path& log) {
 }
 
 // The fault lines of a results file by index (the raw text), checking there are no duplicates.
-struct Results {
+struct HygieneResults {
   std::string header;
   long faultFree = 0;
   std::map<long, std::string> faults;
   bool wholeLines = true;  // ends with a newline
 };
 
-Results readResults(const fs::path& file) {
-  Results r;
+HygieneResults readHygieneResults(const fs::path& file) {
+  HygieneResults r;
   const std::string text = fs::exists(file) ? test::readFile(file) : std::string();
   r.wholeLines = text.empty() || text.back() == '\n';
   std::istringstream in(text);
@@ -169,7 +169,7 @@ long fileSize(const fs::path& f) {
   return ec ? 0 : (long)n;
 }
 
-void requireSameRecords(const Results& got, const Results& ref) {
+void requireSameRecords(const HygieneResults& got, const HygieneResults& ref) {
   REQUIRE(got.header == ref.header);
   REQUIRE(got.faultFree == 1);
   REQUIRE(got.faults.size() == ref.faults.size());
@@ -188,10 +188,10 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
   const long n = 3000;
   const std::vector<std::string> args = {"--model", "seu", "--engine", "naive", "--vectors", "2048",
                                          "--faults", std::to_string(n), "--seed", "11", "-j", "2"};
-  auto ref = campaign(dir / "ref.jsonl", args);
+  auto ref = hygieneCampaign(dir / "ref.jsonl", args);
   INFO(ref.output);
   REQUIRE(ref.exitCode == 0);
-  const Results expected = readResults(dir / "ref.jsonl");
+  const HygieneResults expected = readHygieneResults(dir / "ref.jsonl");
   REQUIRE((long)expected.faults.size() == n);
   const long refBytes = fileSize(dir / "ref.jsonl");
 
@@ -226,7 +226,7 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;  // it finished first
     ++interrupted;
     summary += fmt::format(" {}@{}", sig == SIGKILL ? "KILL" : sig == SIGTERM ? "TERM" : "INT",
-                           readResults(out).faults.size());
+                           readHygieneResults(out).faults.size());
     // ftaccel dies of the signal (or exits 128 + signal after its child has gone).
     const bool byThatSignal = (WIFSIGNALED(status) && WTERMSIG(status) == sig) ||
                               (WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig);
@@ -239,7 +239,7 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
     } else {
       // Forwarded and waited for: nothing is left, and the stop came between two records.
       REQUIRE(processesNaming(out.string()).empty());
-      REQUIRE(readResults(out).wholeLines);
+      REQUIRE(readHygieneResults(out).wholeLines);
     }
   }
   CHECK(interrupted >= 6);
@@ -248,7 +248,7 @@ TEST_CASE("campaign: random kills with SIGKILL SIGTERM SIGINT and resumes give t
   auto last = test::runCli(campaignArgs(out, args));
   INFO(last.output);
   REQUIRE(last.exitCode == 0);
-  const Results got = readResults(out);
+  const HygieneResults got = readHygieneResults(out);
   REQUIRE(got.wholeLines);
   REQUIRE((long)got.faults.size() == n);
   requireSameRecords(got, expected);
@@ -264,7 +264,7 @@ TEST_CASE("campaign: a second writer on the same results file is refused naming 
     const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT, 0644);
     REQUIRE(fd >= 0);
     REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
-    auto r = campaign(out, args);
+    auto r = hygieneCampaign(out, args);
     ::close(fd);
     INFO(r.output);
     REQUIRE(r.exitCode == 2);
@@ -279,7 +279,7 @@ TEST_CASE("campaign: a second writer on the same results file is refused naming 
     const pid_t harness = harnessOf(out);
     REQUIRE(harness > 0);
     const long sizeBefore = fileSize(out);
-    auto second = campaign(out, args);
+    auto second = hygieneCampaign(out, args);
     INFO(second.output);
     CHECK(second.exitCode == 2);
     CHECK_THAT(second.output, Catch::Contains("busy.jsonl is being written by another campaign (PID " +
@@ -306,9 +306,9 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
   test::TempDir dir;
   const std::vector<std::string> args = {"--engine", "naive", "--vectors", "256", "--faults", "600",
                                          "--seed", "4", "-j", "2"};
-  auto ref = campaign(dir / "ref.jsonl", args);
+  auto ref = hygieneCampaign(dir / "ref.jsonl", args);
   REQUIRE(ref.exitCode == 0);
-  const Results expected = readResults(dir / "ref.jsonl");
+  const HygieneResults expected = readHygieneResults(dir / "ref.jsonl");
   const std::string refText = test::readFile(dir / "ref.jsonl");
   // The first `lines` lines of the reference: what an interrupted run leaves.
   auto prefix = [&](int lines) {
@@ -317,18 +317,18 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
     return refText.substr(0, p);
   };
   auto requireKeptAndResumable = [&](const fs::path& out) {
-    const Results kept = readResults(out);
+    const HygieneResults kept = readHygieneResults(out);
     REQUIRE(kept.wholeLines);
     for (const auto& [k, line] : kept.faults) REQUIRE(expected.faults.at(k) == line);
-    auto again = campaign(out, args);
+    auto again = hygieneCampaign(out, args);
     INFO(again.output);
     REQUIRE(again.exitCode == 0);
-    requireSameRecords(readResults(out), expected);
+    requireSameRecords(readHygieneResults(out), expected);
   };
 
   SECTION("a results path below a regular file") {
     test::writeFile(dir / "plain", "x");
-    auto r = campaign(dir / "plain" / "r.jsonl", args);
+    auto r = hygieneCampaign(dir / "plain" / "r.jsonl", args);
     INFO(r.output);
     REQUIRE(r.exitCode == 2);
     REQUIRE_THAT(r.output, Catch::Contains("cannot open the results file for appending: Not a directory"));
@@ -349,7 +349,7 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
       WARN("cannot make a file read-only for this user here; section not run");
       return;
     }
-    auto r = campaign(out, args);
+    auto r = hygieneCampaign(out, args);
     if (geteuid() == 0) std::system(("chattr -i '" + out.string() + "'").c_str());
     else fs::permissions(out, fs::perms::owner_read | fs::perms::owner_write);
     INFO(r.output);
@@ -366,14 +366,14 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
     rlimit limited = saved;
     limited.rlim_cur = refText.size() / 3;  // children inherit it; the harness ignores SIGXFSZ
     REQUIRE(setrlimit(RLIMIT_FSIZE, &limited) == 0);
-    auto r = campaign(out, args);
+    auto r = hygieneCampaign(out, args);
     setrlimit(RLIMIT_FSIZE, &saved);
     INFO(r.output);
     REQUIRE(r.exitCode == 3);
     REQUIRE_THAT(r.output, Catch::Contains("cannot append to results file") && Catch::Contains("File too large") &&
                                Catch::Contains("the records written before are kept"));
     REQUIRE(fileSize(out) <= (long)limited.rlim_cur);
-    REQUIRE(!readResults(out).faults.empty());
+    REQUIRE(!readHygieneResults(out).faults.empty());
     requireKeptAndResumable(out);
   }
 
@@ -392,12 +392,12 @@ TEST_CASE("campaign: a full disk or an unwritable results file stops with a clea
       ~Unmount() { std::system(("umount -l '" + m.string() + "'").c_str()); }
     } unmount{mnt};
     const fs::path out = mnt / "full.jsonl";
-    auto r = campaign(out, args);
+    auto r = hygieneCampaign(out, args);
     INFO(r.output);
     REQUIRE(r.exitCode == 3);
     REQUIRE_THAT(r.output, Catch::Contains("No space left on device") &&
                                Catch::Contains("the records written before are kept"));
-    REQUIRE(!readResults(out).faults.empty());
+    REQUIRE(!readHygieneResults(out).faults.empty());
     REQUIRE(std::system(("mount -o remount,size=4m '" + mnt.string() + "'").c_str()) == 0);
     requireKeptAndResumable(out);
   }

@@ -11,7 +11,7 @@ using namespace ftaccel::golden;
 
 namespace {
 
-Matrix randomMatrix(int rows, int cols, int bits, uint64_t seed) {
+Matrix randomBitMatrix(int rows, int cols, int bits, uint64_t seed) {
   std::mt19937_64 rng(seed);
   Matrix m(rows, cols);
   for (auto& v : m.data) v = signExtend(rng(), bits);
@@ -24,7 +24,7 @@ Wide absWide(Wide v) { return v < 0 ? -v : v; }
 
 TEST_CASE("BER 0 flips nothing", "[ber]") {
   std::mt19937_64 rng(1);
-  Matrix m = randomMatrix(30, 20, 8, 2);
+  Matrix m = randomBitMatrix(30, 20, 8, 2);
   const Matrix before = m;
   CHECK(injectBitErrors(m, 8, 0.0, rng) == 0);
   CHECK(m.data == before.data);
@@ -36,7 +36,7 @@ TEST_CASE("BER 0 flips nothing", "[ber]") {
 TEST_CASE("BER 1 flips every bit within the element width", "[ber]") {
   std::mt19937_64 rng(1);
   for (int bits : {1, 4, 8, 32, 64}) {
-    Matrix m = randomMatrix(7, 5, bits, 3);
+    Matrix m = randomBitMatrix(7, 5, bits, 3);
     const Matrix before = m;
     CHECK(injectBitErrors(m, bits, 1.0, rng) == 35u * static_cast<uint64_t>(bits));
     for (size_t i = 0; i < m.data.size(); ++i)
@@ -95,14 +95,14 @@ TEST_CASE("tiny BER on a large tensor costs the flips not the bits", "[ber]") {
 }
 
 TEST_CASE("bit errors are deterministic from the seed", "[ber]") {
-  Matrix a = randomMatrix(40, 40, 8, 9), b = a, c = a;
+  Matrix a = randomBitMatrix(40, 40, 8, 9), b = a, c = a;
   std::mt19937_64 r1(77), r2(77), r3(78);
   CHECK(injectBitErrors(a, 8, 0.01, r1) == injectBitErrors(b, 8, 0.01, r2));
   CHECK(a.data == b.data);
   injectBitErrors(c, 8, 0.01, r3);
   CHECK(c.data != a.data);
 
-  const Matrix x = randomMatrix(16, 8, 8, 10), w = randomMatrix(8, 8, 8, 11);
+  const Matrix x = randomBitMatrix(16, 8, 8, 10), w = randomBitMatrix(8, 8, 8, 11);
   BerStudyOptions o;
   o.ber = 1e-3;
   o.trials = 200;
@@ -136,7 +136,7 @@ TEST_CASE("outputs are flipped at the accumulator width", "[ber]") {
   }
   CHECK(differing == flips);
 
-  const Matrix x = randomMatrix(16, 8, 8, 12), w = randomMatrix(8, 8, 8, 13);
+  const Matrix x = randomBitMatrix(16, 8, 8, 12), w = randomBitMatrix(8, 8, 8, 13);
   BerStudyOptions o;
   o.accBits = acc;
   o.ber = 1.0;
@@ -152,7 +152,7 @@ TEST_CASE("outputs are flipped at the accumulator width", "[ber]") {
 }
 
 TEST_CASE("BER study agrees with an independent recomputation of one trial", "[ber]") {
-  const Matrix x = randomMatrix(12, 8, 8, 20), w = randomMatrix(8, 6, 8, 21);
+  const Matrix x = randomBitMatrix(12, 8, 8, 20), w = randomBitMatrix(8, 6, 8, 21);
   const WideMatrix golden = matmul(x, w);
   for (BerTarget target : {BerTarget::Weights, BerTarget::Inputs, BerTarget::Outputs}) {
     BerStudyOptions o;
@@ -197,7 +197,7 @@ TEST_CASE("BER study agrees with an independent recomputation of one trial", "[b
 }
 
 TEST_CASE("BER study rejects bad options", "[ber]") {
-  const Matrix x = randomMatrix(4, 3, 8, 1), w = randomMatrix(3, 2, 8, 2);
+  const Matrix x = randomBitMatrix(4, 3, 8, 1), w = randomBitMatrix(3, 2, 8, 2);
   BerStudyOptions o;
   o.ber = 1.5;
   CHECK_THROWS_AS(runBerStudy(x, w, o), std::invalid_argument);
@@ -205,7 +205,7 @@ TEST_CASE("BER study rejects bad options", "[ber]") {
   o.trials = 0;
   CHECK_THROWS_AS(runBerStudy(x, w, o), std::invalid_argument);
   o.trials = 1;
-  CHECK_THROWS_AS(runBerStudy(x, randomMatrix(2, 2, 8, 3), o), std::invalid_argument);
+  CHECK_THROWS_AS(runBerStudy(x, randomBitMatrix(2, 2, 8, 3), o), std::invalid_argument);
   o.dataBits = 4;  // operands are 8-bit
   CHECK_THROWS_AS(runBerStudy(x, w, o), std::invalid_argument);
   BerTarget t{};

@@ -37,7 +37,7 @@ void lintSparse(const std::vector<std::string>& s, bool faultPorts = false) {
 
 // Random complementary-sparse matrices with reloads and random handshakes, then full rate:
 // exact latency, reloads hidden, dense-equivalent MACs per cycle = rows*l x cols*k.
-void cosim(int rows, int cols, const std::string& pe, int l, int k) {
+void sparseCosim(int rows, int cols, const std::string& pe, int l, int k) {
   test::useTestCache();
   const auto cfg = config::loadConfigText("", "t", sets(rows, cols, pe, l, k));
   const units::IpDesign ip = units::buildIp(cfg);
@@ -83,13 +83,13 @@ TEST_CASE("sparse lint: shortened, superposition and two-dimensional PEs", "[spa
   lintSparse(sets(2, 2, "shortened", 4, 1), true);  // the simulation variant too
 }
 
-TEST_CASE("sparse co-simulation: shortened-4 on 3x2", "[sparse][cosim]") { cosim(3, 2, "shortened", 4, 1); }
+TEST_CASE("sparse co-simulation: shortened-4 on 3x2", "[sparse][cosim]") { sparseCosim(3, 2, "shortened", 4, 1); }
 TEST_CASE("sparse co-simulation: shortened-2 on 1x4 and shortened-8 on 4x1", "[sparse][cosim]") {
-  cosim(1, 4, "shortened", 2, 1);
-  cosim(4, 1, "shortened", 8, 1);
+  sparseCosim(1, 4, "shortened", 2, 1);
+  sparseCosim(4, 1, "shortened", 8, 1);
 }
-TEST_CASE("sparse co-simulation: superposition-4 on 2x3", "[sparse][cosim]") { cosim(2, 3, "superposition", 1, 4); }
-TEST_CASE("sparse co-simulation: two-dimensional 2x4 on 3x3", "[sparse][cosim]") { cosim(3, 3, "twodim", 2, 4); }
+TEST_CASE("sparse co-simulation: superposition-4 on 2x3", "[sparse][cosim]") { sparseCosim(2, 3, "superposition", 1, 4); }
+TEST_CASE("sparse co-simulation: two-dimensional 2x4 on 3x3", "[sparse][cosim]") { sparseCosim(3, 3, "twodim", 2, 4); }
 
 TEST_CASE("sparse co-simulation refuses what the packed format cannot do", "[sparse][cosim]") {
   const auto cfg = config::loadConfigText("", "t", sets(2, 2, "shortened", 2, 1));

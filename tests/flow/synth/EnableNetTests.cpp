@@ -37,7 +37,7 @@ library (t) {
 )lib";
 
 // top -> 2 x row -> 3 x pe each, plus one ctrl under top.
-SynthRequest tree() {
+SynthRequest enableTree() {
   SynthRequest req;
   req.modules = {{"pe", "rtl/pe.sv", {}},
                  {"ctrl", "rtl/ctrl.sv", {}},
@@ -118,7 +118,7 @@ TEST_CASE("enable net: figures from OpenSTA logs (SkyWater 130 nm)", "[synthlog]
 }
 
 TEST_CASE("enable net: modeled path and the worst-path decision", "[synthlog][enable]") {
-  const SynthRequest req = tree();
+  const SynthRequest req = enableTree();
   EnableMeasurements m;
   m.source = StaPath{4.5, 0.5, "q", "en_o"};
   m.buffer = BufferCell{"BUF_X1", "I", "Z", 1.5};

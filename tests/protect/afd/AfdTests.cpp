@@ -15,7 +15,7 @@ using namespace ftaccel;
 
 namespace {
 
-void cosim(const std::vector<std::string>& sets, int extraLatency) {
+void afdCosim(const std::vector<std::string>& sets, int extraLatency) {
   test::useTestCache();
   const auto cfg = config::loadConfigText("", "t", sets);
   const auto plain = config::loadConfigText("", "t", {"array.rows=" + std::to_string(cfg.array.rows),
@@ -91,21 +91,21 @@ TEST_CASE("afd rtl lints clean (Verilator -Wall, Icarus, Yosys)", "[protect][afd
 }
 
 TEST_CASE("afd cosim 4x4 8-bit, two gates, drop", "[protect][afd][cosim]") {
-  cosim({"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.s_max=1"}, 1);
+  afdCosim({"array.rows=4", "array.cols=4", "protect.afd.enable=true", "protect.afd.s_max=1"}, 1);
 }
 
 TEST_CASE("afd cosim 5x3 16-bit, one gate, clip, s_max 0", "[protect][afd][cosim]") {
-  cosim({"array.rows=5", "array.cols=3", "data.bits=16", "protect.afd.enable=true", "protect.afd.gates=1",
+  afdCosim({"array.rows=5", "array.cols=3", "data.bits=16", "protect.afd.enable=true", "protect.afd.gates=1",
          "protect.afd.mode=clip", "protect.afd.s_max=0"},
         1);
 }
 
 TEST_CASE("afd cosim 1x3 8-bit single lane, clip", "[protect][afd][cosim][large]") {
-  cosim({"array.rows=1", "array.cols=3", "protect.afd.enable=true", "protect.afd.mode=clip"}, 1);
+  afdCosim({"array.rows=1", "array.cols=3", "protect.afd.enable=true", "protect.afd.mode=clip"}, 1);
 }
 
 TEST_CASE("afd + median cosim 6x2 8-bit: both stages, AFD first", "[protect][afd][median][cosim]") {
-  cosim({"array.rows=6", "array.cols=2", "protect.afd.enable=true", "protect.afd.mode=clip", "protect.afd.s_max=2",
+  afdCosim({"array.rows=6", "array.cols=2", "protect.afd.enable=true", "protect.afd.mode=clip", "protect.afd.s_max=2",
          "protect.median.enable=true", "protect.median.window=5"},
         2);
 }

@@ -35,7 +35,7 @@ int yosysComparators(const std::vector<std::string>& sets) {
   return n;
 }
 
-void cosim(const std::vector<std::string>& sets) {
+void medianCosim(const std::vector<std::string>& sets) {
   test::useTestCache();
   const auto model = flow::buildCosimModel(config::loadConfigText("", "t", sets));
   for (const char* pattern : {"random", "neg", "max", "mixed", "zero"}) {
@@ -88,17 +88,17 @@ TEST_CASE("median comparator counts: generator equals the Yosys netlist", "[prot
 }
 
 TEST_CASE("median cosim 4x3 8-bit median-3 optimized", "[protect][median][cosim]") {
-  cosim({"array.rows=4", "array.cols=3", "protect.median.enable=true"});
+  medianCosim({"array.rows=4", "array.cols=3", "protect.median.enable=true"});
 }
 
 TEST_CASE("median cosim 7x2 16-bit median-5 naive", "[protect][median][cosim]") {
-  cosim({"array.rows=7", "array.cols=2", "data.bits=16", "protect.median.enable=true", "protect.median.window=5",
+  medianCosim({"array.rows=7", "array.cols=2", "data.bits=16", "protect.median.enable=true", "protect.median.window=5",
          "protect.median.impl=naive"});
 }
 
 TEST_CASE("median cosim 5x5 8-bit median-5 optimized and 1x2 median-3 naive", "[protect][median][cosim][large]") {
-  cosim({"array.rows=5", "array.cols=5", "protect.median.enable=true", "protect.median.window=5"});
-  cosim({"array.rows=1", "array.cols=2", "protect.median.enable=true", "protect.median.impl=naive"});
+  medianCosim({"array.rows=5", "array.cols=5", "protect.median.enable=true", "protect.median.window=5"});
+  medianCosim({"array.rows=1", "array.cols=2", "protect.median.enable=true", "protect.median.impl=naive"});
 }
 
 TEST_CASE("median comparator table (docs/filters.md)", "[.][filter-figures]") {

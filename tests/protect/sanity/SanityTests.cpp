@@ -245,7 +245,7 @@ TEST_CASE("sanity lint: Verilator -Wall, Icarus and Yosys 0.23 on WS, IS, 1x1 an
 
 namespace {
 
-void cosim(const std::vector<std::string>& sets, long vectors, const std::vector<std::string>& patterns,
+void sanityCosim(const std::vector<std::string>& sets, long vectors, const std::vector<std::string>& patterns,
            const std::string& bypass = "none") {
   test::useTestCache();
   auto s = sets;
@@ -277,14 +277,14 @@ void cosim(const std::vector<std::string>& sets, long vectors, const std::vector
 
 TEST_CASE("sanity cosim: 4x4 8-bit, no false alarm on random, most negative and mixed data",
           "[sanity][cosim]") {
-  cosim({"array.rows=4", "array.cols=4"}, 400, {"random", "neg", "max", "mixed"});
+  sanityCosim({"array.rows=4", "array.cols=4"}, 400, {"random", "neg", "max", "mixed"});
 }
 
 TEST_CASE("sanity cosim: 1x1 4-bit, 3x5 16-bit, 8x8, IS 4x3 with bypass", "[sanity][cosim][large]") {
-  cosim({"array.rows=1", "array.cols=1", "data.bits=4"}, 200, {"random", "neg"});
-  cosim({"array.rows=3", "array.cols=5", "data.bits=16"}, 200, {"neg", "mixed"});
-  cosim({}, 300, {"random", "neg"});
-  cosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.bypass=true"}, 200, {"random", "neg"});
+  sanityCosim({"array.rows=1", "array.cols=1", "data.bits=4"}, 200, {"random", "neg"});
+  sanityCosim({"array.rows=3", "array.cols=5", "data.bits=16"}, 200, {"neg", "mixed"});
+  sanityCosim({}, 300, {"random", "neg"});
+  sanityCosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.bypass=true"}, 200, {"random", "neg"});
 }
 
 // Found by `make fuzz` (IS 5x7, random:0.20): the host's checksum weight covered the lanes of
@@ -292,10 +292,10 @@ TEST_CASE("sanity cosim: 1x1 4-bit, 3x5 16-bit, 8x8, IS 4x3 with bypass", "[sani
 // them out (docs/sanity-check.md, "Bypass"); exact and residue, WS and IS.
 TEST_CASE("sanity cosim: bypass masks raise no false alarm, every flag equal to the model's",
           "[sanity][cosim][bypass]") {
-  cosim({"array.rows=5", "array.cols=7", "array.dataflow=is", "protect.bypass=true"}, 82, {"random"},
+  sanityCosim({"array.rows=5", "array.cols=7", "array.dataflow=is", "protect.bypass=true"}, 82, {"random"},
         "random:0.20");
-  cosim({"array.rows=4", "array.cols=3", "protect.bypass=true"}, 120, {"random", "neg"}, "pe:0,1+pe:3,2+row:2");
-  cosim({"array.rows=3", "array.cols=4", "protect.bypass=true", "protect.sanity_residue_bits=5"}, 120, {"mixed"},
+  sanityCosim({"array.rows=4", "array.cols=3", "protect.bypass=true"}, 120, {"random", "neg"}, "pe:0,1+pe:3,2+row:2");
+  sanityCosim({"array.rows=3", "array.cols=4", "protect.bypass=true", "protect.sanity_residue_bits=5"}, 120, {"mixed"},
         "random:0.3");
 }
 
@@ -530,10 +530,10 @@ TEST_CASE("sanity residue cosim: 3x3 r=3, no false alarm, flags equal the model 
 }
 
 TEST_CASE("sanity residue cosim: 1x1 4-bit r=2, 3x5 16-bit r=7, 8x8 r=8, IS 4x3 r=5", "[sanity][residue][cosim][large]") {
-  cosim({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_residue_bits=2"}, 300, {"random", "neg"});
-  cosim({"array.rows=3", "array.cols=5", "data.bits=16", "protect.sanity_residue_bits=7"}, 300, {"neg", "mixed"});
-  cosim({"protect.sanity_residue_bits=8"}, 300, {"random", "mixed"});
-  cosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_residue_bits=5"}, 300, {"random", "neg"});
+  sanityCosim({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_residue_bits=2"}, 300, {"random", "neg"});
+  sanityCosim({"array.rows=3", "array.cols=5", "data.bits=16", "protect.sanity_residue_bits=7"}, 300, {"neg", "mixed"});
+  sanityCosim({"protect.sanity_residue_bits=8"}, 300, {"random", "mixed"});
+  sanityCosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_residue_bits=5"}, 300, {"random", "neg"});
 }
 
 namespace {

@@ -134,7 +134,7 @@ TEST_CASE("temporal lint: Verilator -Wall, Icarus and Yosys 0.23 on temporal, bo
 namespace {
 
 // Co-simulation with every temporal batch report compared with TemporalModel.h.
-void cosim(const std::vector<std::string>& sets, long vectors, int batch, double inValid, double outReady,
+void temporalCosim(const std::vector<std::string>& sets, long vectors, int batch, double inValid, double outReady,
            const std::vector<std::string>& patterns) {
   test::useTestCache();
   const auto cfg = config::loadConfigText("", "t", sets);
@@ -163,29 +163,29 @@ void cosim(const std::vector<std::string>& sets, long vectors, int batch, double
 }  // namespace
 
 TEST_CASE("temporal cosim: 4x4 8-bit, N = 1, 5 and max, every batch report equals the model", "[sanity][temporal][cosim]") {
-  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 300, 5, 0.8,
+  temporalCosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 300, 5, 0.8,
         0.7, {"random", "mixed"});
-  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
+  temporalCosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
         1.0, {"neg"});
   // Batches of one behind a slow consumer: both banks busy, a batch's report waits for its delivery.
-  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
+  temporalCosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 1, 1.0,
         0.3, {"random"});
-  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 9, 0.9,
+  temporalCosim({"array.rows=4", "array.cols=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=9"}, 200, 9, 0.9,
         0.8, {"max"});
 }
 
 TEST_CASE("temporal cosim: 3x5 4-bit, 1x1, 8x8 16-bit, both, residue", "[sanity][temporal][cosim][large]") {
-  cosim({"array.rows=3", "array.cols=5", "data.bits=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=255"},
+  temporalCosim({"array.rows=3", "array.cols=5", "data.bits=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=255"},
         400, 255, 0.9, 0.8, {"neg", "mixed"});
-  cosim({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=3"},
+  temporalCosim({"array.rows=1", "array.cols=1", "data.bits=4", "protect.sanity_check=temporal", "protect.sanity_max_batch=3"},
         200, 3, 0.8, 0.7, {"random", "neg"});
-  cosim({"array.rows=8", "array.cols=8", "data.bits=16", "protect.sanity_check=temporal"}, 300, 64, 1.0, 1.0,
+  temporalCosim({"array.rows=8", "array.cols=8", "data.bits=16", "protect.sanity_check=temporal"}, 300, 64, 1.0, 1.0,
         {"random", "neg"});
-  cosim({"array.rows=4", "array.cols=4", "protect.sanity_check=both", "protect.sanity_max_batch=7"}, 300, 7, 0.8, 0.7,
+  temporalCosim({"array.rows=4", "array.cols=4", "protect.sanity_check=both", "protect.sanity_max_batch=7"}, 300, 7, 0.8, 0.7,
         {"mixed"});
-  cosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_check=both", "protect.sanity_max_batch=9"},
+  temporalCosim({"array.rows=4", "array.cols=3", "array.dataflow=is", "protect.sanity_check=both", "protect.sanity_max_batch=9"},
         300, 5, 0.8, 0.7, {"random", "mixed"});
-  cosim({"array.rows=3", "array.cols=5", "protect.sanity_check=temporal", "protect.sanity_residue_bits=5",
+  temporalCosim({"array.rows=3", "array.cols=5", "protect.sanity_check=temporal", "protect.sanity_residue_bits=5",
          "protect.sanity_max_batch=4"},
         300, 4, 0.8, 0.7, {"random", "neg"});
 }
