@@ -477,8 +477,8 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
       "delivered: pos_o = positions whose sum is not 0, flag_o and done_o for one cycle, alarm_o",
       "sticky until clear_i. Each position has its own flip-flop copies of the digit selects (decided",
       "a cycle ahead), of the report (its bank's sum restarts from 0 in the next cycle) and of the",
-      "report bank (where its delivered result goes), so no",
-      "select drives more than AccW gates.",
+      "report bank (where its delivered result goes), so no flip-flop drives more than one",
+      "position's adders.",
   };
   m.params = {
       {"Cols", lanes, false, "output positions"},
@@ -535,7 +535,7 @@ Module temporalOutModule(const config::Config& cfg, const std::string& name, con
     const std::string accIn = units::slice("acc_q", idx, "AccW");
     // The digit term, selected by this lane's own registered one-hot selects, and the bank's
     // base, cleared by this lane's own registered report flag: on a large array one shared select
-    // would drive Cols*AccW gates, and this flow buffers no net (sky130 64x64: 13.67 ns).
+    // would drive Cols*AccW gates, and ABC buffers no flip-flop's output (sky130 64x64: 13.67 ns).
     // Each copy's next value also reads the copy itself through a term that is 0 in every
     // reachable state (two bits of a one-hot select, both banks cleared at once): the copies
     // are then different logic, which synthesis cannot merge back into one flip-flop.
