@@ -2,6 +2,8 @@
 # build, and run. Everything else is a convenience on top.
 BUILD   ?= build
 JOBS    ?= 2
+# One test more than cores: several tests wait on subprocesses, timers or a lock part of the time.
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 FTACCEL := $(BUILD)/ftaccel
 SKY130  ?= ../shared/pdk/sky130hd_tt.lib.gz
 
@@ -30,7 +32,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE large
+	cd $(BUILD) && ctest -j $(TEST_JOBS) --output-on-failure -LE large
 
 # The slow checks left out of `make test`: 64x64 and 256x256 lints, 64x64 co-simulation,
 # --verify-pruned on seven configurations.

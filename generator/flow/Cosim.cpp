@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -292,6 +293,10 @@ struct SharedObjects {
   std::vector<std::string> names;  // object file names inside obj/
 };
 
+// The precompiled harness header (tb/HarnessPch.h, tb/HarnessPch.mk), kept beside the shared
+// objects: it depends on the same things, flags included.
+constexpr const char* kPchName = "HarnessPch.h.gch";
+
 SharedObjects sharedObjects(const config::Config& cfg) {
   SharedObjects s;
   s.names = {"verilated.o", "verilated_threads.o"};
@@ -306,12 +311,13 @@ SharedObjects sharedObjects(const config::Config& cfg) {
 bool haveShared(const SharedObjects& s) { return fs::exists(s.dir / "complete"); }
 
 // Copies the shared objects into a model's obj/ directory, newer than its makefiles so that
-// make keeps them.
+// make keeps them, and links the precompiled header (about 100 MB: linked, not copied) into tb/.
 void seedShared(const SharedObjects& s, const fs::path& objDir) {
   for (const std::string& name : s.names) {
     fs::copy_file(s.dir / name, objDir / name, fs::copy_options::overwrite_existing);
     fs::last_write_time(objDir / name, fs::file_time_type::clock::now());
   }
+  if (fs::exists(s.dir / kPchName)) fs::create_symlink(s.dir / kPchName, objDir.parent_path() / "tb" / kPchName);
 }
 
 // Keeps a freshly built model's shared objects for the next model (atomically: a temp
@@ -323,6 +329,7 @@ void saveShared(const SharedObjects& s, const fs::path& objDir) {
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   for (const std::string& name : s.names) fs::copy_file(objDir / name, tmp / name);
+  if (const fs::path pch = objDir.parent_path() / "tb" / kPchName; fs::exists(pch)) fs::copy_file(pch, tmp / kPchName);
   writeFile(tmp / "complete", "");
   std::error_code ec;
   fs::rename(tmp, s.dir, ec);
@@ -350,7 +357,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
 
   // Two steps instead of `verilator --build`, so that the shared objects can be put in between.
   std::vector<std::string> verilate = {"verilator", "--cc", "--exe", "-Mdir", "obj", "-o", "cosim",
-                                       "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string())};
+                                       "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string()),
+                                       // -Winvalid-pch: a precompiled header GCC cannot use shows in make.log
+                                       "-CFLAGS", "-Winvalid-pch -fpch-preprocess"};
   if (const std::string extra = cosimExtraFlags(); !extra.empty()) {
     verilate.insert(verilate.end(), {"-CFLAGS", extra, "-LDFLAGS", extra});
   }
@@ -360,18 +369,40 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   std::vector<std::string> make = {"make", "-C", "obj", "-f", "Vtop.mk", "-j", "2"};
   std::istringstream optFlags(cosimOptFlags(cfg));
   for (std::string flag; optFlags >> flag;) make.push_back(flag);
+  // The first model of a flag set precompiles the harness header before the objects that use it.
+  std::vector<std::string> makePch = make;
+  makePch.insert(makePch.begin() + 5, {"-f", "../tb/HarnessPch.mk"});
+  makePch.push_back("harness-pch");
   if (log) log(fmt::format("verilating {} ({}x{}, {}-bit) into {}", src.top, cfg.array.rows,
                            cfg.array.cols, cfg.data.bits, dir.string()));
-  if (haveTool("ccache")) setenv("OBJCACHE", "ccache", 0);
+  if (haveTool("ccache")) {
+    setenv("OBJCACHE", "ccache", 0);
+    // ccache caches compiles that use a precompiled header only under this sloppiness.
+    setenv("CCACHE_SLOPPINESS", "pch_defines,time_macros,include_file_mtime,include_file_ctime", 0);
+  }
   const SharedObjects shared = sharedObjects(cfg);
   const fs::path logFile = dir / "build.log";
   ProcessResult r = runProcess(verilate, dir, logFile);
   std::string output = r.output;
   double seconds = r.seconds;
   if (r.exitCode == 0) {
+    // While the shared objects do not exist, one model builds them and concurrent builders of
+    // the same flag set wait for them (the first tests of a suite would all compile them).
+    std::optional<FileLock> sharedBuild;
+    if (!haveShared(shared)) sharedBuild.emplace(shared.dir.string() + ".lock");
     const bool seeded = haveShared(shared);
-    if (seeded) seedShared(shared, dir / "obj");
-    ProcessResult m = runProcess(make, dir, dir / "make.log");
+    if (seeded) {
+      sharedBuild.reset();
+      seedShared(shared, dir / "obj");
+    }
+    ProcessResult m{0, "", 0};
+    if (!seeded) m = runProcess(makePch, dir, dir / "make-pch.log");
+    if (m.exitCode == 0) {
+      ProcessResult objects = runProcess(make, dir, dir / "make.log");
+      objects.output = m.output + objects.output;
+      objects.seconds += m.seconds;
+      m = objects;
+    }
     output += m.output;
     seconds += m.seconds;
     r.exitCode = m.exitCode;
@@ -379,7 +410,9 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   }
   writeFile(dir / "build.stdout.log", output);
   if (r.exitCode != 0 || !fs::exists(model.executable)) {
-    const fs::path failed = fs::exists(dir / "make.log") ? dir / "make.log" : logFile;
+    const fs::path failed = fs::exists(dir / "make.log")       ? dir / "make.log"
+                            : fs::exists(dir / "make-pch.log") ? dir / "make-pch.log"
+                                                               : logFile;
     throw std::runtime_error(fmt::format("verilator build failed (exit {}); log: {}\n{}", r.exitCode,
                                          failed.string(), tailOfFile(failed)));
   }
