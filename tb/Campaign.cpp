@@ -7,8 +7,6 @@
 // stationary-register rule, else (3) restoring the snapshot before its first edge, simulating,
 // and stopping as soon as the state equals the reference again or the results are complete.
 // The naive engine re-simulates every fault from reset; `make bench-campaign` compares the two.
-#include "HarnessPch.h"  // first: a precompiled header must precede every other token
-
 #include "Campaign.h"
 
 #include <fcntl.h>

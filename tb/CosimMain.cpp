@@ -3,8 +3,6 @@
 // `cosim run --options FILE` (contract::SimOptions as JSON) or `cosim campaign --options FILE`.
 // The contract structs only: their JSON side lives in SimIo.cpp, compiled once.
 
-#include "HarnessPch.h"  // first: a precompiled header must precede every other token
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

@@ -1,10 +1,11 @@
-// Headers every model's harness parses that no generated header reaches: the standard
-// library, Verilator's runtime and the model-independent harness interfaces. A model build
-// compiles this once per Verilator version, harness and flags into HarnessPch.h.gch
-// (HarnessPch.mk) and later models link to that file, so that CosimMain.cpp and Campaign.cpp
-// parse only their model-specific code (about 40 % of their compile time at -O1, see
-// DESIGN.md). Without the .gch (the harness smoke target, a stale flag set) it is an ordinary
-// header. Must stay free of cosim_config.h, fi_sites.h, cosim_units.h and Vtop*.h.
+// Headers every model compiles that no generated header reaches: the standard library,
+// Verilator's runtime and the model-independent harness interfaces. A model build compiles
+// this once per Verilator version, harness and flag set into HarnessPch.h.gch (HarnessPch.mk),
+// later models link to that file, and every file of a model (harness and verilated code)
+// starts from it through `-include`, so each parses only its own code (DESIGN.md, "Tests and
+// their cost"). The sources do not include it: each still includes what it uses, so builds
+// without it (the harness smoke target) are unchanged. Must stay free of cosim_config.h,
+// fi_sites.h, cosim_units.h and Vtop*.h.
 #pragma once
 
 #include <fcntl.h>

@@ -358,8 +358,10 @@ CosimModel buildCosimModel(const config::Config& cfg, const LogFn& log, bool fau
   // Two steps instead of `verilator --build`, so that the shared objects can be put in between.
   std::vector<std::string> verilate = {"verilator", "--cc", "--exe", "-Mdir", "obj", "-o", "cosim",
                                        "-CFLAGS", fmt::format("-std=c++20 -I{}", (dir / "tb").string()),
-                                       // -Winvalid-pch: a precompiled header GCC cannot use shows in make.log
-                                       "-CFLAGS", "-Winvalid-pch -fpch-preprocess"};
+                                       // Every file starts from the precompiled harness header (tb/HarnessPch.h);
+                                       // -Winvalid-pch: one GCC cannot use shows in the build log.
+                                       "-CFLAGS", fmt::format("-include{} -Winvalid-pch -fpch-preprocess",
+                                                              (dir / "tb" / "HarnessPch.h").string())};
   if (const std::string extra = cosimExtraFlags(); !extra.empty()) {
     verilate.insert(verilate.end(), {"-CFLAGS", extra, "-LDFLAGS", extra});
   }
