@@ -334,6 +334,12 @@ void saveShared(const SharedObjects& s, const fs::path& objDir) {
   std::error_code ec;
   fs::rename(tmp, s.dir, ec);
   if (ec) fs::remove_all(tmp);
+  // The model keeps a link to the shared copy instead of its own 100 MB.
+  if (const fs::path pch = objDir.parent_path() / "tb" / kPchName;
+      fs::is_regular_file(fs::symlink_status(pch)) && fs::exists(s.dir / kPchName)) {
+    fs::remove(pch);
+    fs::create_symlink(s.dir / kPchName, pch);
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "TestUtil.h"
 #include "config/Config.h"
 #include "flow/Cosim.h"
+#include "flow/Process.h"
 #include "units/IpDesign.h"
 
 using namespace ftaccel;
@@ -116,6 +117,29 @@ TEST_CASE("a cached model is reused", "[cosim]") {
   auto cfg = configFor({2, 3, 4});
   flow::buildCosimModel(cfg);
   CHECK(flow::buildCosimModel(cfg).reused);
+}
+
+TEST_CASE("models share one precompiled harness header, and GCC uses it", "[cosim][pch]") {
+  test::useTestCache();
+  auto model = flow::buildCosimModel(configFor({2, 3, 4}));
+  // A link into shared-objects/ (the model that compiled it links too), not a 100 MB copy.
+  const std::filesystem::path pch = model.dir / "tb" / "HarnessPch.h.gch";
+  REQUIRE(std::filesystem::is_symlink(pch));
+  REQUIRE(std::filesystem::exists(pch));
+  CHECK(std::filesystem::read_symlink(pch).parent_path().parent_path().filename() == "shared-objects");
+  // The model's own compile of CosimMain.cpp, repeated with -H: GCC marks a precompiled header
+  // it uses with '!' and one it rejects with 'x'.
+  const std::string log = test::readFile(model.dir / "build.stdout.log");
+  const size_t at = log.find("-c -o CosimMain.o");
+  REQUIRE(at != std::string::npos);
+  std::string cmd = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+  if (cmd.starts_with("ccache ")) cmd.erase(0, 7);
+  cmd.replace(cmd.find("-c -o CosimMain.o"), 17, "-fsyntax-only -H");
+  auto r = flow::runProcess({"sh", "-c", cmd + " 2>&1"}, model.dir / "obj");
+  INFO(cmd << "\n" << r.output.substr(0, 2000));
+  REQUIRE(r.exitCode == 0);
+  CHECK(r.output.find("! " + (model.dir / "tb" / "HarnessPch.h.gch").string()) != std::string::npos);
+  CHECK(r.output.find("x " + (model.dir / "tb" / "HarnessPch.h.gch").string()) == std::string::npos);
 }
 
 namespace {
