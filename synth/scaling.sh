@@ -10,7 +10,9 @@
 # (the generator's own IR is not in these figures; empty cells for the per-PE sizes).
 # Usage: synth/scaling.sh FTACCEL OUT_PREFIX
 # Env: SCALING_SIZES (default "16 32 64 128 256"), SCALING_MAX (skip sizes above it),
-# SCALING_MODEL_MAX (largest model build, default 128: the 256x256 model takes hours to compile).
+# SCALING_MODEL_MAX (largest model build, default 128: the 256x256 model build is the longest
+# step by far), SCALING_APPEND=1 (add rows to an existing OUT.csv and plot all of them: extends
+# the curve without repeating the smaller sizes).
 set -euo pipefail
 ft=$1; out=$2
 sizes=${SCALING_SIZES:-16 32 64 128 256}; max=${SCALING_MAX:-256}; model_max=${SCALING_MODEL_MAX:-128}
@@ -23,7 +25,9 @@ timed() {  # command...: prints "seconds cpu_seconds peak_mib"
   read -r secs user sys kib < "$work/time"
   echo "$secs $(python3 -c "print(round($user + $sys, 2))") $((kib / 1024))"
 }
-echo "size,pes,lint_seconds,lint_peak_mib,model_seconds,model_peak_mib,lint_cpu_seconds,model_cpu_seconds,yosys_seconds,yosys_peak_mib,yosys_cpu_seconds,hier_lint_seconds,hier_lint_peak_mib,hier_lint_cpu_seconds" > "$out.csv"
+if [ "${SCALING_APPEND:-0}" != 1 ] || [ ! -s "$out.csv" ]; then
+  echo "size,pes,lint_seconds,lint_peak_mib,model_seconds,model_peak_mib,lint_cpu_seconds,model_cpu_seconds,yosys_seconds,yosys_peak_mib,yosys_cpu_seconds,hier_lint_seconds,hier_lint_peak_mib,hier_lint_cpu_seconds" > "$out.csv"
+fi
 for n in $sizes; do
   [ "$n" -le "$max" ] || { echo "[scaling] ${n}x${n} skipped (SCALING_MAX=$max)" >&2; continue; }
   rm -rf "$work/ip" "$work/cache"
