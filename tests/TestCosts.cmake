@@ -1,4 +1,4 @@
-# Start order of the longest tests (CTest runs higher COST first). A clean clone has no
+# Start order of the longest Catch2 tests (CTest runs higher COST first). A clean clone has no
 # CTestCostData.txt, so without this CTest starts tests in declaration order and the longest
 # ones (declared late) ran alone at the end of `make test`. Figures: seconds measured in one
 # clean-clone `make test` (ctest -j 3, cold model cache); a name that no longer exists is
@@ -11,7 +11,6 @@ set(ftaccel_test_costs
   "temporal campaign: errors inside the output buffer are detected, also two that cancel in the spatial sum" 26
   "temporal campaign: input flips detected, whole-batch weight errors missed (both: detected)" 25
   "interface assertions stop a Verilator --assert simulation that drops valid" 20
-  "fuzz_configs_smoke" 20
   "bypass 30-bit WS 3x1 and IS 4x4: no beat is taken while the mask shifts in" 18
   "sparse co-simulation: shortened-2 on 1x4 and shortened-8 on 4x1" 17)
 list(LENGTH ftaccel_test_costs n)
