@@ -86,6 +86,9 @@ TEST_CASE("co-simulation 5x4 8-bit with the rows net form", "[cosim][nets]") { c
 TEST_CASE("co-simulation IS 3x5 8-bit", "[cosim][is]") { checkShape({3, 5, 8, "is"}); }
 TEST_CASE("co-simulation IS 8x8 16-bit", "[cosim][is]") { checkShape({8, 8, 16, "is"}); }
 TEST_CASE("co-simulation IS 1x1 4-bit", "[cosim][is]") { checkShape({1, 1, 4, "is"}); }
+// Above 64 pipeline stages the ctrl's valid pipe is segmented, one advance copy per segment.
+TEST_CASE("co-simulation 1x80 8-bit (valid pipe in two segments)", "[cosim]") { checkShape({1, 80, 8}); }
+TEST_CASE("co-simulation IS 70x2 8-bit (valid pipe in two segments)", "[cosim][is]") { checkShape({70, 2, 8, "is"}); }
 
 TEST_CASE("co-simulation 64x64 8-bit", "[cosim][large]") {
   test::useTestCache();

@@ -53,13 +53,15 @@ std::string runWsIcarus(const std::vector<std::string>& sets, int m, int timeout
 
 }  // namespace
 
-TEST_CASE("icarus four-state co-simulation of 2x3 and 4x4 arrays", "[icarus]") {
+TEST_CASE("icarus four-state co-simulation of 2x3, 4x4 and 2x70 arrays", "[icarus]") {
   if (!flow::haveTool("iverilog")) {
     WARN("iverilog missing: skipped");
     return;
   }
+  // 2x70: a valid pipe over 64 stages, in segments with their own advance copies.
   for (auto sets : {std::vector<std::string>{"array.rows=2", "array.cols=3", "data.bits=4"},
-                    std::vector<std::string>{"array.rows=4", "array.cols=4"}}) {
+                    std::vector<std::string>{"array.rows=4", "array.cols=4"},
+                    std::vector<std::string>{"array.rows=2", "array.cols=70"}}) {
     const std::string output = runWsIcarus(sets, 12);
     INFO(output);
     CHECK(output.find("RESULT got=12 errors=0") != std::string::npos);
