@@ -60,5 +60,15 @@ TEST_CASE("ctrl: a valid pipe over 64 stages has an advance copy per 64 stages, 
     INFO(c.sets[0] << " " << c.sets[1] << ": " << f.written << " written, " << f.kept << " kept");
     CHECK(f.written == 1 + c.segments);  // en_q and one copy per segment ...
     CHECK(f.kept == f.written);          // ... none merged or removed
+    // The copies are control fault sites of the fault-injection variant, one bit per segment.
+    const auto cfg = config::loadConfigText("", "t", c.sets);
+    const units::IpDesign fi = units::buildIp(cfg, units::BuildOptions{true, false});
+    int copyBits = 0;
+    for (const auto& site : fi.faultSites)
+      if (site.path == "u_ctrl.en_copy_q") {
+        CHECK(site.kind == "control");
+        copyBits += site.width;
+      }
+    CHECK(copyBits == c.segments);
   }
 }
