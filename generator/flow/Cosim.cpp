@@ -329,17 +329,16 @@ void saveShared(const SharedObjects& s, const fs::path& objDir) {
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   for (const std::string& name : s.names) fs::copy_file(objDir / name, tmp / name);
-  if (const fs::path pch = objDir.parent_path() / "tb" / kPchName; fs::exists(pch)) fs::copy_file(pch, tmp / kPchName);
+  // Moved, not copied (100 MB); the model links back to it below.
+  if (const fs::path pch = objDir.parent_path() / "tb" / kPchName; fs::exists(pch)) fs::rename(pch, tmp / kPchName);
   writeFile(tmp / "complete", "");
   std::error_code ec;
   fs::rename(tmp, s.dir, ec);
   if (ec) fs::remove_all(tmp);
-  // The model keeps a link to the shared copy instead of its own 100 MB.
+  // The model links to the shared header (its own, or a concurrent builder's that won the rename).
   if (const fs::path pch = objDir.parent_path() / "tb" / kPchName;
-      fs::is_regular_file(fs::symlink_status(pch)) && fs::exists(s.dir / kPchName)) {
-    fs::remove(pch);
+      !fs::exists(fs::symlink_status(pch)) && fs::exists(s.dir / kPchName))
     fs::create_symlink(s.dir / kPchName, pch);
-  }
 }
 
 }  // namespace
