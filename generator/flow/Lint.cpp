@@ -14,6 +14,7 @@
 #include "ir/ConstEval.h"
 #include "ir/Resolve.h"
 #include "ir/SvPrinter.h"
+#include "ir/WideZeros.h"
 #include "units/Units.h"
 
 namespace ftaccel::flow {
@@ -137,6 +138,7 @@ ir::Module lintStub(const ir::Module& real) {
   stub.items.push_back(ir::Comment{"verilator lint_on UNUSEDSIGNAL"});
   for (const auto& p : real.ports)
     if (p.dir == ir::Dir::Out) stub.items.push_back(ir::ContAssign{p.name, "'0", ""});
+  ir::sizeWideZeros(stub);
   return stub;
 }
 

@@ -11,6 +11,7 @@
 #include "units/Protection.h"
 
 #include "ir/Resolve.h"
+#include "ir/WideZeros.h"
 #include "protect/ProtectionUnit.h"
 #include "units/PipelineModel.h"
 #include "units/Units.h"
@@ -105,6 +106,7 @@ IpDesign buildIp(const config::Config& cfg, const BuildOptions& options) {
       if (p.name == "fi_xor_i" || p.name == "fi_clr_i")
         ip.ports.push_back({p.name, p.dir, ip.faultBits, "fault_injection", p.comment});
   }
+  for (ModuleSpec& spec : ip.modules) ir::sizeWideZeros(spec.module);
   const PipelineModel pipe = pipelineModel(cfg);
   ip.peEdge0 = pipe.peEdge0();
   ip.latencyCycles = pipe.latency();

@@ -391,3 +391,15 @@ TEST_CASE("lint: bad input is exit 2 naming the key or flag", "[lint-cmd][cli][b
   CHECK(other.exitCode == 2);
   CHECK(other.output.find("pass the configuration the package was generated from") != std::string::npos);
 }
+
+// The stub drives every output with zero: a sized zero where the port is wider than Verilator's
+// 8,192-bit fill limit (psum_o of a 128-column, 96-bit row is 12,288 bits).
+TEST_CASE("lint: hier mode is clean on a row wider than Verilator's fill limit", "[lint-cmd][cli][wide]") {
+  const auto r = test::runCli(withSets({"lint", "--json"}, {"array.nets=rows", "array.rows=1", "array.cols=128",
+                                                           "data.bits=32", "data.acc_bits=96"}));
+  INFO(r.output);
+  REQUIRE(r.exitCode == 0);
+  const auto j = nlohmann::json::parse(r.output);
+  CHECK(j["mode"] == "hier");
+  CHECK(j["clean"] == true);
+}
