@@ -16,7 +16,7 @@ const Stmt& resetOf(const std::vector<Item>& items, size_t index) { return std::
 TEST_CASE("sizeWideZeros: wide whole-signal zeros sized, narrow ones, slices and shadowed names kept", "[ir]") {
   Module m;
   m.name = "t";
-  m.params = {{"Width", "8193"}, {"Narrow", "8192"}, {"Lanes", "3"}};
+  m.params = {{"Width", "8193", false, ""}, {"Narrow", "8192", false, ""}, {"Lanes", "3", false, ""}};
   m.ports = {{Dir::Out, "wide_o", "Width", ""}, {Dir::Out, "narrow_o", "Narrow", ""}};
   Signal wideReg = reg("wide_q", "Width", "", {"x", LiveClass::None});
   Signal narrowReg = reg("narrow_q", "Narrow", "", {"x", LiveClass::None});
