@@ -21,13 +21,19 @@ struct LintRequest {
   bool simulators = true;              // Verilator and Icarus too (slow on the largest arrays)
   // Modules that must also lint as the top with their default parameters.
   std::function<bool(const std::string& module)> alsoAsTop = [](const std::string&) { return false; };
+  // Non-empty: Yosys only elaborates the modules <top><suffix>, each alone (`hierarchy -check`,
+  // no `proc`), instead of the whole IP with `proc; check -assert`: proc takes minutes on very
+  // wide registers.
+  std::vector<std::string> yosysElaborateOnly{};
 };
 
-inline void lintPackage(const LintRequest& req) {
+// Returns the package's files, so a caller can check their text too.
+inline flow::FileSet lintPackage(const LintRequest& req) {
   const auto cfg = config::loadConfigText("", "lint", req.sets);
   const auto ip = units::buildIp(cfg, req.variant);
   TempDir dir;
-  flow::writePackageAtomically(flow::renderPackage(cfg, ip, req.variant), dir / "ip");
+  flow::FileSet package = flow::renderPackage(cfg, ip, req.variant);
+  flow::writePackageAtomically(package, dir / "ip");
   std::vector<std::string> files;
   for (const auto& m : ip.modules) files.push_back("rtl/" + m.module.name + ".sv");
   INFO(ip.top);
@@ -51,12 +57,22 @@ inline void lintPackage(const LintRequest& req) {
     CHECK(ri.exitCode == 0);
     CHECK(ri.output.find("warning") == std::string::npos);
   }
-  std::string script;
-  for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
-  script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
-  const auto ry = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
-  INFO(ry.output);
-  CHECK(ry.exitCode == 0);
+  for (const auto& suffix : req.yosysElaborateOnly) {
+    const std::string name = ip.top + suffix;
+    const auto ry = flow::runProcess(
+        {"yosys", "-q", "-p", "read_verilog -sv rtl/" + name + ".sv; hierarchy -check -top " + name}, dir / "ip");
+    INFO(name << "\n" << ry.output);
+    CHECK(ry.exitCode == 0);
+  }
+  if (req.yosysElaborateOnly.empty()) {
+    std::string script;
+    for (const auto& f : files) script += "read_verilog -sv " + f + "; ";
+    script += "hierarchy -check -top " + ip.top + "; proc; check -assert";
+    const auto ry = flow::runProcess({"yosys", "-q", "-p", script}, dir / "ip");
+    INFO(ry.output);
+    CHECK(ry.exitCode == 0);
+  }
+  return package;
 }
 
 }  // namespace ftaccel::test

@@ -14,6 +14,10 @@ namespace {
 // Valid stages per copy of the advance register in a long valid pipe.
 constexpr int kValidSegment = 64;
 
+// valid_q advanced by one stage: the taken vector enters stage 0. Latency = rows + cols >= 2,
+// so there is always a lower part to shift.
+constexpr const char* kValidShifted = "{valid_q[Latency-2:0], accept}";
+
 // The valid pipe of a long array, in segments of kValidSegment stages, each enabled by its own
 // copy of en_q (en_copy_q): en_q alone drove every stage's enable, and no synthesis step here
 // buffers a flip-flop's output (256x256 16-bit on sky130: en_q's clock-to-Q was 4.77 ns of the
@@ -31,7 +35,7 @@ void addSegmentedValid(Module& m) {
       Signal{"valid_n", "Latency", "valid_q's next value"},
       ContAssign{"en_copy_n", "{EnSegs{en_next}} | (en_copy_q & ~{EnSegs{en_q}})",
                  "equal to en_q's next value whenever the copies equal en_q"},
-      ContAssign{"valid_shift", "{valid_q[Latency-2:0], accept}", ""},
+      ContAssign{"valid_shift", kValidShifted, ""},
   });
   m.items.push_back(makeGenerate(
       "gen_valid_seg", "s", "EnSegs",
@@ -101,12 +105,10 @@ Module buildCtrlWs(const config::Config& cfg, const ModuleNames& names) {
       ContAssign{"swap_busy", "(swap_cnt_q != '0) || swap", ""},
       ContAssign{"wload", "wload_valid_i && !swap_busy", ""},
   };
-  // Latency = rows + cols >= 2, so there is always a lower part to shift.
   if (pipe.latency() <= kValidSegment) {
     m.items.push_back(AlwaysFF{"p_valid_q", "",
                                {Stmt::assign("valid_q", "'0")},
-                               {Stmt::ifThen("en", {Stmt::assign("valid_q",
-                                                                 "{valid_q[Latency-2:0], accept}")})}});
+                               {Stmt::ifThen("en", {Stmt::assign("valid_q", kValidShifted)})}});
   } else {
     addSegmentedValid(m);
   }
